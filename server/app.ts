@@ -1,0 +1,86 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { ProblemTable } from './analytics/problem-table.ts';
+import { installErrorHandler } from './errors.ts';
+import areaRoutes from './routes/areas.ts';
+import healthRoutes from './routes/health.ts';
+import metaRoutes from './routes/meta.ts';
+import problemRoutes from './routes/problems.ts';
+import statsRoutes from './routes/stats.ts';
+import type { Store } from './store/store.ts';
+import { TownData } from './town-data.ts';
+import { VERSION } from './version.ts';
+
+export interface AppOptions {
+  store: Store;
+  /** The clock used for "now" (overdue, today, this week); tests pin it. */
+  now?: () => number;
+  logger?: FastifyServerOptions['logger'];
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    store: Store;
+    townData: TownData;
+    problemTable: ProblemTable;
+    now: () => number;
+  }
+}
+
+/**
+ * Builds the app without listening: external plugins, then our services (store, town data,
+ * problem table), then routes. The store must already hold a dataset.
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    ajv: {
+      customOptions: {
+        removeAdditional: false,
+        coerceTypes: true,
+        useDefaults: true,
+        allErrors: false,
+        verbose: true,
+      },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: '创文一张图 API', description: "Problems, grids and statistics of a town's civilized-city campaign.", version: VERSION },
+      tags: [
+        { name: 'system', description: '健康检查与元数据' },
+        { name: 'areas', description: '村居、网格、重点点位、责任单位' },
+        { name: 'problems', description: '点位问题' },
+        { name: 'stats', description: '统计' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } });
+
+  installErrorHandler(app);
+
+  const townData = await TownData.fromStore(options.store);
+  const problemTable = await ProblemTable.fromStore(options.store, {
+    gridIds: townData.grids.map((g) => g.id),
+    communityIds: townData.communities.map((c) => c.id),
+    unitIds: townData.units.map((u) => u.id),
+  });
+  app.decorate('store', options.store);
+  app.decorate('townData', townData);
+  app.decorate('problemTable', problemTable);
+  app.decorate('now', options.now ?? Date.now);
+
+  await app.register(healthRoutes);
+  await app.register(metaRoutes);
+  await app.register(areaRoutes);
+  await app.register(problemRoutes);
+  await app.register(statsRoutes);
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

@@ -1,0 +1,52 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { seedDemoIfEmpty } from './demo-seed.ts';
+import { SqliteStore } from './store/sqlite-store.ts';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  mkdirSync(config.dataDir, { recursive: true });
+  const store = new SqliteStore(join(config.dataDir, 'chuangwen.db'));
+  if (config.demo) {
+    const seeded = await seedDemoIfEmpty(store, { seed: config.demoSeed, count: config.demoCount, now: Date.now() });
+    if (seeded.loaded) console.log(`loaded the demo town 盐东镇: ${seeded.problems} problems, ${seeded.events} events (演示数据)`);
+  }
+  if (await store.isEmpty()) {
+    console.error('the database is empty and DEMO=off: load a dataset first (npm run generate -- --help)');
+    process.exit(1);
+  }
+  const app = await buildApp({
+    store,
+    logger: { level: config.logLevel },
+  });
+  app.server.requestTimeout = 30_000;
+  app.server.headersTimeout = 15_000;
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await app.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  await app.listen({ port: config.port, host: config.host });
+  console.log(`创文一张图 API: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/api/docs`);
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError) {
+    console.error(`configuration error: ${err.message}`);
+    process.exit(2);
+  }
+  console.error(err);
+  process.exit(1);
+});

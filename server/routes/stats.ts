@@ -1,0 +1,160 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { type AreaStats, MAX_PERIODS, summarize, summarizeByArea, trend } from '../analytics/stats.ts';
+import { badRequest } from '../errors.ts';
+import { errorResponses, problemFilterProperties } from '../schemas/common.ts';
+import { parseProblemFilter } from './problem-filter.ts';
+
+const FilterQuery = Type.Object(problemFilterProperties, { additionalProperties: false });
+
+const StatusCounts = Type.Record(Type.String(), Type.Number());
+const Rate = Type.Union([Type.Number(), Type.Null()], { description: 'closed / total, 0–1; null when total is 0' });
+
+const Summary = Type.Object({
+  total: Type.Integer(),
+  byStatus: StatusCounts,
+  closed: Type.Integer(),
+  overdue: Type.Integer(),
+  rectificationRate: Rate,
+  newToday: Type.Integer(),
+  newThisWeek: Type.Integer({ description: 'reported since Monday 00:00 Asia/Shanghai' }),
+  medianHoursToClose: Type.Union([Type.Number(), Type.Null()]),
+});
+
+const AreaRow = Type.Object({
+  rank: Type.Integer({ description: 'position in the chosen order, from 1' }),
+  id: Type.String(),
+  name: Type.String(),
+  areaKm2: Type.Number(),
+  total: Type.Integer(),
+  byStatus: StatusCounts,
+  closed: Type.Integer(),
+  overdue: Type.Integer(),
+  rectificationRate: Rate,
+  perKm2: Type.Number({ description: 'problems per km²' }),
+  communityId: Type.Optional(Type.String()),
+  manager: Type.Optional(Type.String()),
+});
+
+const sortKeys = ['perKm2', 'total', 'overdue', 'rectificationRate', 'id'] as const;
+type SortKey = (typeof sortKeys)[number];
+
+const AreaQuery = Type.Object(
+  {
+    ...problemFilterProperties,
+    sort: Type.Optional(
+      Type.Union(
+        sortKeys.map((k) => Type.Literal(k)),
+        { default: 'perKm2', description: 'order of the rows: descending, except id' },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const TrendQuery = Type.Object(
+  { ...problemFilterProperties, interval: Type.Optional(Type.Union([Type.Literal('day'), Type.Literal('week'), Type.Literal('month')], { default: 'month' })) },
+  { additionalProperties: false },
+);
+
+interface AreaInfo {
+  id: string;
+  name: string;
+  areaKm2: number;
+  communityId?: string;
+  manager?: string;
+}
+
+function rankAreas(areas: AreaInfo[], stats: AreaStats[], sort: SortKey) {
+  const rows = areas.map((a, i) => ({
+    rank: 0,
+    ...a,
+    areaKm2: Math.round(a.areaKm2 * 1000) / 1000,
+    ...stats[i],
+    perKm2: a.areaKm2 > 0 ? Math.round((stats[i].total / a.areaKm2) * 100) / 100 : 0,
+  }));
+  if (sort !== 'id') rows.sort((x, y) => (y[sort] ?? -1) - (x[sort] ?? -1) || x.id.localeCompare(y.id));
+  rows.forEach((r, i) => {
+    r.rank = i + 1;
+  });
+  return rows;
+}
+
+const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/api/stats/summary',
+    {
+      schema: {
+        tags: ['stats'],
+        summary: '总体统计：总数、各状态、逾期、整改率、今日/本周新增、销号中位时长',
+        querystring: FilterQuery,
+        response: { 200: Summary, ...errorResponses },
+      },
+    },
+    async (req) => summarize(app.problemTable, parseProblemFilter(req.query, app.problemTable), app.now()),
+  );
+
+  app.get(
+    '/api/stats/grids',
+    {
+      schema: {
+        tags: ['stats'],
+        summary: '各网格统计（含每平方公里问题数）',
+        querystring: AreaQuery,
+        response: { 200: Type.Object({ grids: Type.Array(AreaRow) }), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const { sort = 'perKm2', ...q } = req.query;
+      const stats = summarizeByArea(app.problemTable, parseProblemFilter(q, app.problemTable), app.now(), 'grid');
+      const areas = app.townData.grids.map((g) => ({ id: g.id, name: g.name, areaKm2: g.areaKm2, communityId: g.communityId, manager: g.manager }));
+      return { grids: rankAreas(areas, stats, sort) };
+    },
+  );
+
+  app.get(
+    '/api/stats/communities',
+    {
+      schema: {
+        tags: ['stats'],
+        summary: '各村居统计与排名（默认按每平方公里问题数）',
+        querystring: AreaQuery,
+        response: { 200: Type.Object({ communities: Type.Array(AreaRow) }), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const { sort = 'perKm2', ...q } = req.query;
+      const stats = summarizeByArea(app.problemTable, parseProblemFilter(q, app.problemTable), app.now(), 'community');
+      const areas = app.townData.communities.map((c) => ({ id: c.id, name: c.name, areaKm2: c.areaKm2 }));
+      return { communities: rankAreas(areas, stats, sort) };
+    },
+  );
+
+  app.get(
+    '/api/stats/trend',
+    {
+      schema: {
+        tags: ['stats'],
+        summary: '趋势：每期上报数与销号数',
+        description: 'Periods are Asia/Shanghai days, weeks from Monday, or calendar months. from/to bound the periods; the other filters select problems.',
+        querystring: TrendQuery,
+        response: {
+          200: Type.Object({
+            interval: Type.String(),
+            periods: Type.Array(Type.Object({ period: Type.String(), start: Type.String(), reported: Type.Integer(), closed: Type.Integer() })),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (req) => {
+      const { interval = 'month', ...q } = req.query;
+      const filter = parseProblemFilter(q, app.problemTable);
+      const periods = trend(app.problemTable, filter, app.now(), interval);
+      if (periods === null) throw badRequest('interval', `时间跨度超过 ${MAX_PERIODS} 个周期，请缩小 from/to 范围或改用更长的 interval`);
+      return { interval, periods };
+    },
+  );
+};
+
+export default statsRoutes;

@@ -1,0 +1,118 @@
+import type { LineString, Point, Polygon } from 'geojson';
+import type { SiteKind, SourceCode } from '../domain/catalogue.ts';
+import type { Area, BBox } from '../domain/geometry.ts';
+import type { Action, Status } from '../domain/lifecycle.ts';
+
+/** Records as the store holds them. Instants are epoch milliseconds; coordinates WGS84. */
+
+export interface TownRecord {
+  id: string;
+  name: string;
+  code: string;
+  boundary: Polygon;
+  bbox: BBox;
+  center: [number, number];
+}
+
+export interface CommunityRecord {
+  id: string;
+  townId: string;
+  name: string;
+  kind: 'village' | 'neighborhood';
+  geometry: Area;
+  center: [number, number];
+  areaKm2: number;
+}
+
+export interface GridRecord {
+  id: string;
+  townId: string;
+  communityId: string;
+  name: string;
+  manager: string;
+  geometry: Area;
+  areaKm2: number;
+}
+
+export interface UnitRecord {
+  id: string;
+  townId: string;
+  name: string;
+  kind: 'department' | 'community';
+  communityId: string | null;
+}
+
+export interface SiteRecord {
+  id: string;
+  townId: string;
+  communityId: string;
+  gridId: string;
+  name: string;
+  kind: SiteKind;
+  lon: number;
+  lat: number;
+}
+
+/** A feature of the offline basemap: roads, water, place labels. */
+export interface BasemapFeature {
+  layer: 'road' | 'water' | 'label';
+  name: string;
+  /** road: primary | secondary | street | track; water: river | canal; label: town | community | market */
+  class: string;
+  geometry: LineString | Point;
+}
+
+export interface ProblemRecord {
+  id: number;
+  townId: string;
+  lon: number;
+  lat: number;
+  gridId: string;
+  communityId: string;
+  category: string;
+  source: SourceCode;
+  status: Status;
+  unitId: string | null;
+  siteId: string | null;
+  description: string;
+  address: string;
+  measure: string | null;
+  reportedAt: number;
+  deadline: number | null;
+  closedAt: number | null;
+  updatedAt: number;
+  version: number;
+}
+
+/** One entry of a problem's append-only history. `report` is the event that creates it. */
+export interface ProblemEventRecord {
+  id: number;
+  problemId: number;
+  at: number;
+  actor: string;
+  action: Action | 'report';
+  fromStatus: Status | null;
+  toStatus: Status;
+  note: string;
+  photos: string[];
+}
+
+/** A problem with its history, as a generator or an import produces it (ids not yet given). */
+export interface ProblemDraft {
+  problem: Omit<ProblemRecord, 'id'>;
+  events: Omit<ProblemEventRecord, 'id' | 'problemId'>[];
+}
+
+/** Everything a town needs, ready to load into an empty store. */
+export interface Dataset {
+  kind: 'demo' | 'import';
+  /** Free-form facts about where the data came from (seed, end date, generator version). */
+  origin: Record<string, string | number>;
+  town: TownRecord;
+  communities: CommunityRecord[];
+  grids: GridRecord[];
+  units: UnitRecord[];
+  sites: SiteRecord[];
+  basemap: BasemapFeature[];
+  problems: Iterable<ProblemDraft>;
+}

@@ -1,0 +1,257 @@
+import Database from 'better-sqlite3';
+import { bboxOf } from '../domain/geometry.ts';
+import { migrations } from './migrations.ts';
+import type { BasemapFeature, CommunityRecord, Dataset, GridRecord, ProblemEventRecord, ProblemRecord, SiteRecord, TownRecord, UnitRecord } from './records.ts';
+import type { DatasetInfo, Store } from './store.ts';
+
+type Row = Record<string, unknown>;
+
+const PROBLEM_COLUMNS =
+  'id, town_id, lon, lat, grid_id, community_id, category, source, status, unit_id, site_id, description, address, measure, reported_at, deadline, closed_at, updated_at, version';
+
+function toProblem(r: Row): ProblemRecord {
+  return {
+    id: r.id as number,
+    townId: r.town_id as string,
+    lon: r.lon as number,
+    lat: r.lat as number,
+    gridId: r.grid_id as string,
+    communityId: r.community_id as string,
+    category: r.category as string,
+    source: r.source as ProblemRecord['source'],
+    status: r.status as ProblemRecord['status'],
+    unitId: r.unit_id as string | null,
+    siteId: r.site_id as string | null,
+    description: r.description as string,
+    address: r.address as string,
+    measure: r.measure as string | null,
+    reportedAt: r.reported_at as number,
+    deadline: r.deadline as number | null,
+    closedAt: r.closed_at as number | null,
+    updatedAt: r.updated_at as number,
+    version: r.version as number,
+  };
+}
+
+/** Applies the migrations a database lacks, each in its own transaction. Returns the schema version. */
+export function migrate(db: Database.Database): number {
+  let version = db.pragma('user_version', { simple: true }) as number;
+  if (version > migrations.length) {
+    throw new Error(`database schema version ${version} is newer than this program (${migrations.length})`);
+  }
+  for (; version < migrations.length; version++) {
+    db.transaction(() => {
+      db.exec(migrations[version]);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+  return version;
+}
+
+/** The embedded store: one SQLite file in WAL mode. */
+export class SqliteStore implements Store {
+  readonly db: Database.Database;
+  private readonly stmts;
+
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    // FULL: a write acknowledged to a client survives a power cut, not only a process crash.
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    migrate(this.db);
+    this.stmts = {
+      problem: this.db.prepare(`SELECT ${PROBLEM_COLUMNS} FROM problems WHERE id = ?`),
+      events: this.db.prepare('SELECT * FROM problem_events WHERE problem_id = ? ORDER BY id'),
+      scan: this.db.prepare(`SELECT ${PROBLEM_COLUMNS} FROM problems WHERE id > ? ORDER BY id LIMIT ?`),
+    };
+  }
+
+  async isEmpty(): Promise<boolean> {
+    return this.db.prepare("SELECT 1 FROM meta WHERE key = 'dataset'").get() === undefined;
+  }
+
+  async ping(): Promise<boolean> {
+    return this.db.prepare('SELECT 1 AS ok').get() !== undefined;
+  }
+
+  async datasetInfo(): Promise<DatasetInfo | null> {
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'dataset'").get() as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as DatasetInfo) : null;
+  }
+
+  async load(dataset: Dataset): Promise<{ problems: number; events: number }> {
+    if (!(await this.isEmpty())) throw new Error('the store already holds a dataset');
+    const db = this.db;
+    const insertProblem = db.prepare(`INSERT INTO problems (${PROBLEM_COLUMNS.replace('id, ', '')}) VALUES (${Array(18).fill('?').join(', ')})`);
+    const insertEvent = db.prepare(
+      'INSERT INTO problem_events (problem_id, at, actor, action, from_status, to_status, note, photos) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    let problems = 0;
+    let events = 0;
+    db.transaction(() => {
+      const t = dataset.town;
+      db.prepare('INSERT INTO towns VALUES (?, ?, ?, ?, ?, ?)').run(
+        t.id,
+        t.name,
+        t.code,
+        JSON.stringify(t.boundary),
+        JSON.stringify(t.bbox),
+        JSON.stringify(t.center),
+      );
+      const c = db.prepare('INSERT INTO communities VALUES (?, ?, ?, ?, ?, ?, ?)');
+      for (const x of dataset.communities) c.run(x.id, x.townId, x.name, x.kind, JSON.stringify(x.geometry), JSON.stringify(x.center), x.areaKm2);
+      const g = db.prepare('INSERT INTO grids VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+      for (const x of dataset.grids) g.run(x.id, x.townId, x.communityId, x.name, x.manager, JSON.stringify(x.geometry), x.areaKm2, ...bboxOf(x.geometry));
+      const u = db.prepare('INSERT INTO units VALUES (?, ?, ?, ?, ?)');
+      for (const x of dataset.units) u.run(x.id, x.townId, x.name, x.kind, x.communityId);
+      const s = db.prepare('INSERT INTO sites VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+      for (const x of dataset.sites) s.run(x.id, x.townId, x.communityId, x.gridId, x.name, x.kind, x.lon, x.lat);
+      const b = db.prepare('INSERT INTO basemap_features (town_id, layer, name, class, geometry) VALUES (?, ?, ?, ?, ?)');
+      for (const x of dataset.basemap) b.run(t.id, x.layer, x.name, x.class, JSON.stringify(x.geometry));
+      for (const draft of dataset.problems) {
+        const p = draft.problem;
+        const id = insertProblem.run(
+          p.townId,
+          p.lon,
+          p.lat,
+          p.gridId,
+          p.communityId,
+          p.category,
+          p.source,
+          p.status,
+          p.unitId,
+          p.siteId,
+          p.description,
+          p.address,
+          p.measure,
+          p.reportedAt,
+          p.deadline,
+          p.closedAt,
+          p.updatedAt,
+          p.version,
+        ).lastInsertRowid;
+        for (const e of draft.events) {
+          insertEvent.run(id, e.at, e.actor, e.action, e.fromStatus, e.toStatus, e.note, JSON.stringify(e.photos));
+        }
+        problems++;
+        events += draft.events.length;
+      }
+      const info: DatasetInfo = { kind: dataset.kind, origin: dataset.origin, loadedAt: Date.now() };
+      db.prepare("INSERT INTO meta VALUES ('dataset', ?)").run(JSON.stringify(info));
+    })();
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    return { problems, events };
+  }
+
+  async town(): Promise<TownRecord> {
+    const r = this.db.prepare('SELECT * FROM towns LIMIT 1').get() as Row | undefined;
+    if (!r) throw new Error('the store holds no town');
+    return {
+      id: r.id as string,
+      name: r.name as string,
+      code: r.code as string,
+      boundary: JSON.parse(r.boundary as string),
+      bbox: JSON.parse(r.bbox as string),
+      center: JSON.parse(r.center as string),
+    };
+  }
+
+  async communities(): Promise<CommunityRecord[]> {
+    return (this.db.prepare('SELECT * FROM communities ORDER BY rowid').all() as Row[]).map((r) => ({
+      id: r.id as string,
+      townId: r.town_id as string,
+      name: r.name as string,
+      kind: r.kind as CommunityRecord['kind'],
+      geometry: JSON.parse(r.geometry as string),
+      center: JSON.parse(r.center as string),
+      areaKm2: r.area_km2 as number,
+    }));
+  }
+
+  async grids(): Promise<GridRecord[]> {
+    return (this.db.prepare('SELECT * FROM grids ORDER BY rowid').all() as Row[]).map((r) => ({
+      id: r.id as string,
+      townId: r.town_id as string,
+      communityId: r.community_id as string,
+      name: r.name as string,
+      manager: r.manager as string,
+      geometry: JSON.parse(r.geometry as string),
+      areaKm2: r.area_km2 as number,
+    }));
+  }
+
+  async units(): Promise<UnitRecord[]> {
+    return (this.db.prepare('SELECT * FROM units ORDER BY rowid').all() as Row[]).map((r) => ({
+      id: r.id as string,
+      townId: r.town_id as string,
+      name: r.name as string,
+      kind: r.kind as UnitRecord['kind'],
+      communityId: r.community_id as string | null,
+    }));
+  }
+
+  async sites(): Promise<SiteRecord[]> {
+    return (this.db.prepare('SELECT * FROM sites ORDER BY rowid').all() as Row[]).map((r) => ({
+      id: r.id as string,
+      townId: r.town_id as string,
+      communityId: r.community_id as string,
+      gridId: r.grid_id as string,
+      name: r.name as string,
+      kind: r.kind as SiteRecord['kind'],
+      lon: r.lon as number,
+      lat: r.lat as number,
+    }));
+  }
+
+  async basemap(): Promise<BasemapFeature[]> {
+    return (this.db.prepare('SELECT * FROM basemap_features ORDER BY id').all() as Row[]).map((r) => ({
+      layer: r.layer as BasemapFeature['layer'],
+      name: r.name as string,
+      class: r.class as string,
+      geometry: JSON.parse(r.geometry as string),
+    }));
+  }
+
+  async *scanProblems(batchSize = 20_000): AsyncIterable<ProblemRecord[]> {
+    let after = 0;
+    for (;;) {
+      const rows = this.stmts.scan.all(after, batchSize) as Row[];
+      if (rows.length === 0) return;
+      const batch = rows.map(toProblem);
+      after = batch[batch.length - 1].id;
+      yield batch;
+    }
+  }
+
+  async problemsByIds(ids: readonly number[]): Promise<ProblemRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = this.db.prepare(`SELECT ${PROBLEM_COLUMNS} FROM problems WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as Row[];
+    const byId = new Map(rows.map((r) => [r.id as number, toProblem(r)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  async problem(id: number): Promise<ProblemRecord | null> {
+    const r = this.stmts.problem.get(id) as Row | undefined;
+    return r ? toProblem(r) : null;
+  }
+
+  async events(problemId: number): Promise<ProblemEventRecord[]> {
+    return (this.stmts.events.all(problemId) as Row[]).map((r) => ({
+      id: r.id as number,
+      problemId: r.problem_id as number,
+      at: r.at as number,
+      actor: r.actor as string,
+      action: r.action as ProblemEventRecord['action'],
+      fromStatus: r.from_status as ProblemEventRecord['fromStatus'],
+      toStatus: r.to_status as ProblemEventRecord['toStatus'],
+      note: r.note as string,
+      photos: JSON.parse(r.photos as string),
+    }));
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

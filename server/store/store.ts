@@ -1,0 +1,40 @@
+import type { BasemapFeature, CommunityRecord, Dataset, GridRecord, ProblemEventRecord, ProblemRecord, SiteRecord, TownRecord, UnitRecord } from './records.ts';
+
+/** Where the data in a store came from: the demo generator or an import, and its details. */
+export interface DatasetInfo {
+  kind: Dataset['kind'];
+  origin: Record<string, string | number>;
+  loadedAt: number;
+}
+
+/**
+ * The persistence boundary. Routes and analytics depend on this interface only; SQLite is the
+ * embedded default and a PostgreSQL/PostGIS implementation can sit behind the same calls.
+ * Methods are async so that a networked store fits without changing callers.
+ */
+export interface Store {
+  /** Whether no dataset has been loaded yet (a fresh database). */
+  isEmpty(): Promise<boolean>;
+  /** Loads a whole dataset into an empty store, atomically. */
+  load(dataset: Dataset): Promise<{ problems: number; events: number }>;
+  datasetInfo(): Promise<DatasetInfo | null>;
+  /** The store's health: whether it answers a trivial query. */
+  ping(): Promise<boolean>;
+
+  town(): Promise<TownRecord>;
+  communities(): Promise<CommunityRecord[]>;
+  grids(): Promise<GridRecord[]>;
+  units(): Promise<UnitRecord[]>;
+  sites(): Promise<SiteRecord[]>;
+  basemap(): Promise<BasemapFeature[]>;
+
+  /** Every problem in ascending id order, in batches. */
+  scanProblems(batchSize?: number): AsyncIterable<ProblemRecord[]>;
+  /** Problems by id, in the order of `ids`; unknown ids are left out. */
+  problemsByIds(ids: readonly number[]): Promise<ProblemRecord[]>;
+  problem(id: number): Promise<ProblemRecord | null>;
+  /** A problem's history, oldest first. */
+  events(problemId: number): Promise<ProblemEventRecord[]>;
+
+  close(): Promise<void>;
+}

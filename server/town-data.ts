@@ -1,0 +1,108 @@
+import type { FeatureCollection } from 'geojson';
+import { AreaIndex } from './domain/grid-index.ts';
+import type { BasemapFeature, CommunityRecord, GridRecord, SiteRecord, TownRecord, UnitRecord } from './store/records.ts';
+import type { Store } from './store/store.ts';
+
+/**
+ * The town's reference data (boundary, communities, grids, units, sites, basemap), read once from
+ * the store, with lookups by id, point-in-area indexes and ready-serialized GeoJSON for bulk routes.
+ */
+export class TownData {
+  readonly communityById: Map<string, CommunityRecord>;
+  readonly gridById: Map<string, GridRecord>;
+  readonly unitById: Map<string, UnitRecord>;
+  readonly siteById: Map<string, SiteRecord>;
+  readonly gridIndex: AreaIndex;
+  readonly communityIndex: AreaIndex;
+  /** RFC 7946 FeatureCollections, serialized once. */
+  readonly gridsJson: string;
+  readonly communitiesJson: string;
+  readonly sitesJson: string;
+
+  private constructor(
+    readonly town: TownRecord,
+    readonly communities: CommunityRecord[],
+    readonly grids: GridRecord[],
+    readonly units: UnitRecord[],
+    readonly sites: SiteRecord[],
+    readonly basemap: BasemapFeature[],
+  ) {
+    this.communityById = new Map(communities.map((c) => [c.id, c]));
+    this.gridById = new Map(grids.map((g) => [g.id, g]));
+    this.unitById = new Map(units.map((u) => [u.id, u]));
+    this.siteById = new Map(sites.map((s) => [s.id, s]));
+    this.gridIndex = new AreaIndex(grids);
+    this.communityIndex = new AreaIndex(communities);
+    this.gridsJson = JSON.stringify(this.gridFeatures());
+    this.communitiesJson = JSON.stringify(this.communityFeatures());
+    this.sitesJson = JSON.stringify(this.siteFeatures());
+  }
+
+  static async fromStore(store: Store): Promise<TownData> {
+    const [town, communities, grids, units, sites, basemap] = await Promise.all([
+      store.town(),
+      store.communities(),
+      store.grids(),
+      store.units(),
+      store.sites(),
+      store.basemap(),
+    ]);
+    return new TownData(town, communities, grids, units, sites, basemap);
+  }
+
+  private gridFeatures(): FeatureCollection {
+    return {
+      type: 'FeatureCollection',
+      features: this.grids.map((g) => ({
+        type: 'Feature',
+        id: g.id,
+        geometry: g.geometry,
+        properties: {
+          id: g.id,
+          name: g.name,
+          communityId: g.communityId,
+          communityName: this.communityById.get(g.communityId)?.name ?? '',
+          manager: g.manager,
+          areaKm2: Math.round(g.areaKm2 * 1000) / 1000,
+        },
+      })),
+    };
+  }
+
+  private communityFeatures(): FeatureCollection {
+    return {
+      type: 'FeatureCollection',
+      features: this.communities.map((c) => ({
+        type: 'Feature',
+        id: c.id,
+        geometry: c.geometry,
+        properties: {
+          id: c.id,
+          name: c.name,
+          kind: c.kind,
+          center: c.center,
+          areaKm2: Math.round(c.areaKm2 * 1000) / 1000,
+          grids: this.grids.filter((g) => g.communityId === c.id).length,
+        },
+      })),
+    };
+  }
+
+  private siteFeatures(): FeatureCollection {
+    return {
+      type: 'FeatureCollection',
+      features: this.sites.map((s) => ({
+        type: 'Feature',
+        id: s.id,
+        geometry: { type: 'Point', coordinates: [s.lon, s.lat] },
+        properties: {
+          id: s.id,
+          name: s.name,
+          kind: s.kind,
+          communityId: s.communityId,
+          gridId: s.gridId,
+        },
+      })),
+    };
+  }
+}

@@ -1,0 +1,41 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { generateDemo } from '../../scripts/demo/generate.ts';
+import { buildApp } from '../../server/app.ts';
+import { SqliteStore } from '../../server/store/sqlite-store.ts';
+
+/** The instant the test demo ends at and the tests' "now": a Friday afternoon. */
+export const DEMO_NOW = Date.parse('2026-11-27T15:00:00+08:00');
+export const DEMO_SEED = 7;
+
+/** A fresh SQLite store in its own temporary folder; `cleanup` closes and removes it. */
+export function tempStore(): { store: SqliteStore; dir: string; path: string; cleanup: () => Promise<void> } {
+  const dir = mkdtempSync(join(tmpdir(), 'chuangwen-test-'));
+  const path = join(dir, 'test.db');
+  const store = new SqliteStore(path);
+  return {
+    store,
+    dir,
+    path,
+    cleanup: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** An app over a freshly generated demo town, with the clock pinned to DEMO_NOW. */
+export async function demoApp(count = 3000): Promise<{ app: FastifyInstance; close: () => Promise<void> }> {
+  const t = tempStore();
+  await t.store.load(generateDemo({ seed: DEMO_SEED, count, endMs: DEMO_NOW }));
+  const app = await buildApp({ store: t.store, now: () => DEMO_NOW });
+  return {
+    app,
+    close: async () => {
+      await app.close();
+      await t.cleanup();
+    },
+  };
+}
