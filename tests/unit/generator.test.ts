@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { datasetHash, generateDemo } from '../../scripts/demo/generate.ts';
-import { nextStatus } from '../../server/domain/lifecycle.ts';
 import type { Status } from '../../server/domain/lifecycle.ts';
+import { nextStatus } from '../../server/domain/lifecycle.ts';
 
 const END = Date.parse('2026-11-27T15:00:00+08:00');
 

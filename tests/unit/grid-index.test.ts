@@ -51,7 +51,9 @@ describe('AreaIndex', () => {
   });
 
   it('looks inside multipolygons', () => {
-    const multi = new AreaIndex([{ id: 'm', geometry: { type: 'MultiPolygon', coordinates: [square(0, 0, 1, 1).coordinates, square(5, 5, 6, 6).coordinates] } }]);
+    const multi = new AreaIndex([
+      { id: 'm', geometry: { type: 'MultiPolygon', coordinates: [square(0, 0, 1, 1).coordinates, square(5, 5, 6, 6).coordinates] } },
+    ]);
     expect(multi.locate(5.5, 5.5)).toBe('m');
     expect(multi.locate(3, 3)).toBeNull();
   });

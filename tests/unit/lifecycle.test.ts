@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Action, type Status, TransitionError, actionCodes, allowedActions, isOverdue, nextStatus, statusCodes } from '../../server/domain/lifecycle.ts';
+import { type Action, actionCodes, allowedActions, isOverdue, nextStatus, type Status, statusCodes, TransitionError } from '../../server/domain/lifecycle.ts';
 
 const expected: Record<Status, Partial<Record<Action, Status>>> = {
   reported: { assign: 'open' },

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { generateDemo } from '../../scripts/demo/generate.ts';
 import { seedDemoIfEmpty } from '../../server/demo-seed.ts';
 import { migrations } from '../../server/store/migrations.ts';
-import { SqliteStore, migrate } from '../../server/store/sqlite-store.ts';
+import { migrate, SqliteStore } from '../../server/store/sqlite-store.ts';
 import { DEMO_NOW, tempStore } from '../helpers/demo.ts';
 
 describe('SQLite store', () => {
