@@ -1,6 +1,6 @@
 import { booleanPointInPolygon } from '@turf/turf';
 import townData from '../../data/yandong.json' with { type: 'json' };
-import { computeDeadline, shanghaiDate, shanghaiMidnight } from '../../server/domain/calendar.ts';
+import { computeDeadline, startOfShanghaiDay } from '../../server/domain/calendar.ts';
 import { categories, findCategory, type SourceCode } from '../../server/domain/catalogue.ts';
 import type { Status } from '../../server/domain/lifecycle.ts';
 import type { ProblemDraft, ProblemEventRecord, SiteRecord } from '../../server/store/records.ts';
@@ -175,7 +175,7 @@ function reportInstant(rng: Random, startMs: number, endMs: number): number {
     const a = 1.3;
     const b = -0.6;
     const u = (-a + Math.sqrt(a * a + 2 * b * rng.next())) / b;
-    const day = shanghaiMidnight(shanghaiDate(startMs + u * (endMs - startMs)));
+    const day = startOfShanghaiDay(startMs + u * (endMs - startMs));
     const hour = rng.chance(0.6) ? 10 + rng.normal() * 1.8 : 15.5 + rng.normal() * 1.8;
     const t = day + Math.min(21, Math.max(6, hour)) * HOUR;
     if (t >= startMs && t < endMs) return Math.round(t / 1000) * 1000;
@@ -194,6 +194,7 @@ export function* simulateProblems(rng: Random, geo: Geography, options: ProblemO
   const communityById = new Map(geo.communities.map((c) => [c.id, c]));
   const unitById = new Map(geo.units.map((u) => [u.id, u]));
   const communityWeights = geo.communities.map((c) => geo.households.get(c.id) ?? 1);
+  const sourceWeights = SOURCE_WEIGHTS.map((s) => s[1]);
   const evaluationRounds = [40, 130, 220, 310].map((d) => startMs + d * DAY);
   const codes = categories.map((c) => c.code);
   const zoneWeights = Object.fromEntries((Object.keys(ZONE_WEIGHTS) as Zone[]).map((z) => [z, codes.map((code) => ZONE_WEIGHTS[z][code] ?? 0)])) as Record<
@@ -227,12 +228,12 @@ export function* simulateProblems(rng: Random, geo: Geography, options: ProblemO
 
     // What, who found it, when.
     const category = categories[rng.weighted(zoneWeights[zone])];
-    const source = SOURCE_WEIGHTS[rng.weighted(SOURCE_WEIGHTS.map((s) => s[1]))][0];
+    const source = SOURCE_WEIGHTS[rng.weighted(sourceWeights)][0];
     let reportedAt = reportInstant(rng, startMs, endMs);
     if (source === 'mock_evaluation') {
       // Mock evaluations come in rounds of three days.
       const round = evaluationRounds.filter((t) => t < endMs);
-      const day = shanghaiMidnight(shanghaiDate(round.length > 0 ? rng.pick(round) : startMs)) + rng.int(3) * DAY;
+      const day = startOfShanghaiDay(round.length > 0 ? rng.pick(round) : startMs) + rng.int(3) * DAY;
       reportedAt = Math.round(Math.min(endMs - HOUR, day + rng.range(9, 17) * HOUR) / 1000) * 1000;
     }
     const site = nearestSite(geo.sites, p, 0.15);

@@ -2,6 +2,7 @@ import type { LineString, Point, Polygon } from 'geojson';
 import type { SiteKind, SourceCode } from '../domain/catalogue.ts';
 import type { Area, BBox } from '../domain/geometry.ts';
 import type { Action, Status } from '../domain/lifecycle.ts';
+import type { ProblemBatch } from './problem-batch.ts';
 
 /** Records as the store holds them. Instants are epoch milliseconds; coordinates WGS84. */
 
@@ -114,5 +115,6 @@ export interface Dataset {
   units: UnitRecord[];
   sites: SiteRecord[];
   basemap: BasemapFeature[];
-  problems: Iterable<ProblemDraft>;
+  /** Problems in report order; an async source (a worker thread) feeds them in flat batches as they come. */
+  problems: Iterable<ProblemDraft> | AsyncIterable<ProblemBatch>;
 }

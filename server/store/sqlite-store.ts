@@ -1,7 +1,19 @@
 import Database from 'better-sqlite3';
 import { bboxOf } from '../domain/geometry.ts';
 import { migrations } from './migrations.ts';
-import type { BasemapFeature, CommunityRecord, Dataset, GridRecord, ProblemEventRecord, ProblemRecord, SiteRecord, TownRecord, UnitRecord } from './records.ts';
+import { EVENT_FIELDS, PROBLEM_FIELDS, type ProblemBatch, toBatch } from './problem-batch.ts';
+import type {
+  BasemapFeature,
+  CommunityRecord,
+  Dataset,
+  GridRecord,
+  ProblemDraft,
+  ProblemEventRecord,
+  ProblemRecord,
+  SiteRecord,
+  TownRecord,
+  UnitRecord,
+} from './records.ts';
 import type { DatasetInfo, Store } from './store.ts';
 
 type Row = Record<string, unknown>;
@@ -90,7 +102,17 @@ export class SqliteStore implements Store {
     );
     let problems = 0;
     let events = 0;
-    db.transaction(() => {
+    // A manual transaction: the problems may arrive asynchronously (from a worker), which
+    // better-sqlite3's transaction() wrapper does not allow. Nothing else writes meanwhile.
+    const cacheSize = db.pragma('cache_size', { simple: true });
+    db.pragma('cache_size = -524288');
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      // Bulk load into empty tables: build the problem indexes once at the end, not row by row.
+      const deferred = db
+        .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('problems', 'problem_events')")
+        .all() as { name: string; sql: string }[];
+      for (const index of deferred) db.exec(`DROP INDEX "${index.name}"`);
       const t = dataset.town;
       db.prepare('INSERT INTO towns VALUES (?, ?, ?, ?, ?, ?)').run(
         t.id,
@@ -110,37 +132,60 @@ export class SqliteStore implements Store {
       for (const x of dataset.sites) s.run(x.id, x.townId, x.communityId, x.gridId, x.name, x.kind, x.lon, x.lat);
       const b = db.prepare('INSERT INTO basemap_features (town_id, layer, name, class, geometry) VALUES (?, ?, ?, ?, ?)');
       for (const x of dataset.basemap) b.run(t.id, x.layer, x.name, x.class, JSON.stringify(x.geometry));
-      for (const draft of dataset.problems) {
-        const p = draft.problem;
-        const id = insertProblem.run(
-          p.townId,
-          p.lon,
-          p.lat,
-          p.gridId,
-          p.communityId,
-          p.category,
-          p.source,
-          p.status,
-          p.unitId,
-          p.siteId,
-          p.description,
-          p.address,
-          p.measure,
-          p.reportedAt,
-          p.deadline,
-          p.closedAt,
-          p.updatedAt,
-          p.version,
-        ).lastInsertRowid;
-        for (const e of draft.events) {
-          insertEvent.run(id, e.at, e.actor, e.action, e.fromStatus, e.toStatus, e.note, JSON.stringify(e.photos));
+      const insertBatch = (batch: ProblemBatch) => {
+        const { problems: p, events: e, eventCounts } = batch;
+        let ei = 0;
+        for (let k = 0, pi = 0; k < eventCounts.length; k++, pi += PROBLEM_FIELDS.length) {
+          const id = insertProblem.run(
+            p[pi],
+            p[pi + 1],
+            p[pi + 2],
+            p[pi + 3],
+            p[pi + 4],
+            p[pi + 5],
+            p[pi + 6],
+            p[pi + 7],
+            p[pi + 8],
+            p[pi + 9],
+            p[pi + 10],
+            p[pi + 11],
+            p[pi + 12],
+            p[pi + 13],
+            p[pi + 14],
+            p[pi + 15],
+            p[pi + 16],
+            p[pi + 17],
+          ).lastInsertRowid;
+          for (let j = 0; j < eventCounts[k]; j++, ei += EVENT_FIELDS.length) {
+            insertEvent.run(id, e[ei], e[ei + 1], e[ei + 2], e[ei + 3], e[ei + 4], e[ei + 5], e[ei + 6]);
+          }
+          events += eventCounts[k];
         }
-        problems++;
-        events += draft.events.length;
+        problems += eventCounts.length;
+      };
+      if (Symbol.iterator in dataset.problems) {
+        let drafts: ProblemDraft[] = [];
+        for (const draft of dataset.problems) {
+          drafts.push(draft);
+          if (drafts.length === 2000) {
+            insertBatch(toBatch(drafts));
+            drafts = [];
+          }
+        }
+        insertBatch(toBatch(drafts));
+      } else {
+        for await (const batch of dataset.problems) insertBatch(batch);
       }
+      for (const index of deferred) db.exec(index.sql);
       const info: DatasetInfo = { kind: dataset.kind, origin: dataset.origin, loadedAt: Date.now() };
       db.prepare("INSERT INTO meta VALUES ('dataset', ?)").run(JSON.stringify(info));
-    })();
+      db.exec('COMMIT');
+    } catch (err) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw err;
+    } finally {
+      db.pragma(`cache_size = ${cacheSize}`);
+    }
     db.pragma('wal_checkpoint(TRUNCATE)');
     return { problems, events };
   }
