@@ -5,6 +5,8 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** The SQLite file's name inside dataDir. */
+  dbFile: string;
   /** Load the demo town into an empty database on start. */
   demo: boolean;
   demoSeed: number;
@@ -33,6 +35,11 @@ function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   throw new ConfigError(`${name} must be on or off, got "${env[name]}"`);
 }
 
+function dbFile(name: string): string {
+  if (!/^[\w.-]+\.db$/.test(name)) throw new ConfigError(`DB_FILE must be a file name ending in .db, got "${name}"`);
+  return name;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Reads the configuration; throws ConfigError naming the variable that is wrong. */
@@ -43,6 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: integer(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '127.0.0.1',
     dataDir: resolve(env.DATA_DIR || './var'),
+    dbFile: dbFile(env.DB_FILE || 'chuangwen.db'),
     demo: flag(env, 'DEMO', true),
     demoSeed: integer(env, 'DEMO_SEED', 20260101, 0, 2 ** 32 - 1),
     demoCount: integer(env, 'DEMO_COUNT', 5000, 0, 1_000_000),

@@ -8,7 +8,7 @@ import { SqliteStore } from './store/sqlite-store.ts';
 async function main(): Promise<void> {
   const config = loadConfig();
   mkdirSync(config.dataDir, { recursive: true });
-  const store = new SqliteStore(join(config.dataDir, 'chuangwen.db'));
+  const store = new SqliteStore(join(config.dataDir, config.dbFile));
   if (config.demo) {
     const seeded = await seedDemoIfEmpty(store, { seed: config.demoSeed, count: config.demoCount, now: Date.now() });
     if (seeded.loaded) console.log(`loaded the demo town 盐东镇: ${seeded.problems} problems, ${seeded.events} events (演示数据)`);

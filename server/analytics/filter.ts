@@ -25,54 +25,88 @@ function mask(set: ReadonlySet<number> | undefined): Uint8Array | null {
   return m;
 }
 
+/** Whether a filter lets every problem through. */
+export function isEmptyFilter(f: ProblemFilter): boolean {
+  return Object.values(f).every((v) => v === undefined);
+}
+
 /**
- * Compiles a filter into a row predicate over the table. Overdue is evaluated against `now`:
- * not closed and past the deadline.
+ * Compiles a filter into a row predicate over the table, or null when it matches every row (so
+ * hot loops can skip the call). Overdue is evaluated against `now`: not closed and past the deadline.
  */
-export function compileFilter(table: ProblemTable, f: ProblemFilter, now: number): (i: number) => boolean {
+export function compileFilter(table: ProblemTable, f: ProblemFilter, now: number): ((i: number) => boolean) | null {
+  if (isEmptyFilter(f)) return null;
   const categories = mask(f.categories);
   const statuses = mask(f.statuses);
   const sources = mask(f.sources);
   const closed = table.statusIndex.get('closed') ?? -1;
   const { lon, lat, category, status, source, grid, community, unit, reportedAt, deadline } = table;
-  const b = f.bbox;
+  const hasBox = f.bbox !== undefined;
+  const [x0, y0, x1, y1] = f.bbox ?? [0, 0, 0, 0];
   const from = f.from ?? Number.NEGATIVE_INFINITY;
   const to = f.to ?? Number.POSITIVE_INFINITY;
+  const g = f.grid ?? -1;
+  const c = f.community ?? -1;
+  const u = f.unit ?? -1;
+  const overdue = f.overdue === undefined ? -1 : f.overdue ? 1 : 0;
   return (i) => {
-    if (reportedAt[i] < from || reportedAt[i] >= to) return false;
-    if (b && (lon[i] < b[0] || lon[i] > b[2] || lat[i] < b[1] || lat[i] > b[3])) return false;
-    if (categories && categories[category[i]] === 0) return false;
-    if (statuses && statuses[status[i]] === 0) return false;
-    if (sources && sources[source[i]] === 0) return false;
-    if (f.grid !== undefined && grid[i] !== f.grid) return false;
-    if (f.community !== undefined && community[i] !== f.community) return false;
-    if (f.unit !== undefined && unit[i] !== f.unit) return false;
-    if (f.overdue !== undefined) {
-      const overdue = status[i] !== closed && now > deadline[i];
-      if (overdue !== f.overdue) return false;
+    const r = reportedAt[i];
+    if (r < from || r >= to) return false;
+    if (hasBox) {
+      const x = lon[i];
+      const y = lat[i];
+      if (x < x0 || x > x1 || y < y0 || y > y1) return false;
     }
+    if (categories !== null && categories[category[i]] === 0) return false;
+    if (statuses !== null && statuses[status[i]] === 0) return false;
+    if (sources !== null && sources[source[i]] === 0) return false;
+    if (g >= 0 && grid[i] !== g) return false;
+    if (c >= 0 && community[i] !== c) return false;
+    if (u >= 0 && unit[i] !== u) return false;
+    if (overdue >= 0 && (status[i] !== closed && now > deadline[i] ? 1 : 0) !== overdue) return false;
     return true;
   };
 }
 
-/** One page of matching problem ids, in ascending id order, after the id `afterId`. */
+/**
+ * One page of matching problem ids in ascending id order after `afterId`. A small bbox is
+ * answered from the spatial index's candidates; otherwise the columns are scanned in order (faster
+ * here than the index's random access when the box holds many rows), stopping once the page is full.
+ */
 export function selectPage(
   table: ProblemTable,
   f: ProblemFilter,
   now: number,
   afterId: number,
   limit: number,
-): { ids: number[]; matched: number; hasMore: boolean } {
+): { rows: number[]; ids: number[]; hasMore: boolean } {
   const match = compileFilter(table, f, now);
+  const rows: number[] = [];
   const ids: number[] = [];
-  let matched = 0;
-  let hasMore = false;
-  for (let i = 0; i < table.size; i++) {
-    if (!match(i)) continue;
-    matched++;
-    if (table.id[i] <= afterId) continue;
-    if (ids.length < limit) ids.push(table.id[i]);
-    else hasMore = true;
+  // Rows are in id order: start at the first row after the cursor.
+  let lo = 0;
+  let hi = table.size;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (table.id[mid] <= afterId) lo = mid + 1;
+    else hi = mid;
   }
-  return { ids, matched, hasMore };
+  const start = lo;
+  const take = (i: number): boolean => {
+    if (match !== null && !match(i)) return true;
+    if (ids.length === limit) return false;
+    rows.push(i);
+    ids.push(table.id[i]);
+    return true;
+  };
+  if (f.bbox) {
+    const index = table.spatialIndex();
+    if (index.count(f.bbox) < table.size / 8) {
+      for (const i of index.candidates(f.bbox)) if (i >= start && !take(i)) return { rows, ids, hasMore: true };
+      for (let i = Math.max(start, index.size); i < table.size; i++) if (!take(i)) return { rows, ids, hasMore: true };
+      return { rows, ids, hasMore: false };
+    }
+  }
+  for (let i = start; i < table.size; i++) if (!take(i)) return { rows, ids, hasMore: true };
+  return { rows, ids, hasMore: false };
 }

@@ -1,7 +1,10 @@
 import { categoryCodes, sourceCodes } from '../domain/catalogue.ts';
+import type { BBox } from '../domain/geometry.ts';
 import { statusCodes } from '../domain/lifecycle.ts';
-import type { ProblemRecord } from '../store/records.ts';
+import type { ProblemDetails, ProblemFacts, ProblemRecord } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
+import { BLOCK_SHIFT, BlockSummaries } from './block-summary.ts';
+import { SpatialBuckets } from './spatial-buckets.ts';
 
 /** Index value for "no unit". */
 export const NO_UNIT = 0xffff;
@@ -39,6 +42,11 @@ export class ProblemTable {
   /** NaN while the problem is not closed. */
   closedAt = new Float64Array(0);
 
+  /** Bumped for a block of rows whenever a row in it changes (see BlockSummaries). */
+  blockVersion = new Uint32Array(0);
+
+  private values = new Float64Array(0);
+
   readonly categoryIndex = indexOf(categoryCodes);
   readonly statusIndex = indexOf(statusCodes);
   readonly sourceIndex = indexOf(sourceCodes);
@@ -55,7 +63,7 @@ export class ProblemTable {
   /** Builds the table from every problem in the store. */
   static async fromStore(store: Store, dictionaries: Dictionaries): Promise<ProblemTable> {
     const table = new ProblemTable(dictionaries);
-    for await (const batch of store.scanProblems()) {
+    for await (const batch of store.scanProblemFacts()) {
       table.reserve(table.size + batch.length);
       for (const p of batch) table.upsert(p);
     }
@@ -76,14 +84,42 @@ export class ProblemTable {
     return -1;
   }
 
+  /** The whole record of the row at position i, given the fields the table does not hold. */
+  record(i: number, d: ProblemDetails): ProblemRecord {
+    const unit = this.unit[i];
+    return {
+      id: this.id[i],
+      townId: d.townId,
+      lon: this.lon[i],
+      lat: this.lat[i],
+      gridId: this.dictionaries.gridIds[this.grid[i]],
+      communityId: this.dictionaries.communityIds[this.community[i]],
+      category: categoryCodes[this.category[i]],
+      source: sourceCodes[this.source[i]],
+      status: statusCodes[this.status[i]],
+      unitId: unit === NO_UNIT ? null : this.dictionaries.unitIds[unit],
+      siteId: d.siteId,
+      description: d.description,
+      address: d.address,
+      measure: d.measure,
+      reportedAt: this.reportedAt[i],
+      deadline: Number.isNaN(this.deadline[i]) ? null : this.deadline[i],
+      closedAt: Number.isNaN(this.closedAt[i]) ? null : this.closedAt[i],
+      updatedAt: d.updatedAt,
+      version: d.version,
+    };
+  }
+
   /** Inserts a new problem (ids only grow) or updates an existing one in place. */
-  upsert(p: ProblemRecord): void {
+  upsert(p: ProblemFacts): void {
     let i = this.positionOf(p.id);
     if (i < 0) {
       if (this.size > 0 && p.id < this.id[this.size - 1]) throw new Error(`problem ${p.id} arrived out of id order`);
       this.reserve(this.size + 1);
       i = this.size++;
       this.id[i] = p.id;
+    } else if (this.buckets && i < this.buckets.size && (this.lon[i] !== p.lon || this.lat[i] !== p.lat)) {
+      this.bucketsStale = true;
     }
     this.lon[i] = p.lon;
     this.lat[i] = p.lat;
@@ -96,6 +132,44 @@ export class ProblemTable {
     this.reportedAt[i] = p.reportedAt;
     this.deadline[i] = p.deadline ?? Number.NaN;
     this.closedAt[i] = p.closedAt ?? Number.NaN;
+    this.blockVersion[i >> BLOCK_SHIFT]++;
+  }
+
+  private summaries: BlockSummaries | null = null;
+  private buckets: SpatialBuckets | null = null;
+  /** Set when an indexed point moved: the spatial index is rebuilt before its next use. */
+  private bucketsStale = false;
+
+  /**
+   * The spatial index over the rows, rebuilt when a point moved or many rows arrived since it
+   * was built; rows after `size` of the index are not in it and must be checked by the caller.
+   */
+  spatialIndex(): SpatialBuckets {
+    if (!this.buckets || this.bucketsStale || this.size - this.buckets.size > 20_000) {
+      const box: BBox = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
+      for (let i = 0; i < this.size; i++) {
+        if (this.lon[i] < box[0]) box[0] = this.lon[i];
+        if (this.lat[i] < box[1]) box[1] = this.lat[i];
+        if (this.lon[i] > box[2]) box[2] = this.lon[i];
+        if (this.lat[i] > box[3]) box[3] = this.lat[i];
+      }
+      this.buckets = new SpatialBuckets(this.size > 0 ? box : [0, 0, 1, 1], 128, this.lon, this.lat, this.size);
+      this.bucketsStale = false;
+    }
+    return this.buckets;
+  }
+
+  /** The per-block aggregates, brought up to date with the rows. */
+  blockSummaries(): BlockSummaries {
+    this.summaries ??= new BlockSummaries(this, statusCodes.length, this.statusIndex.get('closed') ?? -1);
+    this.summaries.refresh();
+    return this.summaries;
+  }
+
+  /** A number per row, for one query at a time to collect values in. */
+  scratchValues(): Float64Array {
+    if (this.values.length < this.size) this.values = new Float64Array(this.id.length);
+    return this.values;
   }
 
   private code(index: Map<string, number>, value: string, field: string): number {
@@ -125,5 +199,8 @@ export class ProblemTable {
     this.reportedAt = grow(this.reportedAt);
     this.deadline = grow(this.deadline);
     this.closedAt = grow(this.closedAt);
+    const versions = new Uint32Array((cap >> BLOCK_SHIFT) + 1);
+    versions.set(this.blockVersion);
+    this.blockVersion = versions;
   }
 }

@@ -1,10 +1,12 @@
 import { startOfNextShanghaiMonth, startOfShanghaiDay, startOfShanghaiMonth, startOfShanghaiWeek, toShanghaiIso } from '../domain/calendar.ts';
 import { statusCodes } from '../domain/lifecycle.ts';
+import { BLOCK, BLOCK_SHIFT, kthOfSortedRuns, lowerBound } from './block-summary.ts';
 import { compileFilter, type ProblemFilter } from './filter.ts';
 import type { ProblemTable } from './problem-table.ts';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
+const OFFSET = 8 * HOUR; // Asia/Shanghai, no daylight saving
 
 export interface Summary {
   total: number;
@@ -19,41 +21,47 @@ export interface Summary {
   medianHoursToClose: number | null;
 }
 
-/** The k-th smallest of the first n values (Hoare's selection; reorders the array). */
-function select(values: Float64Array, n: number, k: number): number {
-  let lo = 0;
-  let hi = n - 1;
-  while (lo < hi) {
-    const pivot = values[(lo + hi) >>> 1];
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (values[i] < pivot) i++;
-      while (values[j] > pivot) j--;
-      if (i <= j) {
-        const t = values[i];
-        values[i] = values[j];
-        values[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return values[k];
-  }
-  return values[k];
+const MINUTE = 60_000;
+const HISTOGRAM_BUCKETS = 1 << 17; // minutes: about 91 days, the last bucket holds the rest
+const PER_MINUTE = 1 / MINUTE;
+
+/** Histogram bucket (whole minutes, the last bucket open-ended) of a duration in ms. */
+function minuteBucket(ms: number): number {
+  const b = (ms * PER_MINUTE) | 0;
+  return Math.min(b, HISTOGRAM_BUCKETS - 1);
 }
 
-/** The median of the first n values; reorders them. */
-export function median(values: Float64Array, n: number): number | null {
+/**
+ * The median of the first n values, exactly, in linear time: `counts`, a histogram of whole
+ * minutes over the same values, finds the bucket(s) of the middle rank(s); then only the values
+ * in them are sorted. Values must be non-negative (durations in ms).
+ */
+export function medianWithHistogram(values: Float64Array, n: number, counts: Uint32Array): number | null {
   if (n === 0) return null;
-  const upper = select(values, n, n >> 1);
-  if (n % 2 === 1) return upper;
-  let lower = Number.NEGATIVE_INFINITY;
-  // After selection every value left of n/2 is <= upper: the lower middle is their maximum.
-  for (let i = 0; i < n >> 1; i++) if (values[i] > lower) lower = values[i];
-  return (lower + upper) / 2;
+  const lowRank = (n - 1) >> 1;
+  const highRank = n >> 1;
+  let below = 0;
+  let b = 0;
+  while (below + counts[b] <= lowRank) below += counts[b++];
+  let bHigh = b;
+  let belowHigh = below;
+  while (belowHigh + counts[bHigh] <= highRank) belowHigh += counts[bHigh++];
+  const lo = b * MINUTE;
+  const hi = bHigh === HISTOGRAM_BUCKETS - 1 ? Number.POSITIVE_INFINITY : (bHigh + 1) * MINUTE;
+  const middle: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v >= lo && v < hi) middle.push(v);
+  }
+  middle.sort((x, y) => x - y);
+  return (middle[lowRank - below] + middle[highRank - below]) / 2;
+}
+
+/** The median of the first n values (non-negative durations in ms), exactly. */
+export function median(values: Float64Array, n: number): number | null {
+  const counts = new Uint32Array(HISTOGRAM_BUCKETS);
+  for (let i = 0; i < n; i++) counts[minuteBucket(values[i])]++;
+  return medianWithHistogram(values, n, counts);
 }
 
 function round(v: number, digits: number): number {
@@ -65,11 +73,96 @@ function emptyByStatus(): Record<string, number> {
   return Object.fromEntries(statusCodes.map((s) => [s, 0]));
 }
 
-/** Totals for the problems matching a filter, as of `now`. */
+/**
+ * Totals for the problems matching a filter, as of `now`. A filter of dates alone (the period
+ * presets) is answered from per-block aggregates; any other filter by a pass over the rows.
+ */
 export function summarize(table: ProblemTable, f: ProblemFilter, now: number): Summary {
-  const match = compileFilter(table, f, now);
-  const counts = new Float64Array(statusCodes.length);
-  const durations = new Float64Array(table.size);
+  const datesOnly = Object.entries(f).every(([k, v]) => v === undefined || k === 'from' || k === 'to');
+  return datesOnly ? summarizeByBlocks(table, f.from, f.to, now) : summarizeByScan(table, f, now);
+}
+
+function summaryOf(
+  counts: Int32Array,
+  nClosed: number,
+  rest: { total: number; overdue: number; newToday: number; newThisWeek: number },
+  med: number | null,
+): Summary {
+  const byStatus = emptyByStatus();
+  statusCodes.forEach((code, i) => {
+    byStatus[code] = counts[i];
+  });
+  return {
+    total: rest.total,
+    byStatus,
+    closed: nClosed,
+    overdue: rest.overdue,
+    rectificationRate: rest.total === 0 ? null : round(nClosed / rest.total, 4),
+    newToday: rest.newToday,
+    newThisWeek: rest.newThisWeek,
+    medianHoursToClose: med === null ? null : round(med / HOUR, 1),
+  };
+}
+
+/** `summarize` for a date range, from the table's block aggregates; rows are read only in blocks the range cuts. */
+export function summarizeByBlocks(table: ProblemTable, from: number | undefined, to: number | undefined, now: number): Summary {
+  const blocks = table.blockSummaries();
+  const lo = from ?? Number.NEGATIVE_INFINITY;
+  const hi = to ?? Number.POSITIVE_INFINITY;
+  const nStatus = statusCodes.length;
+  const closed = table.statusIndex.get('closed') ?? -1;
+  const today = startOfShanghaiDay(now);
+  const week = startOfShanghaiWeek(now);
+  const counts = new Int32Array(nStatus);
+  const acc = { total: 0, overdue: 0, newToday: 0, newThisWeek: 0 };
+  const runs: number[] = [];
+  const extra: number[] = [];
+  let nClosed = 0;
+  for (let b = 0; b < blocks.blocks; b++) {
+    if (blocks.maxReported[b] < lo || blocks.minReported[b] >= hi) continue;
+    const start = b << BLOCK_SHIFT;
+    const end = Math.min(start + BLOCK, table.size);
+    if (blocks.minReported[b] >= lo && blocks.maxReported[b] < hi) {
+      for (let s = 0; s < nStatus; s++) counts[s] += blocks.statusCounts[b * nStatus + s];
+      acc.total += end - start;
+      acc.overdue += lowerBound(blocks.openDeadlines, start, start + blocks.openCount[b], now) - start;
+      acc.newToday += end - lowerBound(blocks.sortedReported, start, end, today);
+      acc.newThisWeek += end - lowerBound(blocks.sortedReported, start, end, week);
+      runs.push(start, start + blocks.closedCount[b]);
+      nClosed += blocks.closedCount[b];
+      continue;
+    }
+    for (let i = start; i < end; i++) {
+      const r = table.reportedAt[i];
+      if (r < lo || r >= hi) continue;
+      acc.total++;
+      const s = table.status[i];
+      counts[s]++;
+      if (r >= today) acc.newToday++;
+      if (r >= week) acc.newThisWeek++;
+      if (s === closed) {
+        const d = table.closedAt[i] - r;
+        extra.push(Math.max(d, 0));
+        nClosed++;
+      } else if (now > table.deadline[i]) acc.overdue++;
+    }
+  }
+  let med: number | null = null;
+  if (nClosed > 0) {
+    const sortedExtra = Float64Array.from(extra).sort();
+    const lowRank = (nClosed - 1) >> 1;
+    const low = kthOfSortedRuns(blocks.durations, runs, sortedExtra, lowRank);
+    med = nClosed % 2 === 1 ? low : (low + kthOfSortedRuns(blocks.durations, runs, sortedExtra, lowRank + 1)) / 2;
+  }
+  return summaryOf(counts, nClosed, acc, med);
+}
+
+/** `summarize` by a pass over every row: any filter. */
+export function summarizeByScan(table: ProblemTable, f: ProblemFilter, now: number): Summary {
+  const counts = new Int32Array(statusCodes.length);
+  const durations = table.scratchValues();
+  const histogram = new Uint32Array(HISTOGRAM_BUCKETS);
+  const lastBucket = HISTOGRAM_BUCKETS - 1;
   const closed = table.statusIndex.get('closed') ?? -1;
   const today = startOfShanghaiDay(now);
   const week = startOfShanghaiWeek(now);
@@ -78,32 +171,28 @@ export function summarize(table: ProblemTable, f: ProblemFilter, now: number): S
   let newToday = 0;
   let newThisWeek = 0;
   let nClosed = 0;
-  for (let i = 0; i < table.size; i++) {
-    if (!match(i)) continue;
+  const { status, reportedAt, closedAt, deadline, size } = table;
+  const match = compileFilter(table, f, now);
+  // The hot loop of the wall's KPIs: locals only, bucket arithmetic inlined.
+  for (let i = 0; i < size; i++) {
+    if (match !== null && !match(i)) continue;
     total++;
-    const s = table.status[i];
+    const s = status[i];
     counts[s]++;
-    const reported = table.reportedAt[i];
-    if (reported >= today) newToday++;
-    if (reported >= week) newThisWeek++;
-    if (s === closed) durations[nClosed++] = table.closedAt[i] - reported;
-    else if (now > table.deadline[i]) overdue++;
+    const reported = reportedAt[i];
+    if (reported >= week) {
+      newThisWeek++;
+      if (reported >= today) newToday++;
+    }
+    if (s === closed) {
+      const d = closedAt[i] - reported;
+      const ms = Math.max(d, 0);
+      durations[nClosed++] = ms;
+      const bucket = (ms * PER_MINUTE) | 0;
+      histogram[Math.min(bucket, lastBucket)]++;
+    } else if (now > deadline[i]) overdue++;
   }
-  const byStatus = emptyByStatus();
-  statusCodes.forEach((code, i) => {
-    byStatus[code] = counts[i];
-  });
-  const med = median(durations, nClosed);
-  return {
-    total,
-    byStatus,
-    closed: nClosed,
-    overdue,
-    rectificationRate: total === 0 ? null : round(nClosed / total, 4),
-    newToday,
-    newThisWeek,
-    medianHoursToClose: med === null ? null : round(med / HOUR, 1),
-  };
+  return summaryOf(counts, nClosed, { total, overdue, newToday, newThisWeek }, medianWithHistogram(durations, nClosed, histogram));
 }
 
 export interface AreaStats {
@@ -122,13 +211,14 @@ export function summarizeByArea(table: ProblemTable, f: ProblemFilter, now: numb
   const counts = new Float64Array(n * nStatus);
   const overdue = new Float64Array(n);
   const closed = table.statusIndex.get('closed') ?? -1;
+  const { status, deadline } = table;
   const match = compileFilter(table, f, now);
   for (let i = 0; i < table.size; i++) {
-    if (!match(i)) continue;
+    if (match !== null && !match(i)) continue;
     const a = column[i];
-    const s = table.status[i];
+    const s = status[i];
     counts[a * nStatus + s]++;
-    if (s !== closed && now > table.deadline[i]) overdue[a]++;
+    if (s !== closed && now > deadline[i]) overdue[a]++;
   }
   const out: AreaStats[] = [];
   for (let a = 0; a < n; a++) {
@@ -181,7 +271,6 @@ function label(start: number, interval: Interval): string {
  */
 export function trend(table: ProblemTable, f: ProblemFilter, now: number, interval: Interval): TrendPoint[] | null {
   const { from, to, ...rest } = f;
-  const match = compileFilter(table, rest, now);
   let first = from;
   if (first === undefined) {
     first = Number.POSITIVE_INFINITY;
@@ -194,24 +283,25 @@ export function trend(table: ProblemTable, f: ProblemFilter, now: number, interv
     if (starts.length === MAX_PERIODS) return null;
     starts.push(s);
   }
+  // Periods are whole Asia/Shanghai days: a lookup from day number to period avoids a search per row.
+  const firstDay = Math.floor((startOfShanghaiDay(starts[0] ?? first) + OFFSET) / DAY);
+  const lastDay = Math.floor((end + OFFSET) / DAY);
+  const periodOfDay = new Int32Array(lastDay - firstDay + 1);
+  for (let d = 0, k = 0; d < periodOfDay.length; d++) {
+    const dayStart = (firstDay + d) * DAY - OFFSET;
+    while (k + 1 < starts.length && starts[k + 1] <= dayStart) k++;
+    periodOfDay[d] = k;
+  }
+  const bucket = (t: number): number => (t < first || t >= end ? -1 : periodOfDay[Math.floor((t + OFFSET) / DAY) - firstDay]);
   const reported = new Float64Array(starts.length);
   const closed = new Float64Array(starts.length);
-  const bucket = (t: number): number => {
-    if (t < first || t >= end) return -1;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (starts[mid] <= t) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  const { reportedAt, closedAt } = table;
+  const match = compileFilter(table, rest, now);
   for (let i = 0; i < table.size; i++) {
-    if (!match(i)) continue;
-    const r = bucket(table.reportedAt[i]);
+    if (match !== null && !match(i)) continue;
+    const r = bucket(reportedAt[i]);
     if (r >= 0) reported[r]++;
-    const c = table.closedAt[i];
+    const c = closedAt[i];
     if (!Number.isNaN(c)) {
       const k = bucket(c);
       if (k >= 0) closed[k]++;

@@ -1,12 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Feature, Point } from 'geojson';
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { selectPage } from '../analytics/filter.ts';
 import { toShanghaiIso } from '../domain/calendar.ts';
 import { findCategory } from '../domain/catalogue.ts';
 import { isOverdue } from '../domain/lifecycle.ts';
 import { badRequest, notFound } from '../errors.ts';
-import { errorResponses, FeatureCollection, problemFilterProperties } from '../schemas/common.ts';
+import { errorResponses, problemFilterProperties } from '../schemas/common.ts';
 import type { ProblemEventRecord, ProblemRecord } from '../store/records.ts';
 import type { TownData } from '../town-data.ts';
 import { parseProblemFilter } from './problem-filter.ts';
@@ -35,8 +34,72 @@ function decodeCursor(raw: string): number {
   return Number(m[1]);
 }
 
-/** A problem as a GeoJSON Feature, names resolved, overdue derived as of `now`. */
-export function problemFeature(p: ProblemRecord, town: TownData, now: number): Feature<Point> {
+const HistoryEntry = Type.Object({
+  id: Type.Integer(),
+  at: Type.String(),
+  actor: Type.String(),
+  action: Type.String(),
+  fromStatus: Type.Union([Type.String(), Type.Null()]),
+  toStatus: Type.String(),
+  note: Type.String(),
+  photos: Type.Array(Type.String()),
+});
+
+const NullableString = Type.Union([Type.String(), Type.Null()]);
+
+/** Properties of a problem feature in lists; the detail adds names and the history. */
+const problemProperties = {
+  id: Type.Integer(),
+  category: Type.String(),
+  source: Type.String(),
+  status: Type.String(),
+  overdue: Type.Boolean({ description: '逾期: not closed and past the deadline, as of the answer' }),
+  gridId: Type.String(),
+  communityId: Type.String(),
+  unitId: NullableString,
+  siteId: NullableString,
+  description: Type.String(),
+  address: Type.String(),
+  measure: NullableString,
+  reportedAt: Type.String(),
+  deadline: NullableString,
+  closedAt: NullableString,
+  updatedAt: Type.String(),
+  version: Type.Integer(),
+};
+
+const ProblemDetail = Type.Object({
+  type: Type.Literal('Feature'),
+  id: Type.Integer(),
+  geometry: Type.Object({ type: Type.Literal('Point'), coordinates: Type.Array(Type.Number()) }),
+  properties: Type.Object({
+    ...problemProperties,
+    categoryName: Type.String(),
+    gridName: Type.String(),
+    gridManager: Type.String(),
+    communityName: Type.String(),
+    unitName: NullableString,
+    siteName: NullableString,
+    history: Type.Array(HistoryEntry),
+  }),
+});
+
+const ProblemFeature = Type.Object({
+  type: Type.Literal('Feature'),
+  id: Type.Integer(),
+  geometry: Type.Object({ type: Type.Literal('Point'), coordinates: Type.Array(Type.Number()) }),
+  properties: Type.Object(problemProperties),
+});
+
+const ProblemCollection = Type.Object({
+  type: Type.Literal('FeatureCollection'),
+  numberReturned: Type.Integer(),
+  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'cursor of the next page; null on the last' }),
+  features: Type.Array(ProblemFeature),
+});
+
+/** A problem as a GeoJSON Feature with codes (names come from /api/meta and the area routes), overdue derived as of `now`. */
+export function problemFeature(p: ProblemRecord, now: number): Static<typeof ProblemFeature> {
   return {
     type: 'Feature',
     id: p.id,
@@ -44,27 +107,34 @@ export function problemFeature(p: ProblemRecord, town: TownData, now: number): F
     properties: {
       id: p.id,
       category: p.category,
-      categoryName: findCategory(p.category)?.name ?? p.category,
       source: p.source,
       status: p.status,
       overdue: isOverdue(p.status, p.deadline, now),
       gridId: p.gridId,
-      gridName: town.gridById.get(p.gridId)?.name ?? '',
       communityId: p.communityId,
-      communityName: town.communityById.get(p.communityId)?.name ?? '',
       unitId: p.unitId,
-      unitName: p.unitId ? (town.unitById.get(p.unitId)?.name ?? '') : null,
       siteId: p.siteId,
-      siteName: p.siteId ? (town.siteById.get(p.siteId)?.name ?? '') : null,
       description: p.description,
       address: p.address,
       measure: p.measure,
-      reportedAt: iso(p.reportedAt),
+      reportedAt: toShanghaiIso(p.reportedAt),
       deadline: iso(p.deadline),
       closedAt: iso(p.closedAt),
-      updatedAt: iso(p.updatedAt),
+      updatedAt: toShanghaiIso(p.updatedAt),
       version: p.version,
     },
+  };
+}
+
+/** The display names of a problem's codes, for the problem card. */
+function problemNames(p: ProblemRecord, town: TownData) {
+  return {
+    categoryName: findCategory(p.category)?.name ?? p.category,
+    gridName: town.gridById.get(p.gridId)?.name ?? '',
+    gridManager: town.gridById.get(p.gridId)?.manager ?? '',
+    communityName: town.communityById.get(p.communityId)?.name ?? '',
+    unitName: p.unitId ? (town.unitById.get(p.unitId)?.name ?? '') : null,
+    siteName: p.siteId ? (town.siteById.get(p.siteId)?.name ?? '') : null,
   };
 }
 
@@ -81,24 +151,6 @@ function eventJson(e: ProblemEventRecord) {
   };
 }
 
-const HistoryEntry = Type.Object({
-  id: Type.Integer(),
-  at: Type.String(),
-  actor: Type.String(),
-  action: Type.String(),
-  fromStatus: Type.Union([Type.String(), Type.Null()]),
-  toStatus: Type.String(),
-  note: Type.String(),
-  photos: Type.Array(Type.String()),
-});
-
-const ProblemDetail = Type.Object({
-  type: Type.Literal('Feature'),
-  id: Type.Integer(),
-  geometry: Type.Object({ type: Type.Literal('Point'), coordinates: Type.Array(Type.Number()) }),
-  properties: Type.Object({ history: Type.Array(HistoryEntry) }, { additionalProperties: true }),
-});
-
 const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/problems',
@@ -106,9 +158,9 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['problems'],
         summary: '点位问题 (GeoJSON)，按条件筛选、分页',
-        description: 'Ordered by id. `numberMatched` counts every match; `nextCursor` fetches the next page (null on the last).',
+        description: 'Ordered by id. `nextCursor` fetches the next page (null on the last). For counts, ask /api/stats/summary with the same filters.',
         querystring: ListQuery,
-        response: { 200: FeatureCollection, ...errorResponses },
+        response: { 200: ProblemCollection, ...errorResponses },
       },
     },
     async (req, reply) => {
@@ -117,13 +169,18 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const afterId = cursor === undefined ? 0 : decodeCursor(cursor);
       const now = app.now();
       const page = selectPage(app.problemTable, filter, now, afterId, limit);
-      const rows = await app.store.problemsByIds(page.ids);
+      // Facts come from the in-memory table; only texts and versions from the store.
+      const details = await app.store.problemDetails(page.ids);
+      const features: Static<typeof ProblemFeature>[] = [];
+      for (const row of page.rows) {
+        const d = details.get(app.problemTable.id[row]);
+        if (d) features.push(problemFeature(app.problemTable.record(row, d), now));
+      }
       const body = {
         type: 'FeatureCollection',
-        numberMatched: page.matched,
-        numberReturned: rows.length,
+        numberReturned: features.length,
         nextCursor: page.hasMore ? encodeCursor(page.ids[page.ids.length - 1]) : null,
-        features: rows.map((p) => problemFeature(p, app.townData, now)),
+        features,
       };
       return sendSerialized(reply, JSON.stringify(body));
     },
@@ -137,13 +194,13 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const id = Number(req.params.id);
       const p = await app.store.problem(id);
       if (!p) throw notFound(`问题 ${id} 不存在`);
-      const feature = problemFeature(p, app.townData, app.now());
+      const feature = problemFeature(p, app.now());
       const history = (await app.store.events(id)).map(eventJson);
       return {
         type: 'Feature' as const,
         id,
         geometry: { type: 'Point' as const, coordinates: [p.lon, p.lat] },
-        properties: { ...feature.properties, history },
+        properties: { ...feature.properties, ...problemNames(p, app.townData), history },
       };
     },
   );

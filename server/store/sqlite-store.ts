@@ -7,8 +7,10 @@ import type {
   CommunityRecord,
   Dataset,
   GridRecord,
+  ProblemDetails,
   ProblemDraft,
   ProblemEventRecord,
+  ProblemFacts,
   ProblemRecord,
   SiteRecord,
   TownRecord,
@@ -21,27 +23,28 @@ type Row = Record<string, unknown>;
 const PROBLEM_COLUMNS =
   'id, town_id, lon, lat, grid_id, community_id, category, source, status, unit_id, site_id, description, address, measure, reported_at, deadline, closed_at, updated_at, version';
 
-function toProblem(r: Row): ProblemRecord {
+/** A problem from a raw row (an array in PROBLEM_COLUMNS order): no object per row from SQLite. */
+function toProblem(r: unknown[]): ProblemRecord {
   return {
-    id: r.id as number,
-    townId: r.town_id as string,
-    lon: r.lon as number,
-    lat: r.lat as number,
-    gridId: r.grid_id as string,
-    communityId: r.community_id as string,
-    category: r.category as string,
-    source: r.source as ProblemRecord['source'],
-    status: r.status as ProblemRecord['status'],
-    unitId: r.unit_id as string | null,
-    siteId: r.site_id as string | null,
-    description: r.description as string,
-    address: r.address as string,
-    measure: r.measure as string | null,
-    reportedAt: r.reported_at as number,
-    deadline: r.deadline as number | null,
-    closedAt: r.closed_at as number | null,
-    updatedAt: r.updated_at as number,
-    version: r.version as number,
+    id: r[0] as number,
+    townId: r[1] as string,
+    lon: r[2] as number,
+    lat: r[3] as number,
+    gridId: r[4] as string,
+    communityId: r[5] as string,
+    category: r[6] as string,
+    source: r[7] as ProblemRecord['source'],
+    status: r[8] as ProblemRecord['status'],
+    unitId: r[9] as string | null,
+    siteId: r[10] as string | null,
+    description: r[11] as string,
+    address: r[12] as string,
+    measure: r[13] as string | null,
+    reportedAt: r[14] as number,
+    deadline: r[15] as number | null,
+    closedAt: r[16] as number | null,
+    updatedAt: r[17] as number,
+    version: r[18] as number,
   };
 }
 
@@ -74,9 +77,13 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
     this.stmts = {
-      problem: this.db.prepare(`SELECT ${PROBLEM_COLUMNS} FROM problems WHERE id = ?`),
+      problem: this.db.prepare(`SELECT ${PROBLEM_COLUMNS} FROM problems WHERE id = ?`).raw(true),
+      problemDetails: this.db
+        .prepare('SELECT id, town_id, site_id, description, address, measure, updated_at, version FROM problems WHERE id IN (SELECT value FROM json_each(?))')
+        .raw(true),
+      problemsByIds: this.db.prepare(`SELECT ${PROBLEM_COLUMNS} FROM problems WHERE id IN (SELECT value FROM json_each(?))`).raw(true),
       events: this.db.prepare('SELECT * FROM problem_events WHERE problem_id = ? ORDER BY id'),
-      scan: this.db.prepare(`SELECT ${PROBLEM_COLUMNS} FROM problems WHERE id > ? ORDER BY id LIMIT ?`),
+      scan: this.db.prepare(`SELECT ${PROBLEM_COLUMNS} FROM problems WHERE id > ? ORDER BY id LIMIT ?`).raw(true),
     };
   }
 
@@ -262,7 +269,7 @@ export class SqliteStore implements Store {
   async *scanProblems(batchSize = 20_000): AsyncIterable<ProblemRecord[]> {
     let after = 0;
     for (;;) {
-      const rows = this.stmts.scan.all(after, batchSize) as Row[];
+      const rows = this.stmts.scan.all(after, batchSize) as unknown[][];
       if (rows.length === 0) return;
       const batch = rows.map(toProblem);
       after = batch[batch.length - 1].id;
@@ -270,15 +277,65 @@ export class SqliteStore implements Store {
     }
   }
 
+  async *scanProblemFacts(batchSize = 50_000): AsyncIterable<ProblemFacts[]> {
+    // Raw rows (arrays, not objects) and only the needed columns: this builds the table at start.
+    const scan = this.db
+      .prepare(
+        'SELECT id, lon, lat, grid_id, community_id, category, source, status, unit_id, reported_at, deadline, closed_at FROM problems WHERE id > ? ORDER BY id LIMIT ?',
+      )
+      .raw(true);
+    let after = 0;
+    for (;;) {
+      const rows = scan.all(after, batchSize) as unknown[][];
+      if (rows.length === 0) return;
+      const batch = rows.map(
+        (r): ProblemFacts => ({
+          id: r[0] as number,
+          lon: r[1] as number,
+          lat: r[2] as number,
+          gridId: r[3] as string,
+          communityId: r[4] as string,
+          category: r[5] as string,
+          source: r[6] as ProblemRecord['source'],
+          status: r[7] as ProblemRecord['status'],
+          unitId: r[8] as string | null,
+          reportedAt: r[9] as number,
+          deadline: r[10] as number | null,
+          closedAt: r[11] as number | null,
+        }),
+      );
+      after = batch[batch.length - 1].id;
+      yield batch;
+    }
+  }
+
   async problemsByIds(ids: readonly number[]): Promise<ProblemRecord[]> {
     if (ids.length === 0) return [];
-    const rows = this.db.prepare(`SELECT ${PROBLEM_COLUMNS} FROM problems WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as Row[];
-    const byId = new Map(rows.map((r) => [r.id as number, toProblem(r)]));
+    const rows = this.stmts.problemsByIds.all(JSON.stringify(ids)) as unknown[][];
+    const byId = new Map(rows.map((r) => [r[0] as number, toProblem(r)]));
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
+  async problemDetails(ids: readonly number[]): Promise<Map<number, ProblemDetails>> {
+    const out = new Map<number, ProblemDetails>();
+    if (ids.length === 0) return out;
+    for (const r of this.stmts.problemDetails.all(JSON.stringify(ids)) as unknown[][]) {
+      out.set(r[0] as number, {
+        id: r[0] as number,
+        townId: r[1] as string,
+        siteId: r[2] as string | null,
+        description: r[3] as string,
+        address: r[4] as string,
+        measure: r[5] as string | null,
+        updatedAt: r[6] as number,
+        version: r[7] as number,
+      });
+    }
+    return out;
+  }
+
   async problem(id: number): Promise<ProblemRecord | null> {
-    const r = this.stmts.problem.get(id) as Row | undefined;
+    const r = this.stmts.problem.get(id) as unknown[] | undefined;
     return r ? toProblem(r) : null;
   }
 
