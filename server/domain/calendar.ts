@@ -53,9 +53,26 @@ export function startOfNextShanghaiMonth(ms: number): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) - OFFSET_MS;
 }
 
-/** ISO 8601 with the +08:00 offset, e.g. 2026-11-27T09:30:00+08:00. */
+const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+const datePrefixes = new Map<number, string>();
+
+/**
+ * ISO 8601 with the +08:00 offset, to the second, e.g. 2026-11-27T09:30:00+08:00. Bulk routes
+ * format thousands per answer: the date part is remembered per day, the time assembled from parts.
+ */
 export function toShanghaiIso(ms: number): string {
-  return `${new Date(ms + OFFSET_MS).toISOString().slice(0, 19)}+08:00`;
+  const local = ms + OFFSET_MS;
+  const day = Math.floor(local / DAY_MS);
+  let prefix = datePrefixes.get(day);
+  if (prefix === undefined) {
+    prefix = new Date(day * DAY_MS).toISOString().slice(0, 11);
+    if (datePrefixes.size > 20_000) datePrefixes.clear();
+    datePrefixes.set(day, prefix);
+  }
+  const seconds = Math.floor((local - day * DAY_MS) / 1000);
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  return `${prefix}${TWO_DIGITS[h]}:${TWO_DIGITS[m]}:${TWO_DIGITS[seconds % 60]}+08:00`;
 }
 
 /**

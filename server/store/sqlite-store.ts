@@ -78,9 +78,6 @@ export class SqliteStore implements Store {
     migrate(this.db);
     this.stmts = {
       problem: this.db.prepare(`SELECT ${PROBLEM_COLUMNS} FROM problems WHERE id = ?`).raw(true),
-      problemDetails: this.db
-        .prepare('SELECT id, town_id, site_id, description, address, measure, updated_at, version FROM problems WHERE id IN (SELECT value FROM json_each(?))')
-        .raw(true),
       problemsByIds: this.db.prepare(`SELECT ${PROBLEM_COLUMNS} FROM problems WHERE id IN (SELECT value FROM json_each(?))`).raw(true),
       events: this.db.prepare('SELECT * FROM problem_events WHERE problem_id = ? ORDER BY id'),
       scan: this.db.prepare(`SELECT ${PROBLEM_COLUMNS} FROM problems WHERE id > ? ORDER BY id LIMIT ?`).raw(true),
@@ -316,10 +313,26 @@ export class SqliteStore implements Store {
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
+  // One prepared statement per list length (pages are mostly full, so few lengths recur); SQLite
+  // binds a parameter list faster than it unpacks a JSON array.
+  private readonly detailStatements = new Map<number, Database.Statement>();
+
+  private detailsStatement(n: number): Database.Statement {
+    let st = this.detailStatements.get(n);
+    if (!st) {
+      if (this.detailStatements.size > 64) this.detailStatements.clear();
+      st = this.db
+        .prepare(`SELECT id, town_id, site_id, description, address, measure, updated_at, version FROM problems WHERE id IN (${Array(n).fill('?').join(',')})`)
+        .raw(true);
+      this.detailStatements.set(n, st);
+    }
+    return st;
+  }
+
   async problemDetails(ids: readonly number[]): Promise<Map<number, ProblemDetails>> {
     const out = new Map<number, ProblemDetails>();
     if (ids.length === 0) return out;
-    for (const r of this.stmts.problemDetails.all(JSON.stringify(ids)) as unknown[][]) {
+    for (const r of this.detailsStatement(ids.length).all(...ids) as unknown[][]) {
       out.set(r[0] as number, {
         id: r[0] as number,
         townId: r[1] as string,

@@ -60,3 +60,20 @@ describe('Asia/Shanghai days', () => {
     expect(toShanghaiIso(startOfShanghaiWeek(at('2026-11-30T00:00:00+08:00')))).toBe('2026-11-30T00:00:00+08:00');
   });
 });
+
+describe('toShanghaiIso', () => {
+  it('agrees with Date for instants across years, days and second boundaries', () => {
+    for (const ms of [
+      0,
+      1,
+      999,
+      1000,
+      Date.parse('2026-11-27T15:59:59.999Z'),
+      Date.parse('2026-12-31T16:00:00Z'),
+      Date.parse('2024-02-29T23:59:59Z'),
+      4102444799000,
+    ]) {
+      expect(toShanghaiIso(ms)).toBe(`${new Date(ms + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`);
+    }
+  });
+});
