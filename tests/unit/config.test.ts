@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../server/config.ts';
+
+describe('loadConfig', () => {
+  it('has defaults that start the demo on port 8080', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ port: 8080, host: '127.0.0.1', demo: true, demoCount: 5000, dbFile: 'chuangwen.db', logLevel: 'info' });
+    expect(c.dataDir).toMatch(/var$/);
+  });
+
+  it('reads the environment', () => {
+    expect(loadConfig({ PORT: '9000', DEMO: 'off', DEMO_COUNT: '100', DATA_DIR: '/tmp/x', DB_FILE: 'big.db' })).toMatchObject({
+      port: 9000,
+      demo: false,
+      demoCount: 100,
+      dataDir: '/tmp/x',
+      dbFile: 'big.db',
+    });
+  });
+
+  for (const [name, value] of [
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['DEMO', 'maybe'],
+    ['DEMO_COUNT', '2000000'],
+    ['DB_FILE', '../etc/passwd'],
+    ['LOG_LEVEL', 'loud'],
+  ]) {
+    it(`refuses ${name}=${value}, naming the variable`, () => {
+      expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+      expect(() => loadConfig({ [name]: value })).toThrow(name);
+    });
+  }
+});
