@@ -66,9 +66,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const townData = await TownData.fromStore(options.store);
   const problemTable = await ProblemTable.fromStore(options.store, {
+    townIds: [townData.town.id],
     gridIds: townData.grids.map((g) => g.id),
     communityIds: townData.communities.map((c) => c.id),
     unitIds: townData.units.map((u) => u.id),
+    siteIds: townData.sites.map((s) => s.id),
   });
   app.decorate('store', options.store);
   app.decorate('townData', townData);

@@ -1,19 +1,23 @@
 import { categoryCodes, sourceCodes } from '../domain/catalogue.ts';
 import type { BBox } from '../domain/geometry.ts';
 import { statusCodes } from '../domain/lifecycle.ts';
-import type { ProblemDetails, ProblemFacts, ProblemRecord } from '../store/records.ts';
+import type { ProblemRecord } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 import { BLOCK_SHIFT, BlockSummaries } from './block-summary.ts';
 import { SpatialBuckets } from './spatial-buckets.ts';
+import { TextColumn } from './text-column.ts';
 
-/** Index value for "no unit". */
+/** Index value for "no unit" and "no site". */
 export const NO_UNIT = 0xffff;
+export const NO_SITE = 0xffff;
 
 /** Code ↔ small-integer dictionaries the table's columns use. */
 export interface Dictionaries {
+  townIds: readonly string[];
   gridIds: readonly string[];
   communityIds: readonly string[];
   unitIds: readonly string[];
+  siteIds: readonly string[];
 }
 
 function indexOf(list: readonly string[]): Map<string, number> {
@@ -21,9 +25,10 @@ function indexOf(list: readonly string[]): Map<string, number> {
 }
 
 /**
- * The fields of every problem that filters and statistics need, held in memory as typed
- * columns (one array per field, no object per problem). It is a derived cache of the store,
- * rebuilt at start and kept current by `upsert` on every write; rows stay in ascending id order.
+ * Every problem's current row, held in memory as columns (one typed array per field, texts
+ * dictionary-encoded; no object per problem), for filters, statistics and list pages. It is a
+ * read model of the store, the source of truth: rebuilt at start and kept current by `upsert` on
+ * every write; rows stay in ascending id order. The history stays in the store.
  */
 export class ProblemTable {
   size = 0;
@@ -41,6 +46,13 @@ export class ProblemTable {
   deadline = new Float64Array(0);
   /** NaN while the problem is not closed. */
   closedAt = new Float64Array(0);
+  town = new Uint16Array(0);
+  site = new Uint16Array(0);
+  updatedAt = new Float64Array(0);
+  version = new Int32Array(0);
+  readonly description = new TextColumn();
+  readonly address = new TextColumn();
+  readonly measure = new TextColumn();
 
   /** Bumped for a block of rows whenever a row in it changes (see BlockSummaries). */
   blockVersion = new Uint32Array(0);
@@ -53,17 +65,21 @@ export class ProblemTable {
   readonly gridIndex: Map<string, number>;
   readonly communityIndex: Map<string, number>;
   readonly unitIndex: Map<string, number>;
+  readonly townIndex: Map<string, number>;
+  readonly siteIndex: Map<string, number>;
 
   constructor(readonly dictionaries: Dictionaries) {
     this.gridIndex = indexOf(dictionaries.gridIds);
     this.communityIndex = indexOf(dictionaries.communityIds);
     this.unitIndex = indexOf(dictionaries.unitIds);
+    this.townIndex = indexOf(dictionaries.townIds);
+    this.siteIndex = indexOf(dictionaries.siteIds);
   }
 
   /** Builds the table from every problem in the store. */
   static async fromStore(store: Store, dictionaries: Dictionaries): Promise<ProblemTable> {
     const table = new ProblemTable(dictionaries);
-    for await (const batch of store.scanProblemFacts()) {
+    for await (const batch of store.scanProblems()) {
       table.reserve(table.size + batch.length);
       for (const p of batch) table.upsert(p);
     }
@@ -84,12 +100,13 @@ export class ProblemTable {
     return -1;
   }
 
-  /** The whole record of the row at position i, given the fields the table does not hold. */
-  record(i: number, d: ProblemDetails): ProblemRecord {
+  /** The record of the row at position i. */
+  record(i: number): ProblemRecord {
     const unit = this.unit[i];
+    const site = this.site[i];
     return {
       id: this.id[i],
-      townId: d.townId,
+      townId: this.dictionaries.townIds[this.town[i]],
       lon: this.lon[i],
       lat: this.lat[i],
       gridId: this.dictionaries.gridIds[this.grid[i]],
@@ -98,20 +115,20 @@ export class ProblemTable {
       source: sourceCodes[this.source[i]],
       status: statusCodes[this.status[i]],
       unitId: unit === NO_UNIT ? null : this.dictionaries.unitIds[unit],
-      siteId: d.siteId,
-      description: d.description,
-      address: d.address,
-      measure: d.measure,
+      siteId: site === NO_SITE ? null : this.dictionaries.siteIds[site],
+      description: this.description.get(i) ?? '',
+      address: this.address.get(i) ?? '',
+      measure: this.measure.get(i),
       reportedAt: this.reportedAt[i],
       deadline: Number.isNaN(this.deadline[i]) ? null : this.deadline[i],
       closedAt: Number.isNaN(this.closedAt[i]) ? null : this.closedAt[i],
-      updatedAt: d.updatedAt,
-      version: d.version,
+      updatedAt: this.updatedAt[i],
+      version: this.version[i],
     };
   }
 
   /** Inserts a new problem (ids only grow) or updates an existing one in place. */
-  upsert(p: ProblemFacts): void {
+  upsert(p: ProblemRecord): void {
     let i = this.positionOf(p.id);
     if (i < 0) {
       if (this.size > 0 && p.id < this.id[this.size - 1]) throw new Error(`problem ${p.id} arrived out of id order`);
@@ -132,6 +149,13 @@ export class ProblemTable {
     this.reportedAt[i] = p.reportedAt;
     this.deadline[i] = p.deadline ?? Number.NaN;
     this.closedAt[i] = p.closedAt ?? Number.NaN;
+    this.town[i] = this.code(this.townIndex, p.townId, 'town');
+    this.site[i] = p.siteId === null ? NO_SITE : this.code(this.siteIndex, p.siteId, 'site');
+    this.updatedAt[i] = p.updatedAt;
+    this.version[i] = p.version;
+    this.description.set(i, p.description);
+    this.address.set(i, p.address);
+    this.measure.set(i, p.measure);
     this.blockVersion[i >> BLOCK_SHIFT]++;
   }
 
@@ -199,6 +223,13 @@ export class ProblemTable {
     this.reportedAt = grow(this.reportedAt);
     this.deadline = grow(this.deadline);
     this.closedAt = grow(this.closedAt);
+    this.town = grow(this.town);
+    this.site = grow(this.site);
+    this.updatedAt = grow(this.updatedAt);
+    this.version = grow(this.version);
+    this.description.resize(cap);
+    this.address.resize(cap);
+    this.measure.resize(cap);
     const versions = new Uint32Array((cap >> BLOCK_SHIFT) + 1);
     versions.set(this.blockVersion);
     this.blockVersion = versions;

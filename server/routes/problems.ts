@@ -169,13 +169,8 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const afterId = cursor === undefined ? 0 : decodeCursor(cursor);
       const now = app.now();
       const page = selectPage(app.problemTable, filter, now, afterId, limit);
-      // Facts come from the in-memory table; only texts and versions from the store.
-      const details = await app.store.problemDetails(page.ids);
-      const features: Static<typeof ProblemFeature>[] = [];
-      for (const row of page.rows) {
-        const d = details.get(app.problemTable.id[row]);
-        if (d) features.push(problemFeature(app.problemTable.record(row, d), now));
-      }
+      // List pages come from the in-memory table alone; the store is read for a problem's history.
+      const features = page.rows.map((row) => problemFeature(app.problemTable.record(row), now));
       const body = {
         type: 'FeatureCollection',
         numberReturned: features.length,

@@ -85,15 +85,6 @@ export interface ProblemRecord {
   version: number;
 }
 
-/** The fields of a problem that the in-memory problem table holds. */
-export type ProblemFacts = Pick<
-  ProblemRecord,
-  'id' | 'lon' | 'lat' | 'gridId' | 'communityId' | 'category' | 'source' | 'status' | 'unitId' | 'reportedAt' | 'deadline' | 'closedAt'
->;
-
-/** The fields of a problem that the in-memory problem table does not hold. */
-export type ProblemDetails = Omit<ProblemRecord, keyof ProblemFacts> & { id: number };
-
 /** One entry of a problem's append-only history. `report` is the event that creates it. */
 export interface ProblemEventRecord {
   id: number;

@@ -7,10 +7,8 @@ import type {
   CommunityRecord,
   Dataset,
   GridRecord,
-  ProblemDetails,
   ProblemDraft,
   ProblemEventRecord,
-  ProblemFacts,
   ProblemRecord,
   SiteRecord,
   TownRecord,
@@ -274,77 +272,11 @@ export class SqliteStore implements Store {
     }
   }
 
-  async *scanProblemFacts(batchSize = 50_000): AsyncIterable<ProblemFacts[]> {
-    // Raw rows (arrays, not objects) and only the needed columns: this builds the table at start.
-    const scan = this.db
-      .prepare(
-        'SELECT id, lon, lat, grid_id, community_id, category, source, status, unit_id, reported_at, deadline, closed_at FROM problems WHERE id > ? ORDER BY id LIMIT ?',
-      )
-      .raw(true);
-    let after = 0;
-    for (;;) {
-      const rows = scan.all(after, batchSize) as unknown[][];
-      if (rows.length === 0) return;
-      const batch = rows.map(
-        (r): ProblemFacts => ({
-          id: r[0] as number,
-          lon: r[1] as number,
-          lat: r[2] as number,
-          gridId: r[3] as string,
-          communityId: r[4] as string,
-          category: r[5] as string,
-          source: r[6] as ProblemRecord['source'],
-          status: r[7] as ProblemRecord['status'],
-          unitId: r[8] as string | null,
-          reportedAt: r[9] as number,
-          deadline: r[10] as number | null,
-          closedAt: r[11] as number | null,
-        }),
-      );
-      after = batch[batch.length - 1].id;
-      yield batch;
-    }
-  }
-
   async problemsByIds(ids: readonly number[]): Promise<ProblemRecord[]> {
     if (ids.length === 0) return [];
     const rows = this.stmts.problemsByIds.all(JSON.stringify(ids)) as unknown[][];
     const byId = new Map(rows.map((r) => [r[0] as number, toProblem(r)]));
     return ids.flatMap((id) => byId.get(id) ?? []);
-  }
-
-  // One prepared statement per list length (pages are mostly full, so few lengths recur); SQLite
-  // binds a parameter list faster than it unpacks a JSON array.
-  private readonly detailStatements = new Map<number, Database.Statement>();
-
-  private detailsStatement(n: number): Database.Statement {
-    let st = this.detailStatements.get(n);
-    if (!st) {
-      if (this.detailStatements.size > 64) this.detailStatements.clear();
-      st = this.db
-        .prepare(`SELECT id, town_id, site_id, description, address, measure, updated_at, version FROM problems WHERE id IN (${Array(n).fill('?').join(',')})`)
-        .raw(true);
-      this.detailStatements.set(n, st);
-    }
-    return st;
-  }
-
-  async problemDetails(ids: readonly number[]): Promise<Map<number, ProblemDetails>> {
-    const out = new Map<number, ProblemDetails>();
-    if (ids.length === 0) return out;
-    for (const r of this.detailsStatement(ids.length).all(...ids) as unknown[][]) {
-      out.set(r[0] as number, {
-        id: r[0] as number,
-        townId: r[1] as string,
-        siteId: r[2] as string | null,
-        description: r[3] as string,
-        address: r[4] as string,
-        measure: r[5] as string | null,
-        updatedAt: r[6] as number,
-        version: r[7] as number,
-      });
-    }
-    return out;
   }
 
   async problem(id: number): Promise<ProblemRecord | null> {

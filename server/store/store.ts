@@ -1,16 +1,4 @@
-import type {
-  BasemapFeature,
-  CommunityRecord,
-  Dataset,
-  GridRecord,
-  ProblemDetails,
-  ProblemEventRecord,
-  ProblemFacts,
-  ProblemRecord,
-  SiteRecord,
-  TownRecord,
-  UnitRecord,
-} from './records.ts';
+import type { BasemapFeature, CommunityRecord, Dataset, GridRecord, ProblemEventRecord, ProblemRecord, SiteRecord, TownRecord, UnitRecord } from './records.ts';
 
 /** Where the data in a store came from: the demo generator or an import, and its details. */
 export interface DatasetInfo {
@@ -42,13 +30,9 @@ export interface Store {
 
   /** Every problem in ascending id order, in batches. */
   scanProblems(batchSize?: number): AsyncIterable<ProblemRecord[]>;
-  /** The fields of every problem that filters and statistics need, in ascending id order, in batches. */
-  scanProblemFacts(batchSize?: number): AsyncIterable<ProblemFacts[]>;
   /** Problems by id, in the order of `ids`; unknown ids are left out. */
   problemsByIds(ids: readonly number[]): Promise<ProblemRecord[]>;
   problem(id: number): Promise<ProblemRecord | null>;
-  /** The fields the problem table lacks (texts, site, version), by id; unknown ids are left out. */
-  problemDetails(ids: readonly number[]): Promise<Map<number, ProblemDetails>>;
   /** A problem's history, oldest first. */
   events(problemId: number): Promise<ProblemEventRecord[]>;
 

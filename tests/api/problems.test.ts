@@ -64,6 +64,16 @@ describe('GET /api/problems', () => {
     expect(new Set(seen).size).toBe(3000);
   });
 
+  it('lists every problem exactly as the store holds it', async () => {
+    const { body } = await get('/api/problems?limit=10000');
+    for (const f of body.features.filter((_: unknown, i: number) => i % 97 === 0)) {
+      const { body: detail } = await get(`/api/problems/${f.id}`);
+      const { history: _h, categoryName: _c, gridName: _g, gridManager: _m, communityName: _n, unitName: _u, siteName: _s, ...stored } = detail.properties;
+      expect(f.properties).toEqual(stored);
+      expect(f.geometry).toEqual(detail.geometry);
+    }
+  });
+
   it('returns 1000 by default with timestamps at +08:00', async () => {
     const { body, headers } = await get('/api/problems');
     expect(headers['content-type']).toContain('application/geo+json');
