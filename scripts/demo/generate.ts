@@ -42,12 +42,10 @@ export function generateDemo(options: DemoOptions): Dataset & { problems: Iterab
  * generating and writing overlap on two cores. For large counts; yields problems asynchronously.
  */
 export function generateDemoInWorker(options: DemoOptions): Dataset {
-  const geo = buildGeography(new Random(options.seed));
   const base = generateDemo({ ...options, count: 0 });
   return {
     ...base,
     origin: { ...base.origin, count: options.count },
-    town: geo.town,
     problems: { [Symbol.asyncIterator]: () => workerBatches(options) },
   };
 }

@@ -4,7 +4,7 @@ import townData from '../../data/yandong.json' with { type: 'json' };
 import type { SiteKind } from '../../server/domain/catalogue.ts';
 import { type Area, type BBox, bboxOf } from '../../server/domain/geometry.ts';
 import { AreaIndex } from '../../server/domain/grid-index.ts';
-import type { BasemapFeature, CommunityRecord, GridRecord, SiteRecord, TownRecord, UnitRecord } from '../../server/store/records.ts';
+import type { BasemapFeature, CommunityRecord, GridRecord, SiteRecord, TownGeography, TownRecord, UnitRecord } from '../../server/store/records.ts';
 import { distanceKm, offsetKm, type Random } from './random.ts';
 
 export interface MarketTown {
@@ -15,13 +15,8 @@ export interface MarketTown {
   radiusKm: number;
 }
 
-export interface Geography {
-  town: TownRecord;
-  communities: CommunityRecord[];
-  grids: GridRecord[];
-  units: UnitRecord[];
-  sites: SiteRecord[];
-  basemap: BasemapFeature[];
+/** The demo town's reference data, with what the problem simulation needs besides. */
+export interface Geography extends TownGeography {
   marketTowns: MarketTown[];
   gridIndex: AreaIndex;
   /** Households per community id: where background problems fall. */

@@ -104,17 +104,21 @@ export interface ProblemDraft {
   events: Omit<ProblemEventRecord, 'id' | 'problemId'>[];
 }
 
-/** Everything a town needs, ready to load into an empty store. */
-export interface Dataset {
-  kind: 'demo' | 'import';
-  /** Free-form facts about where the data came from (seed, end date, generator version). */
-  origin: Record<string, string | number>;
+/** A town's reference data: its areas, units, key sites and basemap. */
+export interface TownGeography {
   town: TownRecord;
   communities: CommunityRecord[];
   grids: GridRecord[];
   units: UnitRecord[];
   sites: SiteRecord[];
   basemap: BasemapFeature[];
+}
+
+/** Everything a town needs, ready to load into an empty store. */
+export interface Dataset extends TownGeography {
+  kind: 'demo' | 'import';
+  /** Free-form facts about where the data came from (seed, end date, generator version). */
+  origin: Record<string, string | number>;
   /** Problems in report order; an async source (a worker thread) feeds them in flat batches as they come. */
   problems: Iterable<ProblemDraft> | AsyncIterable<ProblemBatch>;
 }

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { generateDemo } from '../../scripts/demo/generate.ts';
+import { generateDemo, generateDemoInWorker } from '../../scripts/demo/generate.ts';
 import { seedDemoIfEmpty } from '../../server/demo-seed.ts';
 import { migrations } from '../../server/store/migrations.ts';
 import { migrate, SqliteStore } from '../../server/store/sqlite-store.ts';
@@ -97,6 +97,26 @@ describe('SQLite store', () => {
       expect(await t.store.problem(999)).toBeNull();
     } finally {
       await t.cleanup();
+    }
+  });
+});
+
+describe('bulk load from the worker-thread generator', () => {
+  it('writes the same problems and histories as the in-thread generator', async () => {
+    const a = tempStore();
+    const b = tempStore();
+    try {
+      const options = { seed: 9, count: 2500, endMs: DEMO_NOW };
+      await a.store.load(generateDemo(options));
+      await b.store.load(generateDemoInWorker(options));
+      const dump = (s: SqliteStore) => s.db.prepare('SELECT * FROM problems ORDER BY id').all();
+      const events = (s: SqliteStore) => s.db.prepare('SELECT * FROM problem_events ORDER BY id').all();
+      expect(dump(b.store)).toEqual(dump(a.store));
+      expect(events(b.store)).toEqual(events(a.store));
+      expect(b.store.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND name = 'problem_events_problem'").get()).toEqual({ n: 1 });
+    } finally {
+      await a.cleanup();
+      await b.cleanup();
     }
   });
 });
