@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Static, Type } from 'typebox';
 import { selectPage } from '../analytics/filter.ts';
+import { encodePoints } from '../analytics/points.ts';
 import { toShanghaiIso } from '../domain/calendar.ts';
 import { findCategory } from '../domain/catalogue.ts';
 import { isOverdue } from '../domain/lifecycle.ts';
@@ -9,7 +10,7 @@ import { errorResponses, problemFilterProperties } from '../schemas/common.ts';
 import type { ProblemEventRecord, ProblemRecord } from '../store/records.ts';
 import type { TownData } from '../town-data.ts';
 import { parseProblemFilter } from './problem-filter.ts';
-import { sendSerialized } from './send-serialized.ts';
+import { sendBinary, sendSerialized } from './send-serialized.ts';
 
 const ListQuery = Type.Object(
   {
@@ -178,6 +179,25 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
         features,
       };
       return sendSerialized(reply, JSON.stringify(body));
+    },
+  );
+
+  app.get(
+    '/api/problems/points',
+    {
+      schema: {
+        tags: ['problems'],
+        summary: '点位问题的二进制点集（地图用）',
+        description:
+          'Every matching problem as 14 bytes: a 32-byte little-endian header, then columns of lon/lat offsets (float32), ids (uint32), category and status indexes (uint8, status bit 7 = overdue). Layout in server/domain/points-codec.ts. Same filters as /api/problems, no paging.',
+        querystring: Type.Object(problemFilterProperties, { additionalProperties: false }),
+        response: { 200: Type.String({ format: 'binary', contentMediaType: 'application/octet-stream' }), ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const filter = parseProblemFilter(req.query, app.problemTable);
+      const buffer = encodePoints(app.problemTable, filter, app.now(), app.townData.town.center);
+      return sendBinary(reply, Buffer.from(buffer));
     },
   );
 

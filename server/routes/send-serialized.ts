@@ -8,3 +8,8 @@ import type { FastifyReply } from 'fastify';
 export function sendSerialized(reply: FastifyReply, json: string, contentType = 'application/geo+json; charset=utf-8'): FastifyReply {
   return reply.type(contentType).send(Buffer.from(json));
 }
+
+/** Sends bytes prepared by the caller (binary bulk answers), bypassing the response serializer. */
+export function sendBinary(reply: FastifyReply, bytes: Buffer, contentType = 'application/octet-stream'): FastifyReply {
+  return reply.type(contentType).send(bytes);
+}
