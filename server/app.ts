@@ -6,6 +6,7 @@ import { ProblemTable } from './analytics/problem-table.ts';
 import { installErrorHandler } from './errors.ts';
 import areaRoutes from './routes/areas.ts';
 import healthRoutes from './routes/health.ts';
+import hotspotRoutes from './routes/hotspots.ts';
 import metaRoutes from './routes/meta.ts';
 import problemRoutes from './routes/problems.ts';
 import statsRoutes from './routes/stats.ts';
@@ -82,6 +83,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(areaRoutes);
   await app.register(problemRoutes);
   await app.register(statsRoutes);
+  await app.register(hotspotRoutes);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

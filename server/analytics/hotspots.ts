@@ -29,6 +29,8 @@ export interface HotspotCell {
 }
 
 export interface Hotspot {
+  /** Keys of its cells, as `cellOf` gives them. */
+  cellKeys: Set<number>;
   /** Point-weighted centre of the hotspot's cells. */
   center: [number, number];
   /** Points in the hotspot's cells. */
@@ -59,7 +61,8 @@ export function normalUpperTail(z: number): number {
   return (Math.exp((-z * z) / 2) / Math.sqrt(2 * Math.PI)) * poly;
 }
 
-const key = (q: number, r: number) => `${q},${r}`;
+/** A cell's key: both axial coordinates in one number (|q|, |r| < 50,000). */
+const key = (q: number, r: number) => (q + 50_000) * 100_000 + (r + 50_000);
 
 /**
  * Finds hotspots among points `lon[i], lat[i]` for i < n. `inside(lon, lat)` says whether a cell
@@ -72,7 +75,7 @@ export function findHotspots(
   bbox: readonly [number, number, number, number],
   inside: (lon: number, lat: number) => boolean,
   options: HotspotOptions = {},
-): Hotspot[] {
+): { hotspots: Hotspot[]; cellOf: (lon: number, lat: number) => number } {
   const cellKm = options.cellKm ?? 0.3;
   const rings = options.rings ?? 1;
   const alpha = options.alpha ?? 0.05;
@@ -103,7 +106,7 @@ export function findHotspots(
   };
 
   // The study area's cells, empty ones included.
-  const cells = new Map<string, { q: number; r: number; count: number; members: number[] }>();
+  const cells = new Map<number, { q: number; r: number; count: number; members: number[] }>();
   const [q0, r0] = toAxial((bbox[0] - lon0) * kx, (bbox[1] - lat0) * KM_PER_DEG_LAT);
   const [q1, r1] = toAxial((bbox[2] - lon0) * kx, (bbox[3] - lat0) * KM_PER_DEG_LAT);
   const rMin = Math.min(r0, r1) - 1;
@@ -124,8 +127,9 @@ export function findHotspots(
       cell.members.push(i);
     }
   }
+  const cellOf = (x: number, y: number) => key(...toAxial((x - lon0) * kx, (y - lat0) * KM_PER_DEG_LAT));
   const m = cells.size;
-  if (m < 3) return [];
+  if (m < 3) return { hotspots: [], cellOf };
   let sum = 0;
   let sumSq = 0;
   for (const c of cells.values()) {
@@ -134,10 +138,10 @@ export function findHotspots(
   }
   const mean = sum / m;
   const sd = Math.sqrt(sumSq / m - mean * mean);
-  if (sd === 0) return [];
+  if (sd === 0) return { hotspots: [], cellOf };
 
-  const neighbourhood = (q: number, r: number): string[] => {
-    const out: string[] = [];
+  const neighbourhood = (q: number, r: number): number[] => {
+    const out: number[] = [];
     for (let dq = -rings; dq <= rings; dq++) {
       for (let dr = Math.max(-rings, -dq - rings); dr <= Math.min(rings, -dq + rings); dr++) {
         const k = key(q + dq, r + dr);
@@ -147,7 +151,7 @@ export function findHotspots(
     return out;
   };
 
-  const scored: { k: string; z: number; p: number }[] = [];
+  const scored: { k: number; z: number; p: number }[] = [];
   for (const [k, c] of cells) {
     const hood = neighbourhood(c.q, c.r);
     const w = hood.length;
@@ -166,15 +170,15 @@ export function findHotspots(
   const hot = new Map(scored.filter((s) => s.z > 0 && s.p <= cutoff).map((s) => [s.k, s.z]));
 
   // Hot cells that touch form one hotspot.
-  const seen = new Set<string>();
+  const seen = new Set<number>();
   const hotspots: Hotspot[] = [];
   for (const start of hot.keys()) {
     if (seen.has(start)) continue;
     const stack = [start];
     seen.add(start);
-    const group: string[] = [];
+    const group: number[] = [];
     while (stack.length > 0) {
-      const k = stack.pop() as string;
+      const k = stack.pop() as number;
       group.push(k);
       const c = cells.get(k);
       if (!c) continue;
@@ -205,7 +209,7 @@ export function findHotspots(
       members.push(...c.members);
     }
     if (count < minCount) continue;
-    hotspots.push({ center: [cx / count, cy / count], count, maxZ, cells: out, members });
+    hotspots.push({ cellKeys: new Set(group), center: [cx / count, cy / count], count, maxZ, cells: out, members });
   }
-  return hotspots.sort((a, b) => b.count - a.count);
+  return { hotspots: hotspots.sort((a, b) => b.count - a.count), cellOf };
 }
