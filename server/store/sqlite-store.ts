@@ -76,7 +76,6 @@ export class SqliteStore implements Store {
     migrate(this.db);
     this.stmts = {
       problem: this.db.prepare(`SELECT ${PROBLEM_COLUMNS} FROM problems WHERE id = ?`).raw(true),
-      problemsByIds: this.db.prepare(`SELECT ${PROBLEM_COLUMNS} FROM problems WHERE id IN (SELECT value FROM json_each(?))`).raw(true),
       events: this.db.prepare('SELECT * FROM problem_events WHERE problem_id = ? ORDER BY id'),
       scan: this.db.prepare(`SELECT ${PROBLEM_COLUMNS} FROM problems WHERE id > ? ORDER BY id LIMIT ?`).raw(true),
     };
@@ -270,13 +269,6 @@ export class SqliteStore implements Store {
       after = batch[batch.length - 1].id;
       yield batch;
     }
-  }
-
-  async problemsByIds(ids: readonly number[]): Promise<ProblemRecord[]> {
-    if (ids.length === 0) return [];
-    const rows = this.stmts.problemsByIds.all(JSON.stringify(ids)) as unknown[][];
-    const byId = new Map(rows.map((r) => [r[0] as number, toProblem(r)]));
-    return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
   async problem(id: number): Promise<ProblemRecord | null> {

@@ -30,8 +30,6 @@ export interface Store {
 
   /** Every problem in ascending id order, in batches. */
   scanProblems(batchSize?: number): AsyncIterable<ProblemRecord[]>;
-  /** Problems by id, in the order of `ids`; unknown ids are left out. */
-  problemsByIds(ids: readonly number[]): Promise<ProblemRecord[]>;
   problem(id: number): Promise<ProblemRecord | null>;
   /** A problem's history, oldest first. */
   events(problemId: number): Promise<ProblemEventRecord[]>;
