@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -86,5 +89,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(hotspotRoutes);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  // The built map client (npm run build), when there is one.
+  const clientDir = fileURLToPath(new URL('../client/dist', import.meta.url));
+  if (existsSync(clientDir)) await app.register(fastifyStatic, { root: clientDir, prefix: '/', wildcard: false });
   return app;
 }

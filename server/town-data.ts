@@ -18,6 +18,7 @@ export class TownData {
   readonly gridsJson: string;
   readonly communitiesJson: string;
   readonly sitesJson: string;
+  readonly basemapJson: string;
 
   private constructor(
     readonly town: TownRecord,
@@ -36,6 +37,10 @@ export class TownData {
     this.gridsJson = JSON.stringify(this.gridFeatures());
     this.communitiesJson = JSON.stringify(this.communityFeatures());
     this.sitesJson = JSON.stringify(this.siteFeatures());
+    this.basemapJson = JSON.stringify({
+      type: 'FeatureCollection',
+      features: basemap.map((f) => ({ type: 'Feature', geometry: f.geometry, properties: { layer: f.layer, name: f.name, class: f.class } })),
+    });
   }
 
   static async fromStore(store: Store): Promise<TownData> {

@@ -27,6 +27,11 @@ const areaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (_req, reply) => sendSerialized(reply, app.townData.sitesJson),
   );
   app.get(
+    '/api/basemap',
+    { schema: { tags: ['areas'], summary: '离线底图要素：道路、水系、地名 (GeoJSON)', response: { 200: FeatureCollection, ...errorResponses } } },
+    async (_req, reply) => sendSerialized(reply, app.townData.basemapJson),
+  );
+  app.get(
     '/api/units',
     { schema: { tags: ['areas'], summary: '责任单位', response: { 200: Type.Object({ units: Type.Array(Unit) }), ...errorResponses } } },
     async () => ({ units: app.townData.units.map(({ id, name, kind, communityId }) => ({ id, name, kind, communityId })) }),

@@ -1,0 +1,32 @@
+import type { FeatureCollection } from 'geojson';
+import { decodePoints, type Points } from '../../server/domain/points-codec.ts';
+
+/** The parts of /api/meta the client uses. */
+export interface Meta {
+  town: { id: string; name: string; code: string };
+  bbox: [number, number, number, number];
+  center: [number, number];
+  demo: boolean;
+  counts: { problems: number; grids: number; communities: number };
+  categories: { code: string; name: string; color: string }[];
+  statuses: { code: string; name: string }[];
+}
+
+async function json<T>(url: string): Promise<T> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  return (await res.json()) as T;
+}
+
+export const api = {
+  meta: () => json<Meta>('/api/meta'),
+  communities: () => json<FeatureCollection>('/api/communities'),
+  grids: () => json<FeatureCollection>('/api/grids'),
+  basemap: () => json<FeatureCollection>('/api/basemap'),
+  /** Problems as typed arrays (see server/domain/points-codec.ts). */
+  async points(query = ''): Promise<Points> {
+    const res = await fetch(`/api/problems/points${query}`);
+    if (!res.ok) throw new Error(`points: HTTP ${res.status}`);
+    return decodePoints(await res.arrayBuffer());
+  },
+};

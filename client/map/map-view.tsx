@@ -1,0 +1,94 @@
+import { HeatmapLayer } from '@deck.gl/aggregation-layers';
+import { COORDINATE_SYSTEM, type Layer } from '@deck.gl/core';
+import { MapLibreOverlay } from '@deck.gl/maplibre';
+import * as maplibregl from 'maplibre-gl';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import { useEffect, useMemo, useRef } from 'react';
+import type { Points } from '../../server/domain/points-codec.ts';
+import { LOCAL_IDEOGRAPH_FONTS } from './basemap-style.ts';
+
+maplibregl.setWorkerUrl(workerUrl);
+
+declare global {
+  interface Window {
+    /** For browser tests: the map, once created. */
+    __map?: maplibregl.Map;
+  }
+}
+
+export interface MapViewProps {
+  style: maplibregl.StyleSpecification;
+  bbox: [number, number, number, number];
+  points: Points | null;
+}
+
+/** Interleaved [dLon, dLat] offsets: the layout deck.gl's binary getPosition attribute takes. */
+function positions(points: Points): Float32Array {
+  const out = new Float32Array(points.count * 2);
+  for (let i = 0; i < points.count; i++) {
+    out[2 * i] = points.dLon[i];
+    out[2 * i + 1] = points.dLat[i];
+  }
+  return out;
+}
+
+/** The map: created once, never remounted; deck.gl layers rebuilt from props through one overlay. */
+export function MapView({ style, bbox, points }: MapViewProps) {
+  const container = useRef<HTMLDivElement>(null);
+  const overlay = useRef<MapLibreOverlay | null>(null);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the map is created once; style and bounds are its initial state
+  useEffect(() => {
+    if (!container.current) return;
+    const map = new maplibregl.Map({
+      container: container.current,
+      style,
+      bounds: bbox,
+      fitBoundsOptions: { padding: 20 },
+      localIdeographFontFamily: LOCAL_IDEOGRAPH_FONTS,
+      attributionControl: false,
+      canvasContextAttributes: { preserveDrawingBuffer: true },
+    });
+    map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+    const deck = new MapLibreOverlay({ interleaved: false, layers: [] });
+    map.addControl(deck);
+    overlay.current = deck;
+    window.__map = map;
+    return () => {
+      overlay.current = null;
+      map.remove();
+    };
+  }, []);
+
+  const position = useMemo(() => (points ? positions(points) : null), [points]);
+
+  useEffect(() => {
+    if (!overlay.current) return;
+    const layers: Layer[] = [];
+    if (points && position) {
+      layers.push(
+        new HeatmapLayer({
+          id: 'problem-heat',
+          data: { length: points.count, attributes: { getPosition: { value: position, size: 2 } } },
+          coordinateSystem: COORDINATE_SYSTEM.LNGLAT_OFFSETS,
+          coordinateOrigin: [points.originLon, points.originLat, 0],
+          radiusPixels: 40,
+          intensity: 1,
+          threshold: 0.05,
+          colorRange: [
+            [255, 255, 178],
+            [254, 217, 118],
+            [254, 178, 76],
+            [253, 141, 60],
+            [240, 59, 32],
+            [189, 0, 38],
+          ],
+        }),
+      );
+    }
+    overlay.current.setProps({ layers });
+  }, [points, position]);
+
+  return <div ref={container} className="map" data-testid="map" />;
+}

@@ -1,0 +1,55 @@
+import { existsSync } from 'node:fs';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Headless Debian Chromium with software WebGL (see README: browser tests). */
+export async function launch(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`browser tests need ${CHROMIUM}: apt-get install -y chromium fonts-noto-cjk`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-quic', '--disable-background-networking', '--disable-component-update'],
+  });
+}
+
+export interface Watched {
+  page: Page;
+  consoleErrors: string[];
+  /** Requests to any host but the test server; they are blocked. */
+  outside: string[];
+}
+
+/** A page that records console errors and blocks (and records) every request leaving the test server. */
+export async function watchedPage(browser: Browser, origin: string, size = { width: 1600, height: 900 }): Promise<Watched> {
+  const context = await browser.newContext({ viewport: size, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const page = await context.newPage();
+  const consoleErrors: string[] = [];
+  const outside: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(origin) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+    outside.push(url);
+    return route.abort();
+  });
+  return { page, consoleErrors, outside };
+}
+
+/** RGBA of screenshot pixels, decoded by the browser itself (no PNG library needed here). */
+export async function pixels(page: Page, png: Buffer, at: [number, number][]): Promise<[number, number, number, number][]> {
+  return page.evaluate(
+    async ({ b64, at }) => {
+      const blob = await (await fetch(`data:image/png;base64,${b64}`)).blob();
+      const bitmap = await createImageBitmap(blob);
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const ctx = canvas.getContext('2d');
+      if (!ctx) throw new Error('no 2d context');
+      ctx.drawImage(bitmap, 0, 0);
+      return at.map(([x, y]) => Array.from(ctx.getImageData(Math.round(x), Math.round(y), 1, 1).data) as [number, number, number, number]);
+    },
+    { b64: png.toString('base64'), at },
+  );
+}

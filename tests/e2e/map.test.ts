@@ -1,0 +1,59 @@
+import { mkdirSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoApp } from '../helpers/demo.ts';
+import { launch, pixels, watchedPage } from './browser.ts';
+
+const ARTIFACTS = 'test-artifacts';
+
+let ctx: Awaited<ReturnType<typeof demoApp>>;
+let browser: Browser;
+let origin: string;
+
+beforeAll(async () => {
+  ctx = await demoApp(5000);
+  origin = await ctx.app.listen({ host: '127.0.0.1', port: 0 });
+  browser = await launch();
+  mkdirSync(ARTIFACTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await ctx?.close();
+});
+
+describe('the map page', () => {
+  it('draws the town with heat over 李灶 and 东南, no console error and no request off the machine', async () => {
+    const { page, consoleErrors, outside } = await watchedPage(browser, origin);
+    await page.goto(origin, { waitUntil: 'load' });
+    // Given the map has loaded its style and data and deck.gl has drawn a frame,
+    await page.waitForFunction(() => window.__map?.loaded() === true, undefined, { timeout: 60_000 });
+    await page.waitForTimeout(3000);
+    // when we look at it,
+    const png = await page.screenshot({ path: `${ARTIFACTS}/map-overview.png` });
+    const communities = (await ctx.app.inject({ url: '/api/communities' })).json();
+    const centre = (id: string) => communities.features.find((f: { id: string }) => f.id === id).properties.center as [number, number];
+    const project = (lonLat: [number, number]) =>
+      page.evaluate((ll) => {
+        const p = window.__map?.project(ll);
+        // The map sits below the title bar: add the canvas' offset on the page.
+        const r = window.__map?.getCanvas().getBoundingClientRect();
+        return [(p?.x ?? 0) + (r?.left ?? 0), (p?.y ?? 0) + (r?.top ?? 0)] as [number, number];
+      }, lonLat);
+    const spots = await Promise.all([centre('lizao'), centre('dongnan'), centre('xinchong')].map(project));
+    const [lizao, dongnan, quiet] = await pixels(page, png, spots);
+    // then the market towns are hot (red-orange) and a quiet village is not,
+    const hot = ([r, g, b]: number[]) => r > 180 && g < 140 && b < 110;
+    expect(hot(lizao), `李灶 pixel ${lizao}`).toBe(true);
+    expect(hot(dongnan), `东南 pixel ${dongnan}`).toBe(true);
+    expect(hot(quiet), `新冲村 pixel ${quiet}`).toBe(false);
+    // and the canvas is a map, not a blank: many distinct colours across a grid of samples.
+    const grid: [number, number][] = [];
+    for (let x = 100; x < 1600; x += 50) for (let y = 80; y < 900; y += 50) grid.push([x, y]);
+    const colours = new Set((await pixels(page, png, grid)).map((p) => p.join(',')));
+    expect(colours.size).toBeGreaterThan(20);
+    expect(await page.getByText('演示数据').isVisible()).toBe(true);
+    expect(consoleErrors).toEqual([]);
+    expect(outside).toEqual([]);
+  });
+});
