@@ -2,10 +2,10 @@ import { area, booleanPointInPolygon, featureCollection, intersect, nearestPoint
 import type { Feature, LineString, MultiPolygon, Polygon, Position } from 'geojson';
 import townData from '../../data/yandong.json' with { type: 'json' };
 import type { SiteKind } from '../../server/domain/catalogue.ts';
-import { type Area, type BBox, bboxOf } from '../../server/domain/geometry.ts';
+import { type Area, type BBox, bboxOf, distanceKm, offsetKm } from '../../server/domain/geometry.ts';
 import { AreaIndex } from '../../server/domain/grid-index.ts';
 import type { BasemapFeature, CommunityRecord, GridRecord, SiteRecord, TownGeography, TownRecord, UnitRecord } from '../../server/store/records.ts';
-import { distanceKm, offsetKm, type Random } from './random.ts';
+import type { Random } from './random.ts';
 
 export interface MarketTown {
   id: string;

@@ -2,15 +2,15 @@ import { booleanPointInPolygon } from '@turf/turf';
 import townData from '../../data/yandong.json' with { type: 'json' };
 import { computeDeadline, startOfShanghaiDay } from '../../server/domain/calendar.ts';
 import { categories, findCategory, type SourceCode } from '../../server/domain/catalogue.ts';
+import { distanceKm, KM_PER_DEG_LAT, kmPerDegLon, offsetKm } from '../../server/domain/geometry.ts';
 import type { Status } from '../../server/domain/lifecycle.ts';
 import type { ProblemDraft, ProblemEventRecord, SiteRecord } from '../../server/store/records.ts';
 import { type Geography, randomPointIn, unitIdFor } from './geography.ts';
-import { distanceKm, kmPerDegLon, offsetKm, type Random } from './random.ts';
+import type { Random } from './random.ts';
 import { descriptions, measures } from './texts.ts';
 
 const DAY = 86_400_000;
 // The town spans a quarter of a degree: one scale for longitude is exact to 0.2% and keeps hot loops cheap.
-const KM_PER_DEG_LAT = 111.32;
 const KM_PER_DEG_LON = kmPerDegLon(townData.town.boundary[0][1]);
 const HOUR = 3_600_000;
 

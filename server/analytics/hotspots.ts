@@ -1,3 +1,5 @@
+import { KM_PER_DEG_LAT, kmPerDegLon } from '../domain/geometry.ts';
+
 /**
  * Hotspot detection with the Getis-Ord Gi* statistic on a hexagonal grid.
  *
@@ -42,7 +44,6 @@ export interface Hotspot {
   members: number[];
 }
 
-const KM_PER_DEG_LAT = 111.32;
 const SQRT3 = Math.sqrt(3);
 const NEIGHBOURS: [number, number][] = [
   [1, 0],
@@ -82,7 +83,7 @@ export function findHotspots(
   const minCount = options.minCount ?? 10;
   const lon0 = (bbox[0] + bbox[2]) / 2;
   const lat0 = (bbox[1] + bbox[3]) / 2;
-  const kx = KM_PER_DEG_LAT * Math.cos((lat0 * Math.PI) / 180);
+  const kx = kmPerDegLon(lat0);
   const size = cellKm / SQRT3; // centre to corner
 
   const toAxial = (x: number, y: number): [number, number] => {

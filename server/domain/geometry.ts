@@ -36,3 +36,23 @@ export function ringSignedArea(ring: readonly Position[]): number {
   }
   return sum / 2;
 }
+
+/** Kilometres per degree of latitude. */
+export const KM_PER_DEG_LAT = 111.32;
+
+/** Kilometres per degree of longitude at a latitude. */
+export function kmPerDegLon(lat: number): number {
+  return KM_PER_DEG_LAT * Math.cos((lat * Math.PI) / 180);
+}
+
+/** A point offset from `center` by (dxKm east, dyKm north). */
+export function offsetKm(center: readonly [number, number], dxKm: number, dyKm: number): [number, number] {
+  return [center[0] + dxKm / kmPerDegLon(center[1]), center[1] + dyKm / KM_PER_DEG_LAT];
+}
+
+/** Approximate distance in km between two nearby points (equirectangular). */
+export function distanceKm(a: readonly [number, number], b: readonly [number, number]): number {
+  const dx = (a[0] - b[0]) * kmPerDegLon((a[1] + b[1]) / 2);
+  const dy = (a[1] - b[1]) * KM_PER_DEG_LAT;
+  return Math.sqrt(dx * dx + dy * dy);
+}

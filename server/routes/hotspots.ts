@@ -4,11 +4,10 @@ import { Type } from 'typebox';
 import { compileFilter } from '../analytics/filter.ts';
 import { findHotspots, type Hotspot } from '../analytics/hotspots.ts';
 import type { ProblemTable } from '../analytics/problem-table.ts';
+import { distanceKm } from '../domain/geometry.ts';
 import { errorResponses, problemFilterProperties } from '../schemas/common.ts';
 import type { TownData } from '../town-data.ts';
 import { parseProblemFilter } from './problem-filter.ts';
-
-const KM_PER_DEG_LAT = 111.32;
 
 const HotspotRow = Type.Object({
   rank: Type.Integer(),
@@ -24,12 +23,6 @@ const HotspotRow = Type.Object({
   maxZ: Type.Number({ description: 'largest Getis-Ord Gi* z-score among its cells' }),
   cells: Type.Array(Type.Object({ lon: Type.Number(), lat: Type.Number(), count: Type.Integer(), z: Type.Number() })),
 });
-
-function distanceKm(a: readonly [number, number], b: readonly [number, number]): number {
-  const dx = (a[0] - b[0]) * KM_PER_DEG_LAT * Math.cos((a[1] * Math.PI) / 180);
-  const dy = (a[1] - b[1]) * KM_PER_DEG_LAT;
-  return Math.hypot(dx, dy);
-}
 
 /** Names a hotspot after the market town it lies in, else the nearest key site, else its community. */
 function placeName(h: Hotspot, town: TownData): string {
