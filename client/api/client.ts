@@ -12,6 +12,18 @@ export interface Meta {
   statuses: { code: string; name: string }[];
 }
 
+/** `/api/stats/summary`. */
+export interface Summary {
+  total: number;
+  byStatus: Record<string, number>;
+  closed: number;
+  overdue: number;
+  rectificationRate: number | null;
+  newToday: number;
+  newThisWeek: number;
+  medianHoursToClose: number | null;
+}
+
 async function json<T>(url: string): Promise<T> {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
@@ -23,6 +35,7 @@ export const api = {
   communities: () => json<FeatureCollection>('/api/communities'),
   grids: () => json<FeatureCollection>('/api/grids'),
   basemap: () => json<FeatureCollection>('/api/basemap'),
+  summary: (query = '') => json<Summary>(`/api/stats/summary${query}`),
   /** Problems as typed arrays (see server/domain/points-codec.ts). */
   async points(query = ''): Promise<Points> {
     const res = await fetch(`/api/problems/points${query}`);

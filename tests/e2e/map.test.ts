@@ -53,6 +53,13 @@ describe('the map page', () => {
     const colours = new Set((await pixels(page, png, grid)).map((p) => p.join(',')));
     expect(colours.size).toBeGreaterThan(20);
     expect(await page.getByText('演示数据').isVisible()).toBe(true);
+    // The KPI strip shows the server's own summary.
+    const summary = (await ctx.app.inject({ url: '/api/stats/summary' })).json();
+    const kpi = async (key: string) => (await page.locator(`[data-kpi="${key}"] .kpi-value`).textContent())?.replaceAll(',', '');
+    expect(await kpi('total')).toBe(String(summary.total));
+    expect(await kpi('rate')).toBe(`${(summary.rectificationRate * 100).toFixed(1)}%`);
+    expect(await kpi('overdue')).toBe(String(summary.overdue));
+    expect(await kpi('week')).toBe(String(summary.newThisWeek));
     expect(consoleErrors).toEqual([]);
     expect(outside).toEqual([]);
   });
