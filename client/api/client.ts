@@ -24,6 +24,21 @@ export interface Summary {
   medianHoursToClose: number | null;
 }
 
+/** A row of `/api/stats/grids`. */
+export interface GridStats {
+  id: string;
+  name: string;
+  manager: string;
+  communityId: string;
+  areaKm2: number;
+  total: number;
+  byStatus: Record<string, number>;
+  closed: number;
+  overdue: number;
+  rectificationRate: number | null;
+  perKm2: number;
+}
+
 async function json<T>(url: string): Promise<T> {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
@@ -36,6 +51,7 @@ export const api = {
   grids: () => json<FeatureCollection>('/api/grids'),
   basemap: () => json<FeatureCollection>('/api/basemap'),
   summary: (query = '') => json<Summary>(`/api/stats/summary${query}`),
+  gridStats: async (query = '') => (await json<{ grids: GridStats[] }>(`/api/stats/grids?sort=id${query ? `&${query.slice(1)}` : ''}`)).grids,
   /** Problems as typed arrays (see server/domain/points-codec.ts). */
   async points(query = ''): Promise<Points> {
     const res = await fetch(`/api/problems/points${query}`);

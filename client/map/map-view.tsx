@@ -17,10 +17,15 @@ declare global {
   }
 }
 
+export type MapMode = 'heat' | 'rate';
+
 export interface MapViewProps {
   style: maplibregl.StyleSpecification;
   bbox: [number, number, number, number];
   points: Points | null;
+  /** 热力图: the heatmap of problems; 整改率: grids coloured by rectification rate. */
+  mode: MapMode;
+  onGridClick: (gridId: string) => void;
 }
 
 /** Interleaved [dLon, dLat] offsets: the layout deck.gl's binary getPosition attribute takes. */
@@ -34,9 +39,12 @@ function positions(points: Points): Float32Array {
 }
 
 /** The map: created once, never remounted; deck.gl layers rebuilt from props through one overlay. */
-export function MapView({ style, bbox, points }: MapViewProps) {
+export function MapView({ style, bbox, points, mode, onGridClick }: MapViewProps) {
   const container = useRef<HTMLDivElement>(null);
   const overlay = useRef<MapLibreOverlay | null>(null);
+  const mapRef = useRef<maplibregl.Map | null>(null);
+  const gridClick = useRef(onGridClick);
+  gridClick.current = onGridClick;
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: the map is created once; style and bounds are its initial state
   useEffect(() => {
@@ -54,9 +62,21 @@ export function MapView({ style, bbox, points }: MapViewProps) {
     const deck = new MapLibreOverlay({ interleaved: false, layers: [] });
     map.addControl(deck);
     overlay.current = deck;
+    mapRef.current = map;
     window.__map = map;
+    map.on('click', 'grid-fill', (e) => {
+      const id = e.features?.[0]?.properties?.id;
+      if (typeof id === 'string') gridClick.current(id);
+    });
+    map.on('mouseenter', 'grid-fill', () => {
+      map.getCanvas().style.cursor = 'pointer';
+    });
+    map.on('mouseleave', 'grid-fill', () => {
+      map.getCanvas().style.cursor = '';
+    });
     return () => {
       overlay.current = null;
+      mapRef.current = null;
       map.remove();
     };
   }, []);
@@ -64,9 +84,17 @@ export function MapView({ style, bbox, points }: MapViewProps) {
   const position = useMemo(() => (points ? positions(points) : null), [points]);
 
   useEffect(() => {
+    const map = mapRef.current;
+    if (!map) return;
+    const apply = () => map.setPaintProperty('grid-fill', 'fill-opacity', mode === 'rate' ? 0.75 : 0);
+    if (map.isStyleLoaded()) apply();
+    else map.once('load', apply);
+  }, [mode]);
+
+  useEffect(() => {
     if (!overlay.current) return;
     const layers: Layer[] = [];
-    if (points && position) {
+    if (points && position && mode === 'heat') {
       layers.push(
         new HeatmapLayer({
           id: 'problem-heat',
@@ -88,7 +116,7 @@ export function MapView({ style, bbox, points }: MapViewProps) {
       );
     }
     overlay.current.setProps({ layers });
-  }, [points, position]);
+  }, [points, position, mode]);
 
   return <div ref={container} className="map" data-testid="map" />;
 }

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { pointOnFeature } from '@turf/turf';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoApp } from '../helpers/demo.ts';
@@ -62,5 +63,39 @@ describe('the map page', () => {
     expect(await kpi('week')).toBe(String(summary.newThisWeek));
     expect(consoleErrors).toEqual([]);
     expect(outside).toEqual([]);
+  });
+});
+
+describe('the grid layer', () => {
+  it('shows, on a click on a grid, the same figures as /api/stats/grids, and colours grids by rectification rate', async () => {
+    const { page, consoleErrors } = await watchedPage(browser, origin);
+    await page.goto(origin, { waitUntil: 'load' });
+    await page.waitForFunction(() => window.__map?.loaded() === true, undefined, { timeout: 60_000 });
+    // Given the grid layer is on,
+    await page.getByRole('button', { name: '网格整改率' }).click();
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: `${ARTIFACTS}/map-grid-rate.png` });
+    // when a grid in 李灶 is clicked,
+    const grids = (await ctx.app.inject({ url: '/api/grids' })).json();
+    const grid = grids.features.find((f: { id: string }) => f.id === 'lizao-05');
+    const inside = pointOnFeature(grid).geometry.coordinates as [number, number];
+    const [x, y] = await page.evaluate((ll) => {
+      const p = window.__map?.project(ll);
+      const r = window.__map?.getCanvas().getBoundingClientRect();
+      return [(p?.x ?? 0) + (r?.left ?? 0), (p?.y ?? 0) + (r?.top ?? 0)];
+    }, inside);
+    await page.mouse.click(x, y);
+    // then the panel shows that grid's figures as the statistics route gives them.
+    const panel = page.locator('[data-grid="lizao-05"]');
+    await panel.waitFor({ timeout: 10_000 });
+    const stats = (await ctx.app.inject({ url: '/api/stats/grids' })).json().grids.find((g: { id: string }) => g.id === 'lizao-05');
+    const field = async (name: string) => panel.locator(`[data-field="${name}"]`).textContent();
+    expect(await field('total')).toBe(String(stats.total));
+    expect(await field('overdue')).toBe(String(stats.overdue));
+    expect(await field('rate')).toBe(stats.rectificationRate === null ? '—' : `${(stats.rectificationRate * 100).toFixed(1)}%`);
+    for (const s of ['reported', 'open', 'in_progress', 'awaiting_verification', 'closed']) expect(await field(s)).toBe(String(stats.byStatus[s]));
+    expect(await panel.locator('h2').textContent()).toBe(stats.name);
+    await page.screenshot({ path: `${ARTIFACTS}/map-grid-panel.png` });
+    expect(consoleErrors).toEqual([]);
   });
 });

@@ -1,0 +1,48 @@
+import type { GridStats } from '../api/client.ts';
+
+const percent = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
+
+const STATUS_LABELS: [string, string][] = [
+  ['reported', '已上报'],
+  ['open', '待整改'],
+  ['in_progress', '整改中'],
+  ['awaiting_verification', '待核查'],
+  ['closed', '已销号'],
+];
+
+/** What a grid manager's grid looks like: its name, manager and counts. */
+export function GridPanel({ grid, onClose }: { grid: GridStats; onClose: () => void }) {
+  return (
+    <aside className="side-panel" aria-label="网格详情" data-grid={grid.id}>
+      <header>
+        <h2>{grid.name}</h2>
+        <button type="button" onClick={onClose} aria-label="关闭">
+          ×
+        </button>
+      </header>
+      <p className="muted">网格员：{grid.manager}</p>
+      <dl className="figures">
+        <dt>问题总数</dt>
+        <dd data-field="total">{grid.total}</dd>
+        <dt>整改率</dt>
+        <dd data-field="rate">{percent(grid.rectificationRate)}</dd>
+        <dt>逾期未改</dt>
+        <dd data-field="overdue" className={grid.overdue > 0 ? 'alert' : ''}>
+          {grid.overdue}
+        </dd>
+        {STATUS_LABELS.map(([code, label]) => (
+          <FigureRow key={code} label={label} field={code} value={grid.byStatus[code] ?? 0} />
+        ))}
+      </dl>
+    </aside>
+  );
+}
+
+function FigureRow({ label, field, value }: { label: string; field: string; value: number }) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd data-field={field}>{value}</dd>
+    </>
+  );
+}
