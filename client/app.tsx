@@ -1,21 +1,33 @@
 import type { FeatureCollection } from 'geojson';
 import type { StyleSpecification } from 'maplibre-gl';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { Points } from '../server/domain/points-codec.ts';
 import { api, type GridStats, type Meta, type Summary } from './api/client.ts';
 import { basemapStyle } from './map/basemap-style.ts';
-import { type MapMode, MapView } from './map/map-view.tsx';
+import { MapView } from './map/map-view.tsx';
+import { CategoryFilter } from './panels/category-filter.tsx';
 import { GridPanel } from './panels/grid-panel.tsx';
 import { KpiStrip } from './panels/kpi-strip.tsx';
 import { RateLegend } from './panels/rate-legend.tsx';
+import { apiFilterQuery, parseViewState, toggleCategory, type ViewState, viewStateSearch } from './state/view-state.ts';
 
-interface Loaded {
+/** Data that does not depend on the filters: loaded once. */
+interface Town {
   meta: Meta;
-  summary: Summary;
-  grids: Map<string, GridStats>;
   style: StyleSpecification;
-  points: Points;
+  grids: FeatureCollection;
 }
+
+/** Data for the current filters. */
+interface Filtered {
+  query: string;
+  summary: Summary;
+  points: Points;
+  gridStats: Map<string, GridStats>;
+}
+
+/** The message of a failed load. */
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** The grids with each one's rectification rate as a property, for the choropleth (new objects; the fetched data stays as it was). */
 function withRates(grids: FeatureCollection, stats: Map<string, GridStats>): FeatureCollection {
@@ -26,43 +38,76 @@ function withRates(grids: FeatureCollection, stats: Map<string, GridStats>): Fea
 }
 
 export function App() {
-  const [loaded, setLoaded] = useState<Loaded | null>(null);
-  const [mode, setMode] = useState<MapMode>('heat');
-  const [gridId, setGridId] = useState<string | null>(null);
+  const [town, setTown] = useState<Town | null>(null);
+  const [view, setView] = useState<ViewState | null>(null);
+  const [filtered, setFiltered] = useState<Filtered | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    Promise.all([api.meta(), api.summary(), api.communities(), api.grids(), api.basemap(), api.points(), api.gridStats()])
-      .then(([meta, summary, communities, grids, basemap, points, gridStats]) => {
-        const byId = new Map(gridStats.map((g) => [g.id, g]));
-        setLoaded({ meta, summary, grids: byId, style: basemapStyle({ communities, grids: withRates(grids, byId), basemap }), points });
+    Promise.all([api.meta(), api.communities(), api.grids(), api.basemap()])
+      .then(([meta, communities, grids, basemap]) => {
+        setTown({ meta, grids, style: basemapStyle({ communities, grids, basemap }) });
+        setView(
+          parseViewState(
+            window.location.search,
+            meta.categories.map((c) => c.code),
+          ),
+        );
       })
-      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+      .catch((e: unknown) => setError(message(e)));
   }, []);
 
+  const query = view ? apiFilterQuery(view) : null;
+  useEffect(() => {
+    if (query === null) return;
+    let current = true;
+    Promise.all([api.summary(query), api.points(query), api.gridStats(query)])
+      .then(([summary, points, gridStats]) => {
+        if (current) setFiltered({ query, summary, points, gridStats: new Map(gridStats.map((g) => [g.id, g])) });
+      })
+      .catch((e: unknown) => setError(message(e)));
+    return () => {
+      current = false;
+    };
+  }, [query]);
+
+  useEffect(() => {
+    if (view) window.history.replaceState(null, '', `${window.location.pathname}${viewStateSearch(view)}`);
+  }, [view]);
+
+  const gridsWithRates = useMemo(() => (town && filtered ? withRates(town.grids, filtered.gridStats) : null), [town, filtered]);
+
   if (error) return <div className="message">数据加载失败：{error}</div>;
-  if (!loaded) return <div className="message">正在加载…</div>;
-  const { meta } = loaded;
-  const selected = gridId ? loaded.grids.get(gridId) : undefined;
+  if (!town || !view || !filtered || !gridsWithRates) return <div className="message">正在加载…</div>;
+  const { meta } = town;
+  const selected = view.grid ? filtered.gridStats.get(view.grid) : undefined;
   return (
-    <div className="app">
+    <div className="app" data-query={filtered.query}>
       <header className="title">
         <h1>{meta.town.name}创建全国文明城市 · 问题热力图</h1>
         {meta.demo && <span className="demo-badge">演示数据</span>}
         <nav className="modes" aria-label="图层">
-          <button type="button" aria-pressed={mode === 'heat'} onClick={() => setMode('heat')}>
+          <button type="button" aria-pressed={view.mode === 'heat'} onClick={() => setView({ ...view, mode: 'heat' })}>
             热力图
           </button>
-          <button type="button" aria-pressed={mode === 'rate'} onClick={() => setMode('rate')}>
+          <button type="button" aria-pressed={view.mode === 'rate'} onClick={() => setView({ ...view, mode: 'rate' })}>
             网格整改率
           </button>
         </nav>
       </header>
-      <KpiStrip summary={loaded.summary} />
+      <KpiStrip summary={filtered.summary} />
       <div className="stage">
-        <MapView style={loaded.style} bbox={meta.bbox} points={loaded.points} mode={mode} onGridClick={setGridId} />
-        {mode === 'rate' && <RateLegend />}
-        {selected && <GridPanel grid={selected} onClose={() => setGridId(null)} />}
+        <CategoryFilter categories={meta.categories} selected={view.categories} onToggle={(code) => setView(toggleCategory(view, code))} />
+        <MapView
+          style={town.style}
+          bbox={meta.bbox}
+          points={filtered.points}
+          grids={gridsWithRates}
+          mode={view.mode}
+          onGridClick={(grid) => setView((v) => (v ? { ...v, grid } : v))}
+        />
+        {view.mode === 'rate' && <RateLegend />}
+        {selected && <GridPanel grid={selected} onClose={() => setView({ ...view, grid: null })} />}
       </div>
     </div>
   );

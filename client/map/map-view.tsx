@@ -3,6 +3,7 @@ import { COORDINATE_SYSTEM, type Layer } from '@deck.gl/core';
 import { MapLibreOverlay } from '@deck.gl/maplibre';
 import * as maplibregl from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
+import type { FeatureCollection } from 'geojson';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { useEffect, useMemo, useRef } from 'react';
 import type { Points } from '../../server/domain/points-codec.ts';
@@ -23,6 +24,8 @@ export interface MapViewProps {
   style: maplibregl.StyleSpecification;
   bbox: [number, number, number, number];
   points: Points | null;
+  /** The grids with their `rate` property for the choropleth. */
+  grids: FeatureCollection;
   /** 热力图: the heatmap of problems; 整改率: grids coloured by rectification rate. */
   mode: MapMode;
   onGridClick: (gridId: string) => void;
@@ -39,7 +42,7 @@ function positions(points: Points): Float32Array {
 }
 
 /** The map: created once, never remounted; deck.gl layers rebuilt from props through one overlay. */
-export function MapView({ style, bbox, points, mode, onGridClick }: MapViewProps) {
+export function MapView({ style, bbox, points, grids, mode, onGridClick }: MapViewProps) {
   const container = useRef<HTMLDivElement>(null);
   const overlay = useRef<MapLibreOverlay | null>(null);
   const mapRef = useRef<maplibregl.Map | null>(null);
@@ -86,10 +89,13 @@ export function MapView({ style, bbox, points, mode, onGridClick }: MapViewProps
   useEffect(() => {
     const map = mapRef.current;
     if (!map) return;
-    const apply = () => map.setPaintProperty('grid-fill', 'fill-opacity', mode === 'rate' ? 0.75 : 0);
+    const apply = () => {
+      map.setPaintProperty('grid-fill', 'fill-opacity', mode === 'rate' ? 0.75 : 0);
+      (map.getSource('grids') as maplibregl.GeoJSONSource | undefined)?.setData(grids);
+    };
     if (map.isStyleLoaded()) apply();
     else map.once('load', apply);
-  }, [mode]);
+  }, [mode, grids]);
 
   useEffect(() => {
     if (!overlay.current) return;
