@@ -99,3 +99,42 @@ describe('the grid layer', () => {
     expect(consoleErrors).toEqual([]);
   });
 });
+
+describe('filters', () => {
+  it('changes the KPI strip and the heatmap when a category is toggled, and a link restores the view', async () => {
+    const { page, consoleErrors } = await watchedPage(browser, origin);
+    await page.goto(origin, { waitUntil: 'load' });
+    await page.waitForFunction(() => window.__map?.loaded() === true, undefined, { timeout: 60_000 });
+    await page.waitForTimeout(2000);
+    const samples: [number, number][] = [];
+    for (let x = 220; x < 1500; x += 40) for (let y = 140; y < 880; y += 40) samples.push([x, y]);
+    const before = (await pixels(page, await page.screenshot(), samples)).map((p) => p.join(','));
+    // When only 违建 (illegal building) is selected,
+    await page.locator('[data-category="illegal_building"]').click();
+    await page.locator('.app[data-query="?category=illegal_building"]').waitFor({ timeout: 15_000 });
+    await page.waitForTimeout(2000);
+    const png = await page.screenshot({ path: `${ARTIFACTS}/map-filter-category.png` });
+    const after = (await pixels(page, png, samples)).map((p) => p.join(','));
+    // then the KPIs are the server's for that category,
+    const summary = (await ctx.app.inject({ url: '/api/stats/summary?category=illegal_building' })).json();
+    const kpiTotal = (await page.locator('[data-kpi="total"] .kpi-value').textContent())?.replaceAll(',', '');
+    expect(kpiTotal).toBe(String(summary.total));
+    expect(summary.total).toBeLessThan(5000);
+    // and the heatmap is another picture.
+    const changed = after.filter((p, i) => p !== before[i]).length;
+    expect(changed).toBeGreaterThan(samples.length / 20);
+    // A link to this view, opened afresh, shows the same filter, mode and panel.
+    await page.getByRole('button', { name: '网格整改率' }).click();
+    await page.waitForFunction(() => window.location.search.includes('mode=rate'));
+    const link = page.url();
+    expect(link).toContain('cat=illegal_building');
+    const again = await watchedPage(browser, origin);
+    await again.page.goto(link, { waitUntil: 'load' });
+    await again.page.locator('.app[data-query="?category=illegal_building"]').waitFor({ timeout: 30_000 });
+    expect(await again.page.locator('[data-kpi="total"] .kpi-value').textContent()).toBe(summary.total.toLocaleString('zh-CN'));
+    expect(await again.page.getByRole('button', { name: '网格整改率' }).getAttribute('aria-pressed')).toBe('true');
+    expect(await again.page.locator('[data-category="illegal_building"]').getAttribute('aria-pressed')).toBe('true');
+    expect(consoleErrors).toEqual([]);
+    expect(again.consoleErrors).toEqual([]);
+  });
+});
