@@ -98,16 +98,19 @@ export function App() {
       <KpiStrip summary={filtered.summary} />
       <div className="stage">
         <CategoryFilter categories={meta.categories} selected={view.categories} onToggle={(code) => setView(toggleCategory(view, code))} />
-        <MapView
-          style={town.style}
-          bbox={meta.bbox}
-          points={filtered.points}
-          grids={gridsWithRates}
-          mode={view.mode}
-          onGridClick={(grid) => setView((v) => (v ? { ...v, grid } : v))}
-        />
-        {view.mode === 'rate' && <RateLegend />}
-        {selected && <GridPanel grid={selected} onClose={() => setView({ ...view, grid: null })} />}
+        <div className="map-area">
+          <MapView
+            style={town.style}
+            bbox={meta.bbox}
+            points={filtered.points}
+            grids={gridsWithRates}
+            selectedGrid={view.grid}
+            mode={view.mode}
+            onGridClick={(grid) => setView((v) => (v ? { ...v, grid } : v))}
+          />
+          {view.mode === 'rate' && <RateLegend />}
+          {selected && <GridPanel grid={selected} onClose={() => setView({ ...view, grid: null })} />}
+        </div>
       </div>
     </div>
   );

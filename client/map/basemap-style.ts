@@ -39,6 +39,8 @@ export function basemapStyle(data: { communities: FeatureCollection; grids: Feat
         },
       },
       { id: 'community-line', type: 'line', source: 'communities', paint: { 'line-color': '#7d7461', 'line-width': 1.4 } },
+      // The grid whose panel is open; the map view sets the filter.
+      { id: 'grid-selected', type: 'line', source: 'grids', filter: ['==', ['get', 'id'], ''], paint: { 'line-color': '#14325c', 'line-width': 3 } },
       {
         id: 'community-label',
         type: 'symbol',

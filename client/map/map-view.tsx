@@ -26,6 +26,8 @@ export interface MapViewProps {
   points: Points | null;
   /** The grids with their `rate` property for the choropleth. */
   grids: FeatureCollection;
+  /** The grid to outline, if any. */
+  selectedGrid: string | null;
   /** 热力图: the heatmap of problems; 整改率: grids coloured by rectification rate. */
   mode: MapMode;
   onGridClick: (gridId: string) => void;
@@ -42,7 +44,7 @@ function positions(points: Points): Float32Array {
 }
 
 /** The map: created once, never remounted; deck.gl layers rebuilt from props through one overlay. */
-export function MapView({ style, bbox, points, grids, mode, onGridClick }: MapViewProps) {
+export function MapView({ style, bbox, points, grids, selectedGrid, mode, onGridClick }: MapViewProps) {
   const container = useRef<HTMLDivElement>(null);
   const overlay = useRef<MapLibreOverlay | null>(null);
   const mapRef = useRef<maplibregl.Map | null>(null);
@@ -92,10 +94,11 @@ export function MapView({ style, bbox, points, grids, mode, onGridClick }: MapVi
     const apply = () => {
       map.setPaintProperty('grid-fill', 'fill-opacity', mode === 'rate' ? 0.75 : 0);
       (map.getSource('grids') as maplibregl.GeoJSONSource | undefined)?.setData(grids);
+      map.setFilter('grid-selected', ['==', ['get', 'id'], selectedGrid ?? '']);
     };
     if (map.isStyleLoaded()) apply();
     else map.once('load', apply);
-  }, [mode, grids]);
+  }, [mode, grids, selectedGrid]);
 
   useEffect(() => {
     if (!overlay.current) return;
