@@ -9,7 +9,7 @@ import { CategoryFilter } from './panels/category-filter.tsx';
 import { GridPanel } from './panels/grid-panel.tsx';
 import { KpiStrip } from './panels/kpi-strip.tsx';
 import { RateLegend } from './panels/rate-legend.tsx';
-import { apiFilterQuery, parseViewState, toggleCategory, type ViewState, viewStateSearch } from './state/view-state.ts';
+import { apiFilterQuery, PERIODS, parseViewState, toggleCategory, type ViewState, viewStateSearch } from './state/view-state.ts';
 
 /** Data that does not depend on the filters: loaded once. */
 interface Town {
@@ -57,7 +57,7 @@ export function App() {
       .catch((e: unknown) => setError(message(e)));
   }, []);
 
-  const query = view ? apiFilterQuery(view) : null;
+  const query = view && town ? apiFilterQuery(view, Date.parse(town.meta.now)) : null;
   useEffect(() => {
     if (query === null) return;
     let current = true;
@@ -95,6 +95,13 @@ export function App() {
           </button>
         </nav>
       </header>
+      <nav className="periods" aria-label="时间范围">
+        {PERIODS.map((p) => (
+          <button key={p.code} type="button" aria-pressed={view.period === p.code} data-period={p.code} onClick={() => setView({ ...view, period: p.code })}>
+            {p.name}
+          </button>
+        ))}
+      </nav>
       <KpiStrip summary={filtered.summary} />
       <div className="stage">
         <CategoryFilter categories={meta.categories} selected={view.categories} onToggle={(code) => setView(toggleCategory(view, code))} />

@@ -10,6 +10,8 @@ export interface Meta {
   counts: { problems: number; grids: number; communities: number };
   categories: { code: string; name: string; color: string }[];
   statuses: { code: string; name: string }[];
+  /** Server time, ISO 8601 +08:00: periods are counted from it. */
+  now: string;
 }
 
 /** `/api/stats/summary`. */

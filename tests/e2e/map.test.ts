@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { pointOnFeature } from '@turf/turf';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoApp } from '../helpers/demo.ts';
+import { periodStart } from '../../client/state/view-state.ts';
+import { DEMO_NOW, demoApp } from '../helpers/demo.ts';
 import { launch, pixels, watchedPage } from './browser.ts';
 
 const ARTIFACTS = 'test-artifacts';
@@ -136,5 +137,20 @@ describe('filters', () => {
     expect(await again.page.locator('[data-category="illegal_building"]').getAttribute('aria-pressed')).toBe('true');
     expect(consoleErrors).toEqual([]);
     expect(again.consoleErrors).toEqual([]);
+  });
+});
+
+describe('period presets', () => {
+  it('counts 近30天 from the server clock, as /api/stats/summary does', async () => {
+    const { page, consoleErrors } = await watchedPage(browser, origin);
+    await page.goto(origin, { waitUntil: 'load' });
+    await page.locator('[data-period="30d"]').click();
+    const from = periodStart('30d', DEMO_NOW);
+    await page.locator(`.app[data-query="?from=${from}"]`).waitFor({ timeout: 30_000 });
+    const summary = (await ctx.app.inject({ url: `/api/stats/summary?from=${from}` })).json();
+    expect(summary.total).toBeGreaterThan(0);
+    expect((await page.locator('[data-kpi="total"] .kpi-value').textContent())?.replaceAll(',', '')).toBe(String(summary.total));
+    expect(page.url()).toContain('period=30d');
+    expect(consoleErrors).toEqual([]);
   });
 });
