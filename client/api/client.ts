@@ -1,4 +1,5 @@
 import type { FeatureCollection } from 'geojson';
+import type { Summary } from '../../server/analytics/stats.ts';
 import { decodePoints, type Points } from '../../server/domain/points-codec.ts';
 
 /** The parts of /api/meta the client uses. */
@@ -14,17 +15,8 @@ export interface Meta {
   now: string;
 }
 
-/** `/api/stats/summary`. */
-export interface Summary {
-  total: number;
-  byStatus: Record<string, number>;
-  closed: number;
-  overdue: number;
-  rectificationRate: number | null;
-  newToday: number;
-  newThisWeek: number;
-  medianHoursToClose: number | null;
-}
+/** `/api/stats/summary`, as the server's analytics define it. */
+export type { Summary } from '../../server/analytics/stats.ts';
 
 /** A row of `/api/stats/grids`. */
 export interface GridStats {

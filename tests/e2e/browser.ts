@@ -53,3 +53,12 @@ export async function pixels(page: Page, png: Buffer, at: [number, number][]): P
     { b64: png.toString('base64'), at },
   );
 }
+
+/** Where a longitude/latitude is drawn on the page, in page pixels (the map may sit below other elements). */
+export async function pagePoint(page: Page, lonLat: [number, number]): Promise<[number, number]> {
+  return page.evaluate((ll) => {
+    const p = window.__map?.project(ll);
+    const r = window.__map?.getCanvas().getBoundingClientRect();
+    return [(p?.x ?? 0) + (r?.left ?? 0), (p?.y ?? 0) + (r?.top ?? 0)] as [number, number];
+  }, lonLat);
+}

@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { periodStart } from '../../client/state/view-state.ts';
 import { DEMO_NOW, demoApp } from '../helpers/demo.ts';
-import { launch, pixels, watchedPage } from './browser.ts';
+import { launch, pagePoint, pixels, watchedPage } from './browser.ts';
 
 const ARTIFACTS = 'test-artifacts';
 
@@ -35,14 +35,7 @@ describe('the map page', () => {
     const png = await page.screenshot({ path: `${ARTIFACTS}/map-overview.png` });
     const communities = (await ctx.app.inject({ url: '/api/communities' })).json();
     const centre = (id: string) => communities.features.find((f: { id: string }) => f.id === id).properties.center as [number, number];
-    const project = (lonLat: [number, number]) =>
-      page.evaluate((ll) => {
-        const p = window.__map?.project(ll);
-        // The map sits below the title bar: add the canvas' offset on the page.
-        const r = window.__map?.getCanvas().getBoundingClientRect();
-        return [(p?.x ?? 0) + (r?.left ?? 0), (p?.y ?? 0) + (r?.top ?? 0)] as [number, number];
-      }, lonLat);
-    const spots = await Promise.all([centre('lizao'), centre('dongnan'), centre('xinchong')].map(project));
+    const spots = await Promise.all([centre('lizao'), centre('dongnan'), centre('xinchong')].map((ll) => pagePoint(page, ll)));
     const [lizao, dongnan, quiet] = await pixels(page, png, spots);
     // then the market towns are hot (red-orange) and a quiet village is not,
     const hot = ([r, g, b]: number[]) => r > 180 && g < 140 && b < 110;
@@ -80,11 +73,7 @@ describe('the grid layer', () => {
     const grids = (await ctx.app.inject({ url: '/api/grids' })).json();
     const grid = grids.features.find((f: { id: string }) => f.id === 'lizao-05');
     const inside = pointOnFeature(grid).geometry.coordinates as [number, number];
-    const [x, y] = await page.evaluate((ll) => {
-      const p = window.__map?.project(ll);
-      const r = window.__map?.getCanvas().getBoundingClientRect();
-      return [(p?.x ?? 0) + (r?.left ?? 0), (p?.y ?? 0) + (r?.top ?? 0)];
-    }, inside);
+    const [x, y] = await pagePoint(page, inside);
     await page.mouse.click(x, y);
     // then the panel shows that grid's figures as the statistics route gives them.
     const panel = page.locator('[data-grid="lizao-05"]');
