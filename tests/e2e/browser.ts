@@ -62,3 +62,9 @@ export async function pagePoint(page: Page, lonLat: [number, number]): Promise<[
     return [(p?.x ?? 0) + (r?.left ?? 0), (p?.y ?? 0) + (r?.top ?? 0)] as [number, number];
   }, lonLat);
 }
+
+/** Opens the map page and waits until the map has loaded its style and data. */
+export async function openMap(page: Page, url: string): Promise<void> {
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForFunction(() => window.__map?.loaded() === true, undefined, { timeout: 60_000 });
+}

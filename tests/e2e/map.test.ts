@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { periodStart } from '../../client/state/view-state.ts';
 import { DEMO_NOW, demoApp } from '../helpers/demo.ts';
-import { launch, pagePoint, pixels, watchedPage } from './browser.ts';
+import { launch, openMap, pagePoint, pixels, watchedPage } from './browser.ts';
 
 const ARTIFACTS = 'test-artifacts';
 
@@ -27,9 +27,8 @@ afterAll(async () => {
 describe('the map page', () => {
   it('draws the town with heat over 李灶 and 东南, no console error and no request off the machine', async () => {
     const { page, consoleErrors, outside } = await watchedPage(browser, origin);
-    await page.goto(origin, { waitUntil: 'load' });
     // Given the map has loaded its style and data and deck.gl has drawn a frame,
-    await page.waitForFunction(() => window.__map?.loaded() === true, undefined, { timeout: 60_000 });
+    await openMap(page, origin);
     await page.waitForTimeout(3000);
     // when we look at it,
     const png = await page.screenshot({ path: `${ARTIFACTS}/map-overview.png` });
@@ -63,8 +62,7 @@ describe('the map page', () => {
 describe('the grid layer', () => {
   it('shows, on a click on a grid, the same figures as /api/stats/grids, and colours grids by rectification rate', async () => {
     const { page, consoleErrors } = await watchedPage(browser, origin);
-    await page.goto(origin, { waitUntil: 'load' });
-    await page.waitForFunction(() => window.__map?.loaded() === true, undefined, { timeout: 60_000 });
+    await openMap(page, origin);
     // Given the grid layer is on,
     await page.getByRole('button', { name: '网格整改率' }).click();
     await page.waitForTimeout(1500);
@@ -93,8 +91,7 @@ describe('the grid layer', () => {
 describe('filters', () => {
   it('changes the KPI strip and the heatmap when a category is toggled, and a link restores the view', async () => {
     const { page, consoleErrors } = await watchedPage(browser, origin);
-    await page.goto(origin, { waitUntil: 'load' });
-    await page.waitForFunction(() => window.__map?.loaded() === true, undefined, { timeout: 60_000 });
+    await openMap(page, origin);
     await page.waitForTimeout(2000);
     const samples: [number, number][] = [];
     for (let x = 220; x < 1500; x += 40) for (let y = 140; y < 880; y += 40) samples.push([x, y]);
