@@ -203,10 +203,10 @@ export interface AreaStats {
   rectificationRate: number | null;
 }
 
-/** Per-area totals (grid or community), indexed like the table's dictionary for that area. */
-export function summarizeByArea(table: ProblemTable, f: ProblemFilter, now: number, area: 'grid' | 'community'): AreaStats[] {
-  const n = area === 'grid' ? table.dictionaries.gridIds.length : table.dictionaries.communityIds.length;
-  const column = area === 'grid' ? table.grid : table.community;
+/** Per-area totals (grid or community) or per-category totals, indexed like the table's dictionary for that column. */
+export function summarizeByArea(table: ProblemTable, f: ProblemFilter, now: number, area: 'grid' | 'community' | 'category'): AreaStats[] {
+  const n = area === 'grid' ? table.dictionaries.gridIds.length : area === 'community' ? table.dictionaries.communityIds.length : table.categoryIndex.size;
+  const column = area === 'grid' ? table.grid : area === 'community' ? table.community : table.category;
   const nStatus = statusCodes.length;
   const counts = new Float64Array(n * nStatus);
   const overdue = new Float64Array(n);

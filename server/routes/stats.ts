@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { type AreaStats, MAX_PERIODS, summarize, summarizeByArea, trend } from '../analytics/stats.ts';
+import { categories } from '../domain/catalogue.ts';
 import { badRequest } from '../errors.ts';
 import { errorResponses, problemFilterProperties } from '../schemas/common.ts';
 import { parseProblemFilter } from './problem-filter.ts';
@@ -127,6 +128,40 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const stats = summarizeByArea(app.problemTable, parseProblemFilter(q, app.problemTable), app.now(), 'community');
       const areas = app.townData.communities.map((c) => ({ id: c.id, name: c.name, areaKm2: c.areaKm2 }));
       return { communities: rankAreas(areas, stats, sort) };
+    },
+  );
+
+  app.get(
+    '/api/stats/categories',
+    {
+      schema: {
+        tags: ['stats'],
+        summary: '各问题类型统计（按问题数从多到少）',
+        querystring: FilterQuery,
+        response: {
+          200: Type.Object({
+            categories: Type.Array(
+              Type.Object({
+                code: Type.String(),
+                name: Type.String(),
+                color: Type.String(),
+                total: Type.Integer(),
+                byStatus: StatusCounts,
+                closed: Type.Integer(),
+                overdue: Type.Integer(),
+                rectificationRate: Rate,
+              }),
+            ),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (req) => {
+      const stats = summarizeByArea(app.problemTable, parseProblemFilter(req.query, app.problemTable), app.now(), 'category');
+      const rows = categories.map((c, i) => ({ code: c.code, name: c.name, color: c.color, ...stats[i] }));
+      rows.sort((a, b) => b.total - a.total || a.code.localeCompare(b.code));
+      return { categories: rows };
     },
   );
 

@@ -69,6 +69,7 @@ describe('malformed queries to the statistics', () => {
     ['/api/stats/grids?category=nope', 'category'],
     ['/api/stats/communities?sort=perKm2&sort=total', 'sort'],
     ['/api/stats/communities?overdue=2', 'overdue'],
+    ['/api/stats/categories?category=nope', 'category'],
     ['/api/stats/trend?interval=year', 'interval'],
     ['/api/stats/trend?interval=day&from=1990-01-01', 'interval'],
     ['/api/stats/trend?status=closed,wrong', 'status'],

@@ -189,6 +189,7 @@ describe('GET /api/openapi.json and /api/docs', () => {
       '/api/stats/summary',
       '/api/stats/grids',
       '/api/stats/communities',
+      '/api/stats/categories',
       '/api/stats/trend',
     ]) {
       expect(Object.keys(body.paths)).toContain(path);

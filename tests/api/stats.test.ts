@@ -10,7 +10,7 @@ afterAll(async () => ctx.close());
 const get = async (url: string) => (await ctx.app.inject({ url })).json();
 
 interface P {
-  properties: { status: string; overdue: boolean; reportedAt: string; closedAt: string | null; communityId: string; gridId: string };
+  properties: { category: string; status: string; overdue: boolean; reportedAt: string; closedAt: string | null; communityId: string; gridId: string };
 }
 
 async function everyProblem(query = ''): Promise<P[]> {
@@ -75,6 +75,23 @@ describe('GET /api/stats/communities and /api/stats/grids', () => {
   it('sorts by the key asked for', async () => {
     const { grids } = await get('/api/stats/grids?sort=overdue');
     for (let i = 1; i < grids.length; i++) expect(grids[i - 1].overdue).toBeGreaterThanOrEqual(grids[i].overdue);
+  });
+});
+
+describe('GET /api/stats/categories', () => {
+  it('counts each category as the problem list does, most frequent first', async () => {
+    const q = '&community=lizao&from=2026-09-01';
+    const { categories } = await get(`/api/stats/categories?${q.slice(1)}`);
+    expect(categories).toHaveLength(16);
+    const all = await everyProblem(q);
+    for (const c of categories) {
+      const mine = all.filter((p) => p.properties.category === c.code);
+      expect(c.total, c.code).toBe(mine.length);
+      expect(c.overdue, c.code).toBe(mine.filter((p) => p.properties.overdue).length);
+      expect(c.closed, c.code).toBe(mine.filter((p) => p.properties.status === 'closed').length);
+    }
+    for (let i = 1; i < categories.length; i++) expect(categories[i - 1].total).toBeGreaterThanOrEqual(categories[i].total);
+    expect(categories[0]).toMatchObject({ name: expect.any(String), color: expect.stringMatching(/^#[0-9a-f]{6}$/i) });
   });
 });
 
