@@ -1,107 +1,278 @@
 import type { FeatureCollection } from 'geojson';
 import type { StyleSpecification } from 'maplibre-gl';
-import { useEffect, useMemo, useState } from 'react';
-import type { Points } from '../server/domain/points-codec.ts';
-import { api, type GridStats, type Meta, type Summary } from './api/client.ts';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { shanghaiDate, toShanghaiIso } from '../server/domain/calendar.ts';
+import {
+  type AreaRow,
+  api,
+  type CategoryRow,
+  type GridStats,
+  type Hotspot,
+  type Meta,
+  type ProblemDetail,
+  type ProblemRow,
+  type Summary,
+  type TrendPoint,
+} from './api/client.ts';
 import { basemapStyle } from './map/basemap-style.ts';
+import { download, exportPng } from './map/export-png.ts';
+import { pointColumns, type SiteMarker } from './map/layers.ts';
 import { MapView } from './map/map-view.tsx';
 import { CategoryFilter } from './panels/category-filter.tsx';
+import { Charts } from './panels/charts.tsx';
+import { type AreaOption, FilterBar } from './panels/filter-bar.tsx';
 import { GridPanel } from './panels/grid-panel.tsx';
 import { KpiStrip } from './panels/kpi-strip.tsx';
-import { RateLegend } from './panels/rate-legend.tsx';
-import { apiFilterQuery, PERIODS, parseViewState, toggleCategory, type ViewState, viewStateSearch } from './state/view-state.ts';
+import { Legend } from './panels/legend.tsx';
+import { MONTH_MS, Playback } from './panels/playback.tsx';
+import { ProblemCard } from './panels/problem-card.tsx';
+import {
+  apiFilterQuery,
+  apiTimelessQuery,
+  describeFilters,
+  METRICS,
+  MODES,
+  parseViewState,
+  toggleCategory,
+  type ViewState,
+  viewRange,
+  viewStateSearch,
+  WEIGHTS,
+} from './state/view-state.ts';
 
 /** Data that does not depend on the filters: loaded once. */
 interface Town {
   meta: Meta;
   style: StyleSpecification;
   grids: FeatureCollection;
+  communities: AreaOption[];
+  gridOptions: AreaOption[];
+  sites: SiteMarker[];
+  names: Map<string, string>;
 }
 
-/** Data for the current filters. */
+/** Data for the current filters, replaced as one piece so every panel shows the same query. */
 interface Filtered {
   query: string;
   summary: Summary;
-  points: Points;
+  columns: ReturnType<typeof pointColumns>;
   gridStats: Map<string, GridStats>;
+  categories: CategoryRow[];
+  communities: AreaRow[];
+  hotspots: Hotspot[];
 }
 
 /** The message of a failed load. */
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-/** The grids with each one's rectification rate as a property, for the choropleth (new objects; the fetched data stays as it was). */
-function withRates(grids: FeatureCollection, stats: Map<string, GridStats>): FeatureCollection {
+/** The grids with the choropleth's properties (new objects; the fetched data stays as it was). */
+function withStats(grids: FeatureCollection, stats: Map<string, GridStats>): FeatureCollection {
   return {
     ...grids,
-    features: grids.features.map((f) => ({ ...f, properties: { ...f.properties, rate: stats.get(String(f.properties?.id))?.rectificationRate ?? null } })),
+    features: grids.features.map((f) => {
+      const s = stats.get(String(f.properties?.id));
+      const total = s?.total ?? 0;
+      return {
+        ...f,
+        properties: {
+          ...f.properties,
+          rate: s?.rectificationRate ?? null,
+          overdue: total > 0 ? (s?.overdue ?? 0) : null,
+          density: total > 0 ? (s?.perKm2 ?? 0) : null,
+        },
+      };
+    }),
   };
 }
+
+const areaOptions = (fc: FeatureCollection): AreaOption[] =>
+  fc.features.map((f) => ({ id: String(f.properties?.id), name: String(f.properties?.name), communityId: f.properties?.communityId as string | undefined }));
 
 export function App() {
   const [town, setTown] = useState<Town | null>(null);
   const [view, setView] = useState<ViewState | null>(null);
   const [filtered, setFiltered] = useState<Filtered | null>(null);
+  const [trend, setTrend] = useState<{ query: string; periods: TrendPoint[] } | null>(null);
+  const [problem, setProblem] = useState<ProblemDetail | null>(null);
+  const [overdue, setOverdue] = useState<{ key: string; rows: ProblemRow[] } | null>(null);
+  const [street, setStreet] = useState(false);
+  const [playing, setPlaying] = useState(false);
+  const [speed, setSpeed] = useState(1);
+  const [exporting, setExporting] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    Promise.all([api.meta(), api.communities(), api.grids(), api.basemap()])
-      .then(([meta, communities, grids, basemap]) => {
-        setTown({ meta, grids, style: basemapStyle({ communities, grids, basemap }) });
+    Promise.all([api.meta(), api.communities(), api.grids(), api.basemap(), api.sites()])
+      .then(([meta, communities, grids, basemap, sites]) => {
+        const names = new Map<string, string>();
+        for (const c of meta.categories) names.set(`category:${c.code}`, c.name);
+        for (const s of meta.statuses) names.set(`status:${s.code}`, s.name);
+        for (const s of meta.sources) names.set(`source:${s.code}`, s.name);
+        for (const f of [...communities.features, ...grids.features]) names.set(`area:${f.properties?.id}`, String(f.properties?.name));
+        setTown({
+          meta,
+          grids,
+          style: basemapStyle({ communities, grids, basemap }),
+          communities: areaOptions(communities),
+          gridOptions: areaOptions(grids),
+          sites: sites.features.map((f) => {
+            const [lon, lat] = (f.geometry as unknown as { coordinates: [number, number] }).coordinates;
+            return { id: String(f.properties?.id), name: String(f.properties?.name), kind: String(f.properties?.kind), lon, lat };
+          }),
+          names,
+        });
         setView(
-          parseViewState(
-            window.location.search,
-            meta.categories.map((c) => c.code),
-          ),
+          parseViewState(window.location.search, {
+            categories: meta.categories.map((c) => c.code),
+            statuses: meta.statuses.map((s) => s.code),
+            sources: meta.sources.map((s) => s.code),
+          }),
         );
       })
       .catch((e: unknown) => setError(message(e)));
   }, []);
 
-  const query = view && town ? apiFilterQuery(view, Date.parse(town.meta.now)) : null;
+  const now = town ? Date.parse(town.meta.now) : 0;
+  const query = view && town ? apiFilterQuery(view, now) : null;
   useEffect(() => {
     if (query === null) return;
     let current = true;
-    Promise.all([api.summary(query), api.points(query), api.gridStats(query)])
-      .then(([summary, points, gridStats]) => {
-        if (current) setFiltered({ query, summary, points, gridStats: new Map(gridStats.map((g) => [g.id, g])) });
+    Promise.all([api.summary(query), api.points(query), api.gridStats(query), api.categoryStats(query), api.communityStats(query), api.hotspots(query)])
+      .then(([summary, points, gridStats, categories, communities, hotspots]) => {
+        if (!current) return;
+        setFiltered({
+          query,
+          summary,
+          columns: pointColumns(points),
+          gridStats: new Map(gridStats.map((g) => [g.id, g])),
+          categories,
+          communities,
+          hotspots: hotspots.slice(0, 8),
+        });
       })
-      .catch((e: unknown) => setError(message(e)));
+      .catch((e: unknown) => current && setError(message(e)));
     return () => {
       current = false;
     };
   }, [query]);
 
+  const timeless = view ? apiTimelessQuery(view) : null;
+  useEffect(() => {
+    if (timeless === null) return;
+    let current = true;
+    api
+      .trend(timeless)
+      .then((periods) => current && setTrend({ query: timeless, periods }))
+      .catch((e: unknown) => current && setError(message(e)));
+    return () => {
+      current = false;
+    };
+  }, [timeless]);
+
+  const problemId = view?.problem ?? null;
+  useEffect(() => {
+    setProblem(null);
+    if (problemId === null) return;
+    let current = true;
+    api
+      .problem(problemId)
+      .then((p) => current && setProblem(p))
+      .catch((e: unknown) => current && setError(message(e)));
+    return () => {
+      current = false;
+    };
+  }, [problemId]);
+
+  const gridId = view?.grid ?? null;
+  const overdueQuery = view && town ? apiFilterQuery({ ...view, filterGrid: null }, now) : '';
+  useEffect(() => {
+    if (gridId === null) return;
+    let current = true;
+    api
+      .overdueIn(gridId, overdueQuery)
+      .then((rows) => current && setOverdue({ key: `${gridId}${overdueQuery}`, rows }))
+      .catch((e: unknown) => current && setError(message(e)));
+    return () => {
+      current = false;
+    };
+  }, [gridId, overdueQuery]);
+
   useEffect(() => {
     if (view) window.history.replaceState(null, '', `${window.location.pathname}${viewStateSearch(view)}`);
   }, [view]);
 
-  const gridsWithRates = useMemo(() => (town && filtered ? withRates(town.grids, filtered.gridStats) : null), [town, filtered]);
+  // Playback: the next month once the current one is on screen.
+  const months = useMemo(() => trend?.periods.map((p) => p.period) ?? [], [trend]);
+  const shown = filtered?.query === query;
+  useEffect(() => {
+    if (!playing || !view?.month || !shown) return;
+    const i = months.indexOf(view.month);
+    const timer = setTimeout(() => {
+      if (i < 0 || i >= months.length - 1) setPlaying(false);
+      else setView((v) => (v ? { ...v, month: months[i + 1] } : v));
+    }, MONTH_MS / speed);
+    return () => clearTimeout(timer);
+  }, [playing, view?.month, shown, months, speed]);
+
+  const gridsWithStats = useMemo(() => (town && filtered ? withStats(town.grids, filtered.gridStats) : null), [town, filtered]);
+  const onGridClick = useCallback((grid: string) => setView((v) => (v ? { ...v, grid, problem: null } : v)), []);
+  const onProblemClick = useCallback((id: number) => setView((v) => (v ? { ...v, problem: id } : v)), []);
 
   if (error) return <div className="message">数据加载失败：{error}</div>;
-  if (!town || !view || !filtered || !gridsWithRates) return <div className="message">正在加载…</div>;
-  const { meta } = town;
+  if (!town || !view || !filtered || !gridsWithStats) return <div className="message">正在加载…</div>;
+  const { meta, names } = town;
+  const name = (kind: string) => (code: string) => names.get(`${kind}:${code}`) ?? code;
   const selected = view.grid ? filtered.gridStats.get(view.grid) : undefined;
+  const title = `${meta.town.name}创建全国文明城市 · 问题热力图`;
+  const filterText = describeFilters(view, now, { category: name('category'), status: name('status'), source: name('source'), area: name('area') });
+
+  const onExport = async (scale: 1 | 2) => {
+    const map = window.__map;
+    if (!map) return;
+    setExporting(true);
+    try {
+      const stamp = toShanghaiIso(Date.now()).slice(0, 16).replace('T', ' ');
+      const blob = await exportPng(map, scale, {
+        title,
+        filters: filterText,
+        timestamp: stamp,
+        mode: view.mode,
+        metric: view.metric,
+        weightName: WEIGHTS.find((w) => w.code === view.weight)?.name ?? '',
+        street,
+        statuses: meta.statuses,
+        demo: meta.demo,
+      });
+      download(blob, `创文一张图-${stamp.replace(/[-: ]/g, '')}${scale === 2 ? '@2x' : ''}.png`);
+    } catch (e) {
+      setError(message(e));
+    } finally {
+      setExporting(false);
+    }
+  };
+
   return (
-    <div className="app" data-query={filtered.query}>
+    <div className="app" data-query={filtered.query} data-loading={!shown}>
       <header className="title">
-        <h1>{meta.town.name}创建全国文明城市 · 问题热力图</h1>
+        <h1>{title}</h1>
         {meta.demo && <span className="demo-badge">演示数据</span>}
         <nav className="modes" aria-label="图层">
-          <button type="button" aria-pressed={view.mode === 'heat'} onClick={() => setView({ ...view, mode: 'heat' })}>
-            热力图
-          </button>
-          <button type="button" aria-pressed={view.mode === 'rate'} onClick={() => setView({ ...view, mode: 'rate' })}>
-            网格整改率
-          </button>
+          {MODES.map((m) => (
+            <button key={m.code} type="button" data-mode={m.code} aria-pressed={view.mode === m.code} onClick={() => setView({ ...view, mode: m.code })}>
+              {m.name}
+            </button>
+          ))}
         </nav>
-      </header>
-      <nav className="periods" aria-label="时间范围">
-        {PERIODS.map((p) => (
-          <button key={p.code} type="button" aria-pressed={view.period === p.code} data-period={p.code} onClick={() => setView({ ...view, period: p.code })}>
-            {p.name}
+        <fieldset className="export" aria-label="导出图片">
+          <button type="button" disabled={exporting} data-export="1" onClick={() => onExport(1)}>
+            导出图片
           </button>
-        ))}
-      </nav>
+          <button type="button" disabled={exporting} data-export="2" onClick={() => onExport(2)}>
+            高清 2×
+          </button>
+        </fieldset>
+      </header>
+      <FilterBar view={view} meta={meta} today={shanghaiDate(now)} communities={town.communities} grids={town.gridOptions} onChange={setView} />
       <KpiStrip summary={filtered.summary} />
       <div className="stage">
         <CategoryFilter categories={meta.categories} selected={view.categories} onToggle={(code) => setView(toggleCategory(view, code))} />
@@ -109,15 +280,74 @@ export function App() {
           <MapView
             style={town.style}
             bbox={meta.bbox}
-            points={filtered.points}
-            grids={gridsWithRates}
+            columns={filtered.columns}
+            grids={gridsWithStats}
             selectedGrid={view.grid}
             mode={view.mode}
-            onGridClick={(grid) => setView((v) => (v ? { ...v, grid } : v))}
+            weight={view.weight}
+            metric={view.metric}
+            sites={town.sites}
+            hotspots={filtered.hotspots}
+            onGridClick={onGridClick}
+            onProblemClick={onProblemClick}
+            onStreetChange={setStreet}
           />
-          {view.mode === 'rate' && <RateLegend />}
-          {selected && <GridPanel grid={selected} onClose={() => setView({ ...view, grid: null })} />}
+          <div className="map-tools">
+            {view.mode === 'grid' ? (
+              <select aria-label="着色指标" value={view.metric} onChange={(e) => setView({ ...view, metric: e.target.value as ViewState['metric'] })}>
+                {METRICS.map((m) => (
+                  <option key={m.code} value={m.code}>
+                    {m.name}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <select aria-label="热力权重" value={view.weight} onChange={(e) => setView({ ...view, weight: e.target.value as ViewState['weight'] })}>
+                {WEIGHTS.map((w) => (
+                  <option key={w.code} value={w.code}>
+                    {w.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </div>
+          <Legend mode={view.mode} weight={view.weight} metric={view.metric} street={street} statuses={meta.statuses} />
+          <Playback
+            months={months}
+            month={view.month}
+            playing={playing}
+            speed={speed}
+            onMonth={(month) => setView((v) => (v ? { ...v, month } : v))}
+            onPlaying={setPlaying}
+            onSpeed={setSpeed}
+          />
+          {problem && view.problem === problem.id ? (
+            <ProblemCard problem={problem} names={{ status: name('status'), source: name('source') }} onClose={() => setView({ ...view, problem: null })} />
+          ) : (
+            selected && (
+              <GridPanel
+                grid={selected}
+                overdue={overdue?.key === `${selected.id}${overdueQuery}` ? overdue.rows : null}
+                categoryName={name('category')}
+                onProblem={onProblemClick}
+                onClose={() => setView({ ...view, grid: null })}
+              />
+            )
+          )}
         </div>
+        {trend && (
+          <Charts
+            trend={trend.periods}
+            range={viewRange(view, now)}
+            categories={filtered.categories}
+            communities={filtered.communities}
+            selectedCategories={view.categories}
+            selectedCommunity={view.community}
+            onMonth={(month) => setView({ ...view, month })}
+            onCategory={(code) => setView(toggleCategory(view, code))}
+            onCommunity={(id) => setView({ ...view, community: view.community === id ? null : id, filterGrid: null })}
+          />
+        )}
       </div>
     </div>
   );

@@ -11,6 +11,7 @@ export interface Meta {
   counts: { problems: number; grids: number; communities: number };
   categories: { code: string; name: string; color: string }[];
   statuses: { code: string; name: string }[];
+  sources: { code: string; name: string }[];
   /** Server time, ISO 8601 +08:00: periods are counted from it. */
   now: string;
 }
@@ -33,6 +34,83 @@ export interface GridStats {
   perKm2: number;
 }
 
+/** A row of `/api/stats/communities`. */
+export interface AreaRow {
+  rank: number;
+  id: string;
+  name: string;
+  total: number;
+  closed: number;
+  overdue: number;
+  rectificationRate: number | null;
+  perKm2: number;
+}
+
+/** A row of `/api/stats/categories`. */
+export interface CategoryRow {
+  code: string;
+  name: string;
+  color: string;
+  total: number;
+  closed: number;
+  overdue: number;
+  rectificationRate: number | null;
+}
+
+/** A period of `/api/stats/trend`. */
+export interface TrendPoint {
+  period: string;
+  start: string;
+  reported: number;
+  closed: number;
+}
+
+/** A hotspot of `/api/hotspots`. */
+export interface Hotspot {
+  rank: number;
+  name: string;
+  center: [number, number];
+  count: number;
+  share: number;
+  open: number;
+  previous: number | null;
+  change: number | null;
+}
+
+/** The properties of a problem in `/api/problems`. */
+export interface ProblemRow {
+  id: number;
+  category: string;
+  source: string;
+  status: string;
+  overdue: boolean;
+  gridId: string;
+  communityId: string;
+  unitId: string | null;
+  description: string;
+  address: string;
+  measure: string;
+  reportedAt: string;
+  deadline: string;
+  closedAt: string | null;
+}
+
+/** `/api/problems/:id`: the row with names and its history. */
+export interface ProblemDetail extends ProblemRow {
+  categoryName: string;
+  gridName: string;
+  gridManager: string;
+  communityName: string;
+  unitName: string | null;
+  siteName: string | null;
+  history: { id: number; at: string; actor: string; action: string; fromStatus: string | null; toStatus: string; note: string; photos: string[] }[];
+}
+
+/** Appends parameters to a filter query ('' or '?…'). */
+export function withParams(query: string, params: string): string {
+  return query ? `${query}&${params}` : `?${params}`;
+}
+
 async function json<T>(url: string): Promise<T> {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
@@ -45,7 +123,17 @@ export const api = {
   grids: () => json<FeatureCollection>('/api/grids'),
   basemap: () => json<FeatureCollection>('/api/basemap'),
   summary: (query = '') => json<Summary>(`/api/stats/summary${query}`),
-  gridStats: async (query = '') => (await json<{ grids: GridStats[] }>(`/api/stats/grids?sort=id${query ? `&${query.slice(1)}` : ''}`)).grids,
+  sites: () => json<FeatureCollection>('/api/sites'),
+  gridStats: async (query = '') => (await json<{ grids: GridStats[] }>(`/api/stats/grids${withParams(query, 'sort=id')}`)).grids,
+  communityStats: async (query = '') => (await json<{ communities: AreaRow[] }>(`/api/stats/communities${withParams(query, 'sort=total')}`)).communities,
+  categoryStats: async (query = '') => (await json<{ categories: CategoryRow[] }>(`/api/stats/categories${query}`)).categories,
+  trend: async (query = '') => (await json<{ periods: TrendPoint[] }>(`/api/stats/trend${withParams(query, 'interval=month')}`)).periods,
+  hotspots: async (query = '') => (await json<{ hotspots: Hotspot[] }>(`/api/hotspots${query}`)).hotspots,
+  problem: (id: number) => json<{ properties: ProblemDetail }>(`/api/problems/${id}`).then((f) => f.properties),
+  overdueIn: async (grid: string, query = '') =>
+    (await json<{ features: { properties: ProblemRow }[] }>(`/api/problems${withParams(query, `grid=${grid}&overdue=true&limit=50`)}`)).features.map(
+      (f) => f.properties,
+    ),
   /** Problems as typed arrays (see server/domain/points-codec.ts). */
   async points(query = ''): Promise<Points> {
     const res = await fetch(`/api/problems/points${query}`);

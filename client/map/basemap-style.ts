@@ -1,6 +1,6 @@
 import type { FeatureCollection } from 'geojson';
 import type { StyleSpecification } from 'maplibre-gl';
-import { rateColor } from './choropleth.ts';
+import { metricColor } from './choropleth.ts';
 
 /** Local CJK fonts draw the labels: no glyph server, nothing leaves the machine. */
 export const LOCAL_IDEOGRAPH_FONTS = "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif";
@@ -17,8 +17,8 @@ export function basemapStyle(data: { communities: FeatureCollection; grids: Feat
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': '#dfe7ec' } },
       { id: 'community-fill', type: 'fill', source: 'communities', paint: { 'fill-color': '#f4f1e8', 'fill-opacity': 1 } },
-      // Rectification rate per grid; shown in the 整改率 mode, and the hit area for grid clicks always.
-      { id: 'grid-fill', type: 'fill', source: 'grids', paint: { 'fill-color': rateColor(), 'fill-opacity': 0 } },
+      // The grid choropleth (colour set by the map view per metric); shown in the 网格着色 mode, and the hit area for grid clicks always.
+      { id: 'grid-fill', type: 'fill', source: 'grids', paint: { 'fill-color': metricColor('rate'), 'fill-opacity': 0 } },
       { id: 'grid-line', type: 'line', source: 'grids', paint: { 'line-color': '#b9b3a3', 'line-width': 0.6 } },
       {
         id: 'water',

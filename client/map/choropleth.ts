@@ -1,20 +1,69 @@
 import type { ExpressionSpecification } from 'maplibre-gl';
+import type { Metric } from '../state/view-state.ts';
+
+export interface ScaleStep {
+  from: number;
+  color: string;
+  label: string;
+}
 
 /**
- * The fixed colour scale of the grid choropleth of rectification rate (整改率): the same breaks for
- * every period and filter, so two maps can be compared side by side.
+ * Fixed colour scales of the grid choropleth: the same breaks for every period and filter, so two
+ * maps (this month and last, 李灶 and 东南) can be compared side by side. Each step covers values
+ * from its `from` up to the next step's `from`.
  */
-export const RATE_SCALE: { from: number; color: string; label: string }[] = [
-  { from: 0, color: '#c62828', label: '< 60%' },
-  { from: 0.6, color: '#ef6c00', label: '60–75%' },
-  { from: 0.75, color: '#f9a825', label: '75–85%' },
-  { from: 0.85, color: '#9ccc65', label: '85–95%' },
-  { from: 0.95, color: '#2e7d32', label: '≥ 95%' },
-];
+export const SCALES: Record<Metric, { title: string; property: string; steps: ScaleStep[] }> = {
+  // 整改率: closed / total. Red below 60%, green from 95% (the campaign's target).
+  rate: {
+    title: '网格整改率',
+    property: 'rate',
+    steps: [
+      { from: 0, color: '#c62828', label: '< 60%' },
+      { from: 0.6, color: '#ef6c00', label: '60–75%' },
+      { from: 0.75, color: '#f9a825', label: '75–85%' },
+      { from: 0.85, color: '#9ccc65', label: '85–95%' },
+      { from: 0.95, color: '#2e7d32', label: '≥ 95%' },
+    ],
+  },
+  // 逾期数: open problems past their deadline.
+  overdue: {
+    title: '网格逾期未改数',
+    property: 'overdue',
+    steps: [
+      { from: 0, color: '#e8f5e9', label: '0' },
+      { from: 1, color: '#ffe0b2', label: '1–2' },
+      { from: 3, color: '#ffb74d', label: '3–5' },
+      { from: 6, color: '#f4511e', label: '6–10' },
+      { from: 11, color: '#b71c1c', label: '> 10' },
+    ],
+  },
+  // 每平方公里问题数: problems per km² of the grid.
+  density: {
+    title: '每平方公里问题数',
+    property: 'density',
+    steps: [
+      { from: 0, color: '#fff5eb', label: '< 10' },
+      { from: 10, color: '#fdd0a2', label: '10–50' },
+      { from: 50, color: '#fd8d3c', label: '50–200' },
+      { from: 200, color: '#d94801', label: '200–1000' },
+      { from: 1000, color: '#7f2704', label: '≥ 1000' },
+    ],
+  },
+};
 export const NO_DATA_COLOR = '#cfd8dc';
 
-/** MapLibre expression colouring a grid by its `rate` property (null: no problems). */
-export function rateColor(): ExpressionSpecification {
-  const steps = RATE_SCALE.slice(1).flatMap((s) => [s.from, s.color]);
-  return ['case', ['==', ['get', 'rate'], null], NO_DATA_COLOR, ['step', ['get', 'rate'], RATE_SCALE[0].color, ...steps]] as ExpressionSpecification;
+/** MapLibre expression colouring a grid by the metric's property (null: no problems). */
+export function metricColor(metric: Metric): ExpressionSpecification {
+  const { property, steps } = SCALES[metric];
+  const rest = steps.slice(1).flatMap((s) => [s.from, s.color]);
+  return ['case', ['==', ['get', property], null], NO_DATA_COLOR, ['step', ['get', property], steps[0].color, ...rest]] as ExpressionSpecification;
+}
+
+/** The colour of a value on a metric's scale (for the legend and the exported image). */
+export function colorOf(metric: Metric, value: number | null): string {
+  if (value === null) return NO_DATA_COLOR;
+  const { steps } = SCALES[metric];
+  let c = steps[0].color;
+  for (const s of steps) if (value >= s.from) c = s.color;
+  return c;
 }

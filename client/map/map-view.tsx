@@ -1,55 +1,58 @@
-import { HeatmapLayer } from '@deck.gl/aggregation-layers';
-import { COORDINATE_SYSTEM, type Layer } from '@deck.gl/core';
+import type { Layer } from '@deck.gl/core';
 import { MapLibreOverlay } from '@deck.gl/maplibre';
 import * as maplibregl from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import type { FeatureCollection } from 'geojson';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import { useEffect, useMemo, useRef } from 'react';
-import type { Points } from '../../server/domain/points-codec.ts';
+import { useEffect, useRef, useState } from 'react';
+import type { Metric, Mode, Weight } from '../state/view-state.ts';
 import { LOCAL_IDEOGRAPH_FONTS } from './basemap-style.ts';
+import { metricColor } from './choropleth.ts';
+import { buildLayers, type HotspotLabel, type PointColumns, type SiteMarker, STREET_ZOOM } from './layers.ts';
 
 maplibregl.setWorkerUrl(workerUrl);
 
 declare global {
   interface Window {
-    /** For browser tests: the map, once created. */
+    /** For browser tests and the PNG export: the map, once created. */
     __map?: maplibregl.Map;
+    /** For browser tests: the deck.gl overlay and the ids of the layers it draws now. */
+    __deck?: { overlay: MapLibreOverlay; layerIds: () => string[] };
   }
 }
-
-export type MapMode = 'heat' | 'rate';
 
 export interface MapViewProps {
   style: maplibregl.StyleSpecification;
   bbox: [number, number, number, number];
-  points: Points | null;
-  /** The grids with their `rate` property for the choropleth. */
+  columns: PointColumns | null;
+  /** The grids with `rate`, `overdue` and `density` properties for the choropleth. */
   grids: FeatureCollection;
   /** The grid to outline, if any. */
   selectedGrid: string | null;
-  /** 热力图: the heatmap of problems; 整改率: grids coloured by rectification rate. */
-  mode: MapMode;
+  mode: Mode;
+  weight: Weight;
+  metric: Metric;
+  sites: SiteMarker[];
+  hotspots: HotspotLabel[];
   onGridClick: (gridId: string) => void;
+  onProblemClick: (id: number) => void;
+  /** Called when single problems start or stop being drawn. */
+  onStreetChange?: (street: boolean) => void;
 }
 
-/** Interleaved [dLon, dLat] offsets: the layout deck.gl's binary getPosition attribute takes. */
-function positions(points: Points): Float32Array {
-  const out = new Float32Array(points.count * 2);
-  for (let i = 0; i < points.count; i++) {
-    out[2 * i] = points.dLon[i];
-    out[2 * i + 1] = points.dLat[i];
-  }
-  return out;
-}
+/** Zoom rounded to half levels: layers are rebuilt only when it crosses one. */
+const zoomStep = (z: number) => Math.floor(z * 2) / 2;
 
-/** The map: created once, never remounted; deck.gl layers rebuilt from props through one overlay. */
-export function MapView({ style, bbox, points, grids, selectedGrid, mode, onGridClick }: MapViewProps) {
+/** The map: created once, never remounted; deck.gl layers drawn inside MapLibre's own canvas (interleaved), under the place names. */
+export function MapView(props: MapViewProps) {
+  const { style, bbox, columns, grids, selectedGrid, mode, weight, metric, sites, hotspots } = props;
   const container = useRef<HTMLDivElement>(null);
   const overlay = useRef<MapLibreOverlay | null>(null);
   const mapRef = useRef<maplibregl.Map | null>(null);
-  const gridClick = useRef(onGridClick);
-  gridClick.current = onGridClick;
+  const handlers = useRef(props);
+  handlers.current = props;
+  const [zoom, setZoom] = useState(0);
+  const [loaded, setLoaded] = useState(false);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: the map is created once; style and bounds are its initial state
   useEffect(() => {
@@ -61,17 +64,26 @@ export function MapView({ style, bbox, points, grids, selectedGrid, mode, onGrid
       fitBoundsOptions: { padding: 20 },
       localIdeographFontFamily: LOCAL_IDEOGRAPH_FONTS,
       attributionControl: false,
-      canvasContextAttributes: { preserveDrawingBuffer: true },
+      maxPitch: 60,
+      canvasContextAttributes: { preserveDrawingBuffer: true, antialias: true },
     });
-    map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
-    const deck = new MapLibreOverlay({ interleaved: false, layers: [] });
+    map.addControl(new maplibregl.NavigationControl({ visualizePitch: true }), 'top-right');
+    map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
+    const deck = new MapLibreOverlay({ interleaved: true, layers: [] });
     map.addControl(deck);
     overlay.current = deck;
     mapRef.current = map;
     window.__map = map;
+    window.__deck = { overlay: deck, layerIds: () => ((deck as unknown as { _props?: { layers?: Layer[] } })._props?.layers ?? []).map((l) => l.id) };
+    setZoom(zoomStep(map.getZoom()));
+    map.on('zoomend', () => setZoom(zoomStep(map.getZoom())));
+    map.on('load', () => setLoaded(true));
     map.on('click', 'grid-fill', (e) => {
+      // A click on a single problem opens its card, not the grid.
+      const hit = deck.pickObject({ x: e.point.x, y: e.point.y, radius: 3, layerIds: ['problem-points'] });
+      if (hit) return;
       const id = e.features?.[0]?.properties?.id;
-      if (typeof id === 'string') gridClick.current(id);
+      if (typeof id === 'string') handlers.current.onGridClick(id);
     });
     map.on('mouseenter', 'grid-fill', () => {
       map.getCanvas().style.cursor = 'pointer';
@@ -86,46 +98,34 @@ export function MapView({ style, bbox, points, grids, selectedGrid, mode, onGrid
     };
   }, []);
 
-  const position = useMemo(() => (points ? positions(points) : null), [points]);
+  const street = zoom >= STREET_ZOOM;
+  useEffect(() => {
+    handlers.current.onStreetChange?.(street);
+  }, [street]);
 
+  // Tilt the camera for the 3D hexagons, back to flat for the others.
   useEffect(() => {
     const map = mapRef.current;
     if (!map) return;
-    const apply = () => {
-      map.setPaintProperty('grid-fill', 'fill-opacity', mode === 'rate' ? 0.75 : 0);
-      (map.getSource('grids') as maplibregl.GeoJSONSource | undefined)?.setData(grids);
-      map.setFilter('grid-selected', ['==', ['get', 'id'], selectedGrid ?? '']);
-    };
-    if (map.isStyleLoaded()) apply();
-    else map.once('load', apply);
-  }, [mode, grids, selectedGrid]);
+    const pitch = mode === 'hex' ? 50 : 0;
+    if (map.getPitch() !== pitch) map.easeTo({ pitch, duration: 600 });
+  }, [mode]);
 
   useEffect(() => {
-    if (!overlay.current) return;
-    const layers: Layer[] = [];
-    if (points && position && mode === 'heat') {
-      layers.push(
-        new HeatmapLayer({
-          id: 'problem-heat',
-          data: { length: points.count, attributes: { getPosition: { value: position, size: 2 } } },
-          coordinateSystem: COORDINATE_SYSTEM.LNGLAT_OFFSETS,
-          coordinateOrigin: [points.originLon, points.originLat, 0],
-          radiusPixels: 40,
-          intensity: 1,
-          threshold: 0.05,
-          colorRange: [
-            [255, 255, 178],
-            [254, 217, 118],
-            [254, 178, 76],
-            [253, 141, 60],
-            [240, 59, 32],
-            [189, 0, 38],
-          ],
-        }),
-      );
-    }
-    overlay.current.setProps({ layers });
-  }, [points, position, mode]);
+    const map = mapRef.current;
+    if (!map || !loaded) return;
+    map.setPaintProperty('grid-fill', 'fill-color', metricColor(metric));
+    map.setPaintProperty('grid-fill', 'fill-opacity', mode === 'grid' ? 0.75 : 0);
+    (map.getSource('grids') as maplibregl.GeoJSONSource | undefined)?.setData(grids);
+    map.setFilter('grid-selected', ['==', ['get', 'id'], selectedGrid ?? '']);
+  }, [mode, metric, grids, selectedGrid, loaded]);
 
-  return <div ref={container} className="map" data-testid="map" />;
+  useEffect(() => {
+    if (!overlay.current || !loaded) return;
+    overlay.current.setProps({
+      layers: buildLayers({ columns, mode, weight, zoom, sites, hotspots, onProblemClick: (id) => handlers.current.onProblemClick(id) }),
+    });
+  }, [columns, mode, weight, zoom, sites, hotspots, loaded]);
+
+  return <div ref={container} className="map" data-testid="map" data-street={street} />;
 }

@@ -1,4 +1,4 @@
-import type { GridStats } from '../api/client.ts';
+import type { GridStats, ProblemRow } from '../api/client.ts';
 
 const percent = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
 
@@ -11,7 +11,16 @@ const STATUS_LABELS: [string, string][] = [
 ];
 
 /** What a grid manager's grid looks like: its name, manager and counts. */
-export function GridPanel({ grid, onClose }: { grid: GridStats; onClose: () => void }) {
+export interface GridPanelProps {
+  grid: GridStats;
+  /** Its overdue problems under the current filters (null while loading). */
+  overdue: ProblemRow[] | null;
+  categoryName: (code: string) => string;
+  onProblem: (id: number) => void;
+  onClose: () => void;
+}
+
+export function GridPanel({ grid, overdue, categoryName, onProblem, onClose }: GridPanelProps) {
   return (
     <aside className="side-panel" aria-label="网格详情" data-grid={grid.id}>
       <header>
@@ -34,6 +43,24 @@ export function GridPanel({ grid, onClose }: { grid: GridStats; onClose: () => v
           <FigureRow key={code} label={label} field={code} value={grid.byStatus[code] ?? 0} />
         ))}
       </dl>
+      <h3>逾期问题{overdue && overdue.length > 0 ? `（${overdue.length}${overdue.length < grid.overdue ? ` / ${grid.overdue}` : ''}）` : ''}</h3>
+      {overdue === null ? (
+        <p className="muted">正在加载…</p>
+      ) : overdue.length === 0 ? (
+        <p className="muted">无逾期问题</p>
+      ) : (
+        <ul className="overdue-list">
+          {overdue.map((p) => (
+            <li key={p.id}>
+              <button type="button" data-problem={p.id} onClick={() => onProblem(p.id)}>
+                <span>{categoryName(p.category)}</span>
+                <span className="muted">{p.address}</span>
+                <span className="alert">期限 {p.deadline.slice(0, 16).replace('T', ' ')}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
     </aside>
   );
 }

@@ -64,7 +64,7 @@ describe('the grid layer', () => {
     const { page, consoleErrors } = await watchedPage(browser, origin);
     await openMap(page, origin);
     // Given the grid layer is on,
-    await page.getByRole('button', { name: '网格整改率' }).click();
+    await page.getByRole('button', { name: '网格着色' }).click();
     await page.waitForTimeout(1500);
     await page.screenshot({ path: `${ARTIFACTS}/map-grid-rate.png` });
     // when a grid in 李灶 is clicked,
@@ -111,15 +111,15 @@ describe('filters', () => {
     const changed = after.filter((p, i) => p !== before[i]).length;
     expect(changed).toBeGreaterThan(samples.length / 20);
     // A link to this view, opened afresh, shows the same filter, mode and panel.
-    await page.getByRole('button', { name: '网格整改率' }).click();
-    await page.waitForFunction(() => window.location.search.includes('mode=rate'));
+    await page.getByRole('button', { name: '网格着色' }).click();
+    await page.waitForFunction(() => window.location.search.includes('mode=grid'));
     const link = page.url();
     expect(link).toContain('cat=illegal_building');
     const again = await watchedPage(browser, origin);
     await again.page.goto(link, { waitUntil: 'load' });
     await again.page.locator('.app[data-query="?category=illegal_building"]').waitFor({ timeout: 30_000 });
     expect(await again.page.locator('[data-kpi="total"] .kpi-value').textContent()).toBe(summary.total.toLocaleString('zh-CN'));
-    expect(await again.page.getByRole('button', { name: '网格整改率' }).getAttribute('aria-pressed')).toBe('true');
+    expect(await again.page.getByRole('button', { name: '网格着色' }).getAttribute('aria-pressed')).toBe('true');
     expect(await again.page.locator('[data-category="illegal_building"]').getAttribute('aria-pressed')).toBe('true');
     expect(consoleErrors).toEqual([]);
     expect(again.consoleErrors).toEqual([]);

@@ -1,0 +1,235 @@
+import { HeatmapLayer, HexagonLayer } from '@deck.gl/aggregation-layers';
+import { COORDINATE_SYSTEM, type Layer, type PickingInfo } from '@deck.gl/core';
+import { ScatterplotLayer, TextLayer } from '@deck.gl/layers';
+import { OVERDUE_BIT, type Points } from '../../server/domain/points-codec.ts';
+import type { Mode, Weight } from '../state/view-state.ts';
+
+/**
+ * The problems as deck.gl binary attributes: built once per answer of /api/problems/points, so
+ * no object is made per point anywhere on the path from the wire to the GPU.
+ */
+export interface PointColumns {
+  points: Points;
+  /** Interleaved [dLon, dLat] offsets from the points' origin (LNGLAT_OFFSETS). */
+  offsets: Float32Array;
+  /** Interleaved absolute [lon, lat, 0] (the hexagon layer takes 3-component float64 positions). */
+  lonLat: Float64Array;
+  /** RGBA per point by status. */
+  statusColor: Uint8Array;
+  /** RGBA outline per point: dark red when overdue, white otherwise. */
+  outline: Uint8Array;
+  /** 0/1 weights per heat weight choice. */
+  weights: Record<Weight, Float32Array>;
+}
+
+/** Status colours of the points, in /api/meta `statuses` order. */
+export const STATUS_COLORS: [number, number, number][] = [
+  [30, 136, 229], // 已上报
+  [229, 57, 53], // 待整改
+  [251, 140, 0], // 整改中
+  [142, 36, 170], // 待核查
+  [67, 160, 71], // 已销号
+];
+const CLOSED = 4;
+
+export function pointColumns(points: Points): PointColumns {
+  const n = points.count;
+  const offsets = new Float32Array(n * 2);
+  const lonLat = new Float64Array(n * 3);
+  const statusColor = new Uint8Array(n * 4);
+  const outline = new Uint8Array(n * 4);
+  const reported = new Float32Array(n).fill(1);
+  const backlog = new Float32Array(n);
+  const overdue = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    offsets[2 * i] = points.dLon[i];
+    offsets[2 * i + 1] = points.dLat[i];
+    lonLat[3 * i] = points.originLon + points.dLon[i];
+    lonLat[3 * i + 1] = points.originLat + points.dLat[i];
+    const raw = points.status[i];
+    const s = raw & ~OVERDUE_BIT;
+    const late = (raw & OVERDUE_BIT) !== 0;
+    const c = STATUS_COLORS[s] ?? [120, 120, 120];
+    statusColor.set([c[0], c[1], c[2], 235], 4 * i);
+    outline.set(late ? [120, 0, 0, 255] : [255, 255, 255, 230], 4 * i);
+    backlog[i] = s === CLOSED ? 0 : 1;
+    overdue[i] = late ? 1 : 0;
+  }
+  return { points, offsets, lonLat, statusColor, outline, weights: { reported, backlog, overdue } };
+}
+
+/** Heat colours, light to dark (YlOrRd). */
+export const HEAT_COLORS: [number, number, number][] = [
+  [255, 255, 178],
+  [254, 217, 118],
+  [254, 178, 76],
+  [253, 141, 60],
+  [240, 59, 32],
+  [189, 0, 38],
+];
+
+/** Street zoom: from here on single problems are drawn. */
+export const STREET_ZOOM = 15;
+
+export interface SiteMarker {
+  id: string;
+  name: string;
+  kind: string;
+  lon: number;
+  lat: number;
+}
+
+export interface HotspotLabel {
+  rank: number;
+  name: string;
+  center: [number, number];
+  count: number;
+  change: number | null;
+}
+
+export interface LayerInput {
+  columns: PointColumns | null;
+  mode: Mode;
+  weight: Weight;
+  zoom: number;
+  sites: SiteMarker[];
+  hotspots: HotspotLabel[];
+  onProblemClick: (id: number) => void;
+}
+
+/** The layer the deck.gl layers sit under: place names stay readable above the heat. */
+export const BEFORE_LABELS = 'community-label';
+
+/** Hotspot caption: name, count and the change against the previous period. */
+export function hotspotCaption(h: HotspotLabel): string {
+  const change = h.change === null ? '' : ` ${h.change >= 0 ? '↑' : '↓'}${Math.abs(Math.round(h.change * 100))}%`;
+  return `${h.name} ${h.count}件${change}`;
+}
+
+/** The deck.gl layers of the map for the current data and view. */
+export function buildLayers({ columns, mode, weight, zoom, sites, hotspots, onProblemClick }: LayerInput): Layer[] {
+  const layers: Layer[] = [];
+  const street = zoom >= STREET_ZOOM;
+  if (columns && columns.points.count > 0) {
+    const { points } = columns;
+    const weights = columns.weights[weight];
+    if (mode === 'heat' && !street) {
+      layers.push(
+        new HeatmapLayer({
+          id: 'problem-heat',
+          beforeId: BEFORE_LABELS,
+          data: { length: points.count, attributes: { getPosition: { value: columns.offsets, size: 2 }, getWeight: { value: weights, size: 1 } } },
+          coordinateSystem: COORDINATE_SYSTEM.LNGLAT_OFFSETS,
+          coordinateOrigin: [points.originLon, points.originLat, 0],
+          radiusPixels: 40,
+          intensity: 1,
+          threshold: 0.05,
+          colorRange: HEAT_COLORS,
+        }),
+      );
+    }
+    if (mode === 'hex') {
+      layers.push(
+        new HexagonLayer({
+          id: 'problem-hex',
+          beforeId: BEFORE_LABELS,
+          data: {
+            length: points.count,
+            attributes: {
+              getPosition: { value: columns.lonLat, size: 3 },
+              getColorWeight: { value: weights, size: 1 },
+              getElevationWeight: { value: weights, size: 1 },
+            },
+          },
+          radius: 150,
+          coverage: 0.85,
+          extruded: true,
+          elevationScale: 6,
+          colorRange: HEAT_COLORS,
+          opacity: 0.85,
+          material: { ambient: 0.6, diffuse: 0.6, shininess: 20 },
+        }),
+      );
+    }
+    if (street && mode !== 'hex') {
+      layers.push(
+        new ScatterplotLayer({
+          id: 'problem-points',
+          beforeId: BEFORE_LABELS,
+          data: {
+            length: points.count,
+            attributes: {
+              getPosition: { value: columns.offsets, size: 2 },
+              getFillColor: { value: columns.statusColor, size: 4, normalized: true },
+              getLineColor: { value: columns.outline, size: 4, normalized: true },
+            },
+          },
+          coordinateSystem: COORDINATE_SYSTEM.LNGLAT_OFFSETS,
+          coordinateOrigin: [points.originLon, points.originLat, 0],
+          getRadius: 4,
+          radiusUnits: 'meters',
+          radiusMinPixels: 4,
+          radiusMaxPixels: 12,
+          stroked: true,
+          lineWidthUnits: 'pixels',
+          getLineWidth: 1.5,
+          pickable: true,
+          onClick: (info: PickingInfo) => {
+            if (info.index >= 0) onProblemClick(points.id[info.index]);
+          },
+        }),
+      );
+    }
+  }
+  if (sites.length > 0 && zoom >= 13) {
+    layers.push(
+      new ScatterplotLayer<SiteMarker>({
+        id: 'sites',
+        data: sites,
+        getPosition: (s) => [s.lon, s.lat],
+        getRadius: 7,
+        radiusUnits: 'pixels',
+        getFillColor: [20, 50, 92, 230],
+        getLineColor: [255, 255, 255, 255],
+        stroked: true,
+        lineWidthUnits: 'pixels',
+        getLineWidth: 2,
+      }),
+      new TextLayer<SiteMarker>({
+        id: 'site-names',
+        data: sites,
+        getPosition: (s) => [s.lon, s.lat],
+        getText: (s) => s.name,
+        characterSet: 'auto',
+        fontFamily: "'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif",
+        getSize: 13,
+        getColor: [20, 50, 92, 255],
+        getPixelOffset: [0, -16],
+        outlineWidth: 3,
+        outlineColor: [255, 255, 255, 230],
+        fontSettings: { sdf: true },
+      }),
+    );
+  }
+  if (hotspots.length > 0 && mode !== 'grid' && !street) {
+    layers.push(
+      new TextLayer<HotspotLabel>({
+        id: 'hotspot-labels',
+        data: hotspots,
+        getPosition: (h) => h.center,
+        getText: hotspotCaption,
+        characterSet: 'auto',
+        fontFamily: "'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif",
+        fontWeight: 700,
+        getSize: (h) => (h.rank <= 2 ? 17 : 14),
+        getColor: [255, 255, 255, 255],
+        background: true,
+        getBackgroundColor: [150, 20, 20, 215],
+        backgroundPadding: [6, 3],
+        getPixelOffset: [0, -34],
+        parameters: { depthCompare: 'always' },
+      }),
+    );
+  }
+  return layers;
+}

@@ -1,0 +1,152 @@
+import { BarChart, LineChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, MarkAreaComponent, TooltipComponent } from 'echarts/components';
+import * as echarts from 'echarts/core';
+import { CanvasRenderer } from 'echarts/renderers';
+import { useEffect, useRef } from 'react';
+import type { AreaRow, CategoryRow, TrendPoint } from '../api/client.ts';
+
+echarts.use([BarChart, LineChart, GridComponent, LegendComponent, MarkAreaComponent, TooltipComponent, CanvasRenderer]);
+
+type Option = echarts.EChartsCoreOption;
+
+/** One ECharts instance in a box: options replaced on change, resized with its box, disposed on unmount. */
+function Chart({ option, onClick, label }: { option: Option; onClick?: (name: string, dataIndex: number) => void; label: string }) {
+  const box = useRef<HTMLDivElement>(null);
+  const chart = useRef<echarts.ECharts | null>(null);
+  const click = useRef(onClick);
+  click.current = onClick;
+
+  useEffect(() => {
+    if (!box.current) return;
+    const c = echarts.init(box.current, undefined, { renderer: 'canvas' });
+    chart.current = c;
+    c.on('click', (e) => click.current?.(String(e.name), e.dataIndex));
+    const resize = new ResizeObserver(() => c.resize());
+    resize.observe(box.current);
+    return () => {
+      resize.disconnect();
+      c.dispose();
+      chart.current = null;
+    };
+  }, []);
+
+  // Options are rebuilt on every render; ECharts is only told when they changed.
+  const last = useRef('');
+  useEffect(() => {
+    const key = JSON.stringify(option);
+    if (key === last.current) return;
+    last.current = key;
+    chart.current?.setOption(option, { notMerge: true });
+  }, [option]);
+
+  return <div ref={box} className="chart" role="img" aria-label={label} />;
+}
+
+const AXIS_LABEL = { fontSize: 11, color: '#4b5563' };
+
+export interface ChartsProps {
+  trend: TrendPoint[];
+  /** The months (YYYY-MM) the current filters cover, shaded on the trend; null = all. */
+  range: { from: string | null; to: string | null };
+  categories: CategoryRow[];
+  communities: AreaRow[];
+  selectedCategories: string[];
+  selectedCommunity: string | null;
+  onMonth: (month: string) => void;
+  onCategory: (code: string) => void;
+  onCommunity: (id: string) => void;
+}
+
+/** Trend (reported vs closed by month), categories and the community ranking; a click filters the map. */
+export function Charts(p: ChartsProps) {
+  const months = p.trend.map((t) => t.period);
+  const fromMonth = p.range.from?.slice(0, 7) ?? null;
+  const toMonth = p.range.to?.slice(0, 7) ?? months[months.length - 1] ?? null;
+  const shaded = fromMonth && toMonth ? [[{ xAxis: months.includes(fromMonth) ? fromMonth : months[0] }, { xAxis: toMonth }]] : [];
+  const trend: Option = {
+    animation: false,
+    tooltip: { trigger: 'axis' },
+    legend: { data: ['上报', '销号'], top: 0, right: 0, textStyle: { fontSize: 11 } },
+    grid: { left: 40, right: 8, top: 24, bottom: 22 },
+    xAxis: { type: 'category', data: months.map((m) => m), axisLabel: { ...AXIS_LABEL, formatter: (m: string) => `${Number(m.slice(5))}月` } },
+    yAxis: { type: 'value', axisLabel: AXIS_LABEL, splitLine: { lineStyle: { color: '#eef1f5' } } },
+    series: [
+      {
+        name: '上报',
+        type: 'line',
+        data: p.trend.map((t) => t.reported),
+        color: '#e4572e',
+        symbolSize: 5,
+        markArea: { silent: true, itemStyle: { color: 'rgba(20,50,92,0.08)' }, data: shaded },
+      },
+      { name: '销号', type: 'line', data: p.trend.map((t) => t.closed), color: '#2e7d32', symbolSize: 5 },
+    ],
+  };
+  const cats = [...p.categories].filter((c) => c.total > 0).reverse();
+  const categories: Option = {
+    animation: false,
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    grid: { left: 112, right: 36, top: 4, bottom: 4 },
+    xAxis: { type: 'value', show: false },
+    yAxis: {
+      type: 'category',
+      data: cats.map((c) => c.name),
+      axisLabel: { ...AXIS_LABEL, fontSize: 10, interval: 0, width: 104, overflow: 'truncate' },
+      axisTick: { show: false },
+    },
+    series: [
+      {
+        type: 'bar',
+        barMaxWidth: 12,
+        label: { show: true, position: 'right', fontSize: 10 },
+        data: cats.map((c) => ({
+          value: c.total,
+          itemStyle: { color: c.color, opacity: p.selectedCategories.length === 0 || p.selectedCategories.includes(c.code) ? 1 : 0.35 },
+        })),
+      },
+    ],
+  };
+  const ranked = [...p.communities].filter((c) => c.total > 0).reverse();
+  const communities: Option = {
+    animation: false,
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    legend: { data: ['已销号', '未销号'], top: 0, right: 0, textStyle: { fontSize: 11 } },
+    grid: { left: 76, right: 12, top: 24, bottom: 4 },
+    xAxis: { type: 'value', show: false },
+    yAxis: { type: 'category', data: ranked.map((c) => c.name), axisLabel: { ...AXIS_LABEL, fontSize: 10, interval: 0 }, axisTick: { show: false } },
+    series: [
+      {
+        name: '已销号',
+        type: 'bar',
+        stack: 'n',
+        barMaxWidth: 12,
+        color: '#4f8a5b',
+        data: ranked.map((c) => ({ value: c.closed, itemStyle: { opacity: !p.selectedCommunity || p.selectedCommunity === c.id ? 1 : 0.35 } })),
+      },
+      {
+        name: '未销号',
+        type: 'bar',
+        stack: 'n',
+        barMaxWidth: 12,
+        color: '#e4572e',
+        data: ranked.map((c) => ({ value: c.total - c.closed, itemStyle: { opacity: !p.selectedCommunity || p.selectedCommunity === c.id ? 1 : 0.35 } })),
+      },
+    ],
+  };
+  return (
+    <aside className="charts" aria-label="统计图表">
+      <section data-chart="trend">
+        <h3>月度趋势（点击月份回放）</h3>
+        <Chart label="月度上报与销号趋势" option={trend} onClick={(name) => p.onMonth(name)} />
+      </section>
+      <section data-chart="categories">
+        <h3>问题类型（点击筛选）</h3>
+        <Chart label="问题类型分布" option={categories} onClick={(_, i) => p.onCategory(cats[i].code)} />
+      </section>
+      <section data-chart="communities">
+        <h3>村居排名（点击筛选）</h3>
+        <Chart label="村居问题排名" option={communities} onClick={(_, i) => p.onCommunity(ranked[i].id)} />
+      </section>
+    </aside>
+  );
+}

@@ -1,0 +1,79 @@
+import type { ProblemDetail } from '../api/client.ts';
+
+const time = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
+
+const ACTION_NAMES: Record<string, string> = {
+  report: '上报',
+  assign: '交办',
+  start: '开始整改',
+  submit: '提交整改',
+  close: '核查销号',
+  reject: '退回整改',
+  reopen: '重新打开',
+};
+
+export interface ProblemCardProps {
+  problem: ProblemDetail;
+  names: { status: (s: string) => string; source: (s: string) => string };
+  onClose: () => void;
+}
+
+/** One problem: what, where, who rectifies it by when, and its history. */
+export function ProblemCard({ problem: p, names, onClose }: ProblemCardProps) {
+  const photos = p.history.flatMap((e) => e.photos);
+  return (
+    <aside className="side-panel problem-card" aria-label="问题详情" data-problem={p.id}>
+      <header>
+        <h2>{p.categoryName}</h2>
+        <button type="button" onClick={onClose} aria-label="关闭">
+          ×
+        </button>
+      </header>
+      <p className="muted">
+        编号 {p.id} · <span className={`status status-${p.status}`}>{names.status(p.status)}</span>
+        {p.overdue && <span className="overdue-tag">已逾期</span>}
+      </p>
+      <p className="description">{p.description}</p>
+      <dl className="facts">
+        <dt>地址</dt>
+        <dd>{p.address}</dd>
+        <dt>网格</dt>
+        <dd>
+          {p.gridName}（{p.gridManager}）
+        </dd>
+        <dt>来源</dt>
+        <dd>{names.source(p.source)}</dd>
+        <dt>责任单位</dt>
+        <dd>{p.unitName ?? '未交办'}</dd>
+        <dt>整改措施</dt>
+        <dd>{p.measure || '—'}</dd>
+        <dt>上报时间</dt>
+        <dd>{time(p.reportedAt)}</dd>
+        <dt>整改期限</dt>
+        <dd data-field="deadline" className={p.overdue ? 'alert' : ''}>
+          {time(p.deadline)}
+          {p.overdue && '（逾期）'}
+        </dd>
+        <dt>销号时间</dt>
+        <dd>{time(p.closedAt)}</dd>
+      </dl>
+      {photos.length > 0 && (
+        <p className="muted" data-field="photos">
+          现场照片 {photos.length} 张
+        </p>
+      )}
+      <h3>处置过程</h3>
+      <ol className="timeline">
+        {p.history.map((e) => (
+          <li key={e.id}>
+            <time>{time(e.at)}</time>
+            <span>
+              {e.actor} · {ACTION_NAMES[e.action] ?? e.action}
+            </span>
+            {e.note && <p>{e.note}</p>}
+          </li>
+        ))}
+      </ol>
+    </aside>
+  );
+}
