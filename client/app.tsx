@@ -112,7 +112,7 @@ export function App() {
         setTown({
           meta,
           grids,
-          style: basemapStyle({ communities, grids, basemap }),
+          style: basemapStyle({ communities, grids, basemap, sites }),
           communities: areaOptions(communities),
           gridOptions: areaOptions(grids),
           sites: sites.features.map((f) => {
@@ -232,7 +232,7 @@ export function App() {
     setExporting(true);
     try {
       const stamp = toShanghaiIso(Date.now()).slice(0, 16).replace('T', ' ');
-      const blob = await exportPng(map, scale, {
+      const blob = await exportPng(map, window.__deck?.overlay, scale, {
         title,
         filters: filterText,
         timestamp: stamp,

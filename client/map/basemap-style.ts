@@ -6,13 +6,19 @@ import { metricColor } from './choropleth.ts';
 export const LOCAL_IDEOGRAPH_FONTS = "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif";
 
 /** The offline basemap of the town: village areas, grids, water, roads, place names. */
-export function basemapStyle(data: { communities: FeatureCollection; grids: FeatureCollection; basemap: FeatureCollection }): StyleSpecification {
+export function basemapStyle(data: {
+  communities: FeatureCollection;
+  grids: FeatureCollection;
+  basemap: FeatureCollection;
+  sites: FeatureCollection;
+}): StyleSpecification {
   return {
     version: 8,
     sources: {
       communities: { type: 'geojson', data: data.communities },
       grids: { type: 'geojson', data: data.grids },
       basemap: { type: 'geojson', data: data.basemap },
+      sites: { type: 'geojson', data: data.sites },
     },
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': '#dfe7ec' } },
@@ -56,6 +62,15 @@ export function basemapStyle(data: { communities: FeatureCollection; grids: Feat
         filter: ['all', ['==', ['get', 'layer'], 'label'], ['==', ['get', 'class'], 'market']],
         layout: { 'text-field': ['get', 'name'], 'text-size': 15 },
         paint: { 'text-color': '#9a2a1a', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 },
+      },
+      // Names of the key sites (markets, schools, stations…) at street zooms; MapLibre keeps them from overlapping.
+      {
+        id: 'site-label',
+        type: 'symbol',
+        source: 'sites',
+        minzoom: 14,
+        layout: { 'text-field': ['get', 'name'], 'text-size': 12, 'text-offset': [0, 1.1], 'text-anchor': 'top', 'text-optional': true },
+        paint: { 'text-color': '#14325c', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 },
       },
     ],
   };

@@ -21,6 +21,21 @@ const FONT = "'Noto Sans CJK SC', 'Microsoft YaHei', 'PingFang SC', sans-serif";
 const HEADER = 64;
 const FOOTER = 30;
 
+/** The drawing-buffer hook of deck.gl's canvas context (luma.gl), where the overlay shares MapLibre's WebGL context. */
+interface DeckSurface {
+  setDrawingBufferSize(width: number, height: number): void;
+}
+
+/**
+ * deck.gl drawn interleaved keeps its own idea of the drawing-buffer size, which does not follow
+ * MapLibre's setPixelRatio; tell it the new size or it draws at 1× into a corner of a 2× frame.
+ * (MapLibreOverlay keeps its Deck in `_deck`; no public accessor exists.)
+ */
+function deckSurface(overlay: unknown): DeckSurface | null {
+  const deck = (overlay as { _deck?: { device?: { getDefaultCanvasContext?: () => DeckSurface } } } | null)?._deck;
+  return deck?.device?.getDefaultCanvasContext?.() ?? null;
+}
+
 /** Waits until MapLibre (and deck.gl, drawn in its canvas) has painted a complete frame. */
 function idle(map: maplibregl.Map): Promise<void> {
   return new Promise((resolve) => {
@@ -47,9 +62,15 @@ function legendRows(t: ExportText): { title: string; rows: { color: string; labe
  * The current view as one PNG: title, filters, the map with its deck.gl layers (one canvas, drawn
  * interleaved), the legend and the time, at `scale` × the screen's CSS pixels (1 or 2).
  */
-export async function exportPng(map: maplibregl.Map, scale: 1 | 2, t: ExportText): Promise<Blob> {
+export async function exportPng(map: maplibregl.Map, overlay: unknown, scale: 1 | 2, t: ExportText): Promise<Blob> {
   const before = map.getPixelRatio();
-  if (before !== scale) map.setPixelRatio(scale);
+  const surface = deckSurface(overlay);
+  const resize = (ratio: number) => {
+    map.setPixelRatio(ratio);
+    const c = map.getCanvas();
+    surface?.setDrawingBufferSize(c.width, c.height);
+  };
+  if (before !== scale) resize(scale);
   try {
     await idle(map);
     const source = map.getCanvas();
@@ -118,7 +139,10 @@ export async function exportPng(map: maplibregl.Map, scale: 1 | 2, t: ExportText
     ctx.fillText(`导出时间：${t.timestamp}${t.demo ? '　（演示数据）' : ''}　创文一张图`, 16, HEADER + h + 20);
     return await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'));
   } finally {
-    if (before !== scale) map.setPixelRatio(before);
+    if (before !== scale) {
+      resize(before);
+      map.triggerRepaint();
+    }
   }
 }
 

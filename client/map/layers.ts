@@ -1,5 +1,5 @@
 import { HeatmapLayer, HexagonLayer } from '@deck.gl/aggregation-layers';
-import { COORDINATE_SYSTEM, type Layer, type PickingInfo } from '@deck.gl/core';
+import { COORDINATE_SYSTEM, type Layer } from '@deck.gl/core';
 import { ScatterplotLayer, TextLayer } from '@deck.gl/layers';
 import { OVERDUE_BIT, type Points } from '../../server/domain/points-codec.ts';
 import type { Mode, Weight } from '../state/view-state.ts';
@@ -94,11 +94,12 @@ export interface LayerInput {
   zoom: number;
   sites: SiteMarker[];
   hotspots: HotspotLabel[];
-  onProblemClick: (id: number) => void;
 }
 
 /** The layer the deck.gl layers sit under: place names stay readable above the heat. */
 export const BEFORE_LABELS = 'community-label';
+/** `beforeId` is read by MapLibreOverlay (interleaved) but is not in deck.gl's layer prop types. */
+const UNDER_LABELS: object = { beforeId: BEFORE_LABELS };
 
 /** Hotspot caption: name, count and the change against the previous period. */
 export function hotspotCaption(h: HotspotLabel): string {
@@ -107,7 +108,7 @@ export function hotspotCaption(h: HotspotLabel): string {
 }
 
 /** The deck.gl layers of the map for the current data and view. */
-export function buildLayers({ columns, mode, weight, zoom, sites, hotspots, onProblemClick }: LayerInput): Layer[] {
+export function buildLayers({ columns, mode, weight, zoom, sites, hotspots }: LayerInput): Layer[] {
   const layers: Layer[] = [];
   const street = zoom >= STREET_ZOOM;
   if (columns && columns.points.count > 0) {
@@ -117,7 +118,7 @@ export function buildLayers({ columns, mode, weight, zoom, sites, hotspots, onPr
       layers.push(
         new HeatmapLayer({
           id: 'problem-heat',
-          beforeId: BEFORE_LABELS,
+          ...UNDER_LABELS,
           data: { length: points.count, attributes: { getPosition: { value: columns.offsets, size: 2 }, getWeight: { value: weights, size: 1 } } },
           coordinateSystem: COORDINATE_SYSTEM.LNGLAT_OFFSETS,
           coordinateOrigin: [points.originLon, points.originLat, 0],
@@ -132,7 +133,7 @@ export function buildLayers({ columns, mode, weight, zoom, sites, hotspots, onPr
       layers.push(
         new HexagonLayer({
           id: 'problem-hex',
-          beforeId: BEFORE_LABELS,
+          ...UNDER_LABELS,
           data: {
             length: points.count,
             attributes: {
@@ -155,7 +156,7 @@ export function buildLayers({ columns, mode, weight, zoom, sites, hotspots, onPr
       layers.push(
         new ScatterplotLayer({
           id: 'problem-points',
-          beforeId: BEFORE_LABELS,
+          ...UNDER_LABELS,
           data: {
             length: points.count,
             attributes: {
@@ -173,10 +174,8 @@ export function buildLayers({ columns, mode, weight, zoom, sites, hotspots, onPr
           stroked: true,
           lineWidthUnits: 'pixels',
           getLineWidth: 1.5,
+          // picked by the map view's click handler (index → points.id)
           pickable: true,
-          onClick: (info: PickingInfo) => {
-            if (info.index >= 0) onProblemClick(points.id[info.index]);
-          },
         }),
       );
     }
@@ -185,6 +184,7 @@ export function buildLayers({ columns, mode, weight, zoom, sites, hotspots, onPr
     layers.push(
       new ScatterplotLayer<SiteMarker>({
         id: 'sites',
+        ...UNDER_LABELS,
         data: sites,
         getPosition: (s) => [s.lon, s.lat],
         getRadius: 7,
@@ -194,20 +194,6 @@ export function buildLayers({ columns, mode, weight, zoom, sites, hotspots, onPr
         stroked: true,
         lineWidthUnits: 'pixels',
         getLineWidth: 2,
-      }),
-      new TextLayer<SiteMarker>({
-        id: 'site-names',
-        data: sites,
-        getPosition: (s) => [s.lon, s.lat],
-        getText: (s) => s.name,
-        characterSet: 'auto',
-        fontFamily: "'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif",
-        getSize: 13,
-        getColor: [20, 50, 92, 255],
-        getPixelOffset: [0, -16],
-        outlineWidth: 3,
-        outlineColor: [255, 255, 255, 230],
-        fontSettings: { sdf: true },
       }),
     );
   }

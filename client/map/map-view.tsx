@@ -78,11 +78,15 @@ export function MapView(props: MapViewProps) {
     setZoom(zoomStep(map.getZoom()));
     map.on('zoomend', () => setZoom(zoomStep(map.getZoom())));
     map.on('load', () => setLoaded(true));
-    map.on('click', 'grid-fill', (e) => {
-      // A click on a single problem opens its card, not the grid.
-      const hit = deck.pickObject({ x: e.point.x, y: e.point.y, radius: 3, layerIds: ['problem-points'] });
-      if (hit) return;
-      const id = e.features?.[0]?.properties?.id;
+    // One click handler: a single problem (street zoom) opens its card, else the grid under the pointer its panel.
+    map.on('click', (e) => {
+      const hit = deck.pickObject({ x: e.point.x, y: e.point.y, radius: 4, layerIds: ['problem-points'] });
+      const points = handlers.current.columns?.points;
+      if (hit && hit.index >= 0 && points && hit.index < points.count) {
+        handlers.current.onProblemClick(points.id[hit.index]);
+        return;
+      }
+      const id = map.queryRenderedFeatures(e.point, { layers: ['grid-fill'] })[0]?.properties?.id;
       if (typeof id === 'string') handlers.current.onGridClick(id);
     });
     map.on('mouseenter', 'grid-fill', () => {
@@ -123,7 +127,7 @@ export function MapView(props: MapViewProps) {
   useEffect(() => {
     if (!overlay.current || !loaded) return;
     overlay.current.setProps({
-      layers: buildLayers({ columns, mode, weight, zoom, sites, hotspots, onProblemClick: (id) => handlers.current.onProblemClick(id) }),
+      layers: buildLayers({ columns, mode, weight, zoom, sites, hotspots }),
     });
   }, [columns, mode, weight, zoom, sites, hotspots, loaded]);
 

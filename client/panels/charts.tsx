@@ -9,8 +9,15 @@ echarts.use([BarChart, LineChart, GridComponent, LegendComponent, MarkAreaCompon
 
 type Option = echarts.EChartsCoreOption;
 
+declare global {
+  interface Window {
+    /** For browser tests: the chart instances by id (trend, categories, communities). */
+    __charts?: Record<string, echarts.ECharts>;
+  }
+}
+
 /** One ECharts instance in a box: options replaced on change, resized with its box, disposed on unmount. */
-function Chart({ option, onClick, label }: { option: Option; onClick?: (name: string, dataIndex: number) => void; label: string }) {
+function Chart({ id, option, onClick, label }: { id: string; option: Option; onClick?: (name: string, dataIndex: number) => void; label: string }) {
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   const click = useRef(onClick);
@@ -20,6 +27,7 @@ function Chart({ option, onClick, label }: { option: Option; onClick?: (name: st
     if (!box.current) return;
     const c = echarts.init(box.current, undefined, { renderer: 'canvas' });
     chart.current = c;
+    window.__charts = { ...window.__charts, [id]: c };
     c.on('click', (e) => click.current?.(String(e.name), e.dataIndex));
     const resize = new ResizeObserver(() => c.resize());
     resize.observe(box.current);
@@ -28,7 +36,7 @@ function Chart({ option, onClick, label }: { option: Option; onClick?: (name: st
       c.dispose();
       chart.current = null;
     };
-  }, []);
+  }, [id]);
 
   // Options are rebuilt on every render; ECharts is only told when they changed.
   const last = useRef('');
@@ -137,15 +145,15 @@ export function Charts(p: ChartsProps) {
     <aside className="charts" aria-label="统计图表">
       <section data-chart="trend">
         <h3>月度趋势（点击月份回放）</h3>
-        <Chart label="月度上报与销号趋势" option={trend} onClick={(name) => p.onMonth(name)} />
+        <Chart id="trend" label="月度上报与销号趋势" option={trend} onClick={(name) => p.onMonth(name)} />
       </section>
       <section data-chart="categories">
         <h3>问题类型（点击筛选）</h3>
-        <Chart label="问题类型分布" option={categories} onClick={(_, i) => p.onCategory(cats[i].code)} />
+        <Chart id="categories" label="问题类型分布" option={categories} onClick={(_, i) => p.onCategory(cats[i].code)} />
       </section>
       <section data-chart="communities">
         <h3>村居排名（点击筛选）</h3>
-        <Chart label="村居问题排名" option={communities} onClick={(_, i) => p.onCommunity(ranked[i].id)} />
+        <Chart id="communities" label="村居问题排名" option={communities} onClick={(_, i) => p.onCommunity(ranked[i].id)} />
       </section>
     </aside>
   );

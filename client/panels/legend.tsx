@@ -32,7 +32,7 @@ export function Legend({ mode, weight, metric, street, statuses }: LegendProps) 
             无问题
           </div>
         </>
-      ) : (
+      ) : mode === 'heat' && street ? null : (
         <>
           <div className="legend-title">
             {mode === 'hex' ? '六边形' : '热力'}：{weightName}

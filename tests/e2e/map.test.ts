@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { pointOnFeature } from '@turf/turf';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { periodStart } from '../../client/state/view-state.ts';
+import { monthEnd, periodStart } from '../../client/state/view-state.ts';
 import { DEMO_NOW, demoApp } from '../helpers/demo.ts';
 import { launch, openMap, pagePoint, pixels, watchedPage } from './browser.ts';
 
@@ -137,6 +137,201 @@ describe('period presets', () => {
     expect(summary.total).toBeGreaterThan(0);
     expect((await page.locator('[data-kpi="total"] .kpi-value').textContent())?.replaceAll(',', '')).toBe(String(summary.total));
     expect(page.url()).toContain('period=30d');
+    expect(consoleErrors).toEqual([]);
+  });
+});
+
+/** Where the 李灶 and 东南 market-town labels are, from the basemap the server gives. */
+async function marketTowns(): Promise<[number, number][]> {
+  const features = (await ctx.app.inject({ url: '/api/basemap' })).json().features as {
+    properties: { name: string };
+    geometry: { coordinates: [number, number] };
+  }[];
+  return ['李灶集镇', '东南集镇'].map((n) => {
+    const f = features.find((x) => x.properties.name === n);
+    if (!f) throw new Error(`no ${n} in the basemap`);
+    return f.geometry.coordinates;
+  });
+}
+
+/** The app's data for the current query is on screen. */
+async function settled(page: Page, query: string) {
+  await page.locator(`.app[data-query="${query}"][data-loading="false"]`).waitFor({ timeout: 30_000 });
+}
+
+describe('street zoom and the problem card', () => {
+  it('draws single problems by status at street zoom; a click opens the card with the server’s record', async () => {
+    const { page, consoleErrors } = await watchedPage(browser, origin);
+    await openMap(page, origin);
+    // Given the map zoomed into 李灶's streets,
+    const [lizao] = await marketTowns();
+    await page.evaluate((center) => window.__map?.jumpTo({ center, zoom: 16.2 }), lizao);
+    await page.locator('[data-testid="map"][data-street="true"]').waitFor();
+    await page.waitForFunction(() => window.__deck?.layerIds().includes('problem-points'));
+    await page.waitForTimeout(2500);
+    await page.screenshot({ path: `${ARTIFACTS}/map-street.png` });
+    // when a drawn problem is clicked,
+    const hit = await page.evaluate(() => {
+      const deck = window.__deck?.overlay;
+      const box = window.__map?.getCanvas().getBoundingClientRect();
+      if (!deck || !box) return null;
+      for (let y = 100; y < box.height - 100; y += 9)
+        for (let x = 100; x < box.width - 300; x += 9) {
+          const h = deck.pickObject({ x, y, radius: 1, layerIds: ['problem-points'] });
+          if (h) return [x + box.left, y + box.top];
+        }
+      return null;
+    });
+    expect(hit).not.toBeNull();
+    await page.mouse.click(...(hit as [number, number]));
+    // then its card opens with what /api/problems/:id says, and the link names it.
+    const card = page.locator('.problem-card');
+    await card.waitFor({ timeout: 10_000 });
+    const id = Number(await card.getAttribute('data-problem'));
+    const record = (await ctx.app.inject({ url: `/api/problems/${id}` })).json().properties;
+    expect(await card.locator('h2').textContent()).toBe(record.categoryName);
+    expect(await card.locator('.description').textContent()).toBe(record.description);
+    expect(await card.locator('[data-field="deadline"]').textContent()).toContain(record.deadline.slice(0, 16).replace('T', ' '));
+    expect(await card.locator('.timeline li').count()).toBe(record.history.length);
+    expect(page.url()).toContain(`problem=${id}`);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('shows an overdue problem’s deadline in red, from a link', async () => {
+    const { page, consoleErrors } = await watchedPage(browser, origin);
+    const late = (await ctx.app.inject({ url: '/api/problems?overdue=true&limit=1' })).json().features[0].properties;
+    await openMap(page, `${origin}/?problem=${late.id}`);
+    const deadline = page.locator(`.problem-card[data-problem="${late.id}"] [data-field="deadline"]`);
+    await deadline.waitFor({ timeout: 15_000 });
+    expect(await deadline.textContent()).toContain('逾期');
+    const [r, g, b] = (await deadline.evaluate((el) => getComputedStyle(el).color)).match(/\d+/g)?.map(Number) ?? [];
+    expect(r).toBeGreaterThan(150);
+    expect(g).toBeLessThan(80);
+    expect(b).toBeLessThan(80);
+    await page.screenshot({ path: `${ARTIFACTS}/map-problem-card.png` });
+    expect(consoleErrors).toEqual([]);
+  });
+});
+
+describe('the 3D hexagon mode', () => {
+  it('raises hexagon columns over the market towns', async () => {
+    const { page, consoleErrors } = await watchedPage(browser, origin);
+    await openMap(page, origin);
+    await page.locator('[data-mode="hex"]').click();
+    await page.waitForFunction(() => window.__deck?.layerIds().includes('problem-hex') && window.__map?.getPitch() === 50 && !window.__map?.isMoving());
+    await page.waitForTimeout(3000);
+    const png = await page.screenshot({ path: `${ARTIFACTS}/map-hexagons.png` });
+    // Columns are drawn in the heat colours around 李灶 and 东南: sample a box around each.
+    const near = async (ll: [number, number]) => {
+      const [cx, cy] = await pagePoint(page, ll);
+      const box: [number, number][] = [];
+      for (let dx = -60; dx <= 60; dx += 6) for (let dy = -120; dy <= 30; dy += 6) box.push([cx + dx, cy + dy]);
+      return (await pixels(page, png, box)).filter(([r, g, b]) => r > 200 && g < 150 && b < 90).length;
+    };
+    const [lizao, dongnan] = await marketTowns();
+    expect(await near(lizao)).toBeGreaterThan(5);
+    expect(await near(dongnan)).toBeGreaterThan(5);
+    expect(page.url()).toContain('mode=hex');
+    expect(consoleErrors).toEqual([]);
+  });
+});
+
+describe('charts and filters', () => {
+  it('filters the map by a click on a community bar, and by status, source and a custom range, KPIs following', async () => {
+    const { page, consoleErrors } = await watchedPage(browser, origin);
+    await openMap(page, origin);
+    await settled(page, '');
+    // A click on 东南村's bar in the ranking filters to that community.
+    await page.waitForFunction(() => Boolean(window.__charts?.communities));
+    const [x, y] = await page.evaluate(() => {
+      const chart = window.__charts?.communities;
+      if (!chart) throw new Error('no community chart');
+      const el = chart.getDom().getBoundingClientRect();
+      const yAxis = (chart.getOption() as { yAxis: { data: string[] }[] }).yAxis[0].data;
+      const p = chart.convertToPixel({ seriesIndex: 0 }, [1, yAxis.indexOf('东南村')]) as number[];
+      return [el.left + p[0], el.top + p[1]];
+    });
+    await page.mouse.click(x, y);
+    await settled(page, '?community=dongnan');
+    const kpi = async () => (await page.locator('[data-kpi="total"] .kpi-value').textContent())?.replaceAll(',', '');
+    expect(await kpi()).toBe(String((await ctx.app.inject({ url: '/api/stats/summary?community=dongnan' })).json().total));
+    // Status, source and a custom range narrow it further.
+    await page.locator('[data-status="closed"]').click();
+    await page.getByLabel('来源').selectOption('mock_evaluation');
+    await page.getByLabel('开始日期').fill('2026-03-01');
+    await page.getByLabel('结束日期').fill('2026-08-31');
+    const query = '?from=2026-03-01&to=2026-08-31&status=closed&source=mock_evaluation&community=dongnan';
+    await settled(page, query);
+    const summary = (await ctx.app.inject({ url: `/api/stats/summary${query}` })).json();
+    expect(summary.total).toBeGreaterThan(0);
+    expect(await kpi()).toBe(String(summary.total));
+    await page.screenshot({ path: `${ARTIFACTS}/map-filters.png` });
+    expect(page.url()).toContain('period=custom&from=2026-03-01&to=2026-08-31');
+    expect(consoleErrors).toEqual([]);
+  });
+});
+
+describe('month playback', () => {
+  it('steps the map through the months and stops on pause', async () => {
+    const { page, consoleErrors } = await watchedPage(browser, origin);
+    await openMap(page, origin);
+    await settled(page, '');
+    await page.getByLabel('回放速度').selectOption('2');
+    await page.getByRole('button', { name: '播放' }).click();
+    // It starts from the first month and moves on by itself.
+    const first = await page.locator('.playback-month').getAttribute('data-month');
+    expect(first).toMatch(/^\d{4}-\d{2}$/);
+    await page.waitForFunction((m) => document.querySelector('.playback-month')?.getAttribute('data-month') !== m, first, { timeout: 20_000 });
+    await page.getByRole('button', { name: '暂停' }).click();
+    const month = (await page.locator('.playback-month').getAttribute('data-month')) as string;
+    await page.waitForTimeout(2500);
+    expect(await page.locator('.playback-month').getAttribute('data-month')).toBe(month);
+    // What is shown is that month's data.
+    const query = `?from=${month}-01&to=${monthEnd(month)}`;
+    await settled(page, query);
+    const summary = (await ctx.app.inject({ url: `/api/stats/summary${query}` })).json();
+    expect((await page.locator('[data-kpi="total"] .kpi-value').textContent())?.replaceAll(',', '')).toBe(String(summary.total));
+    await page.screenshot({ path: `${ARTIFACTS}/map-playback.png` });
+    expect(consoleErrors).toEqual([]);
+  });
+});
+
+describe('PNG export', () => {
+  it('saves the view with title, filters and legend, at 1× and 2×', async () => {
+    const { page, consoleErrors } = await watchedPage(browser, origin);
+    await openMap(page, `${origin}/?cat=flyers,littering`);
+    await settled(page, '?category=flyers,littering');
+    await page.waitForTimeout(2000);
+    const size = await page.evaluate(() => {
+      const c = window.__map?.getCanvas();
+      return [c?.clientWidth ?? 0, c?.clientHeight ?? 0];
+    });
+    for (const scale of [1, 2]) {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator(`[data-export="${scale}"]`).click()]);
+      expect(download.suggestedFilename()).toMatch(/^创文一张图-\d{12}(@2x)?\.png$/);
+      const file = `${ARTIFACTS}/export-${scale}x.png`;
+      await download.saveAs(file);
+      const png = readFileSync(file);
+      // PNG signature and size: the map plus a 64 px title band and a 30 px footer, times the scale.
+      expect(png.subarray(1, 4).toString()).toBe('PNG');
+      expect(png.readUInt32BE(16)).toBe(size[0] * scale);
+      expect(png.readUInt32BE(20)).toBe((size[1] + 94) * scale);
+      // Not blank: the title band is navy, the map has many colours and heat over 李灶.
+      const samples: [number, number][] = [];
+      for (let x = 20; x < size[0]; x += 40) for (let y = 80; y < size[1]; y += 40) samples.push([x * scale, y * scale]);
+      const colours = new Set((await pixels(page, png, samples)).map((p) => p.join(',')));
+      expect(colours.size).toBeGreaterThan(20);
+      const [title] = await pixels(page, png, [[5 * scale, 5 * scale]]);
+      expect(title.slice(0, 3)).toEqual([20, 50, 92]);
+      const [lizao] = await marketTowns();
+      const [mx, my] = await page.evaluate((ll) => {
+        const p = window.__map?.project(ll);
+        return [p?.x ?? 0, p?.y ?? 0];
+      }, lizao);
+      const ring: [number, number][] = [];
+      for (let dx = -12; dx <= 12; dx += 4) for (let dy = -12; dy <= 12; dy += 4) ring.push([(mx + dx) * scale, (my + 64 + dy) * scale]);
+      expect((await pixels(page, png, ring)).some(([r, g, b]) => r > 180 && g < 150 && b < 110)).toBe(true);
+    }
     expect(consoleErrors).toEqual([]);
   });
 });
