@@ -140,10 +140,13 @@ export function App() {
     Promise.all([api.summary(query), api.points(query), api.gridStats(query), api.categoryStats(query), api.communityStats(query), api.hotspots(query)])
       .then(([summary, points, gridStats, categories, communities, hotspots]) => {
         if (!current) return;
+        const start = performance.now();
+        const columns = pointColumns(points);
+        performance.measure('points-columns', { start, end: performance.now() });
         setFiltered({
           query,
           summary,
-          columns: pointColumns(points),
+          columns,
           gridStats: new Map(gridStats.map((g) => [g.id, g])),
           categories,
           communities,
@@ -288,6 +291,7 @@ export function App() {
             metric={view.metric}
             sites={town.sites}
             hotspots={filtered.hotspots}
+            selectedProblem={view.problem}
             onGridClick={onGridClick}
             onProblemClick={onProblemClick}
             onStreetChange={setStreet}

@@ -1,11 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SqliteStore } from '../server/store/sqlite-store.ts';
-import { generateDemoInWorker } from './demo/generate.ts';
+import { client, demoDatabase, seconds, startServer } from './bench/server.ts';
 import { Random } from './demo/random.ts';
 
 /**
@@ -26,38 +23,15 @@ const requests = Number(values.requests);
 if (!Number.isInteger(count) || count < 0 || count > 1_000_000) throw new Error('--count must be 0–1000000');
 if (!Number.isInteger(requests) || requests < 10) throw new Error('--requests must be at least 10');
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const dir = mkdtempSync(join(tmpdir(), 'chuangwen-bench-'));
 const path = values.db ? resolve(values.db) : join(dir, 'bench.db');
-console.log(`machine: ${process.platform} ${process.arch}, node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
+console.log(`machine: ${process.platform} ${process.arch}, node ${process.version}, ${cpus().length} cores`);
+if (!values.db) await demoDatabase(path, count);
 
-if (!values.db) {
-  const t = performance.now();
-  const store = new SqliteStore(path);
-  const r = await store.load(generateDemoInWorker({ seed: 20260101, count, endMs: Date.now() }));
-  await store.close();
-  console.log(`generator: ${r.problems} problems + ${r.events} events written in ${seconds(performance.now() - t)}`);
-}
-
-// The server runs in its own process, as in production, so the client's work does not count.
-const started = performance.now();
-const port = 19600 + Math.floor(Math.random() * 300);
-const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-  env: { ...process.env, DATA_DIR: dirname(path), DB_FILE: basename(path), DEMO: 'off', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-const base = `http://127.0.0.1:${port}`;
-for (;;) {
-  if (server.exitCode !== null) throw new Error('the server exited');
-  const up = await fetch(`${base}/api/health`).then(
-    (r) => r.ok,
-    () => false,
-  );
-  if (up) break;
-  await new Promise((r) => setTimeout(r, 200));
-}
+const server = await startServer(path);
+const { base } = server;
 const meta = await (await fetch(`${base}/api/meta`)).json();
-console.log(`startup: server answering with ${meta.counts.problems} problems after ${seconds(performance.now() - started)}`);
+console.log(`startup: server answering with ${meta.counts.problems} problems after ${seconds(server.startupMs)}`);
 const communities = await (await fetch(`${base}/api/communities`)).json();
 
 const town: number[] = meta.bbox;
@@ -73,21 +47,7 @@ const randomBox = () => {
 const [cx, cy]: number[] = communities.features.find((f: { id: string }) => f.id === 'lizao')?.properties.center ?? meta.center;
 const lizaoBox = [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2].map((v) => v.toFixed(5)).join(',');
 
-// A bare keep-alive client: node:http costs the measurement less than fetch does.
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-function get(url: string): Promise<{ status: number; bytes: number }> {
-  return new Promise((resolveGet, reject) => {
-    http
-      .get(base + url, { agent }, (res) => {
-        let bytes = 0;
-        res.on('data', (chunk: Buffer) => {
-          bytes += chunk.length;
-        });
-        res.on('end', () => resolveGet({ status: res.statusCode ?? 0, bytes }));
-      })
-      .on('error', reject);
-  });
-}
+const get = client(base);
 
 async function time(label: string, urls: () => string): Promise<void> {
   for (let i = 0; i < 5; i++) await get(urls()); // warm-up
@@ -121,6 +81,5 @@ await time('GET /api/stats/communities', () => '/api/stats/communities');
 await time('GET /api/stats/grids', () => '/api/stats/grids');
 await time('GET /api/stats/trend?interval=week', () => '/api/stats/trend?interval=week');
 
-server.kill('SIGTERM');
-await new Promise((r) => server.once('exit', r));
+await server.stop();
 rmSync(dir, { recursive: true, force: true });

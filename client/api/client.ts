@@ -136,8 +136,15 @@ export const api = {
     ),
   /** Problems as typed arrays (see server/domain/points-codec.ts). */
   async points(query = ''): Promise<Points> {
+    const start = performance.now();
     const res = await fetch(`/api/problems/points${query}`);
     if (!res.ok) throw new Error(`points: HTTP ${res.status}`);
-    return decodePoints(await res.arrayBuffer());
+    const buffer = await res.arrayBuffer();
+    const fetched = performance.now();
+    const points = decodePoints(buffer);
+    // Timings for `npm run bench:client` (and the browser's performance panel).
+    performance.measure('points-fetch', { start, end: fetched });
+    performance.measure('points-decode', { start: fetched, end: performance.now() });
+    return points;
   },
 };

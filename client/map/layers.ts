@@ -94,6 +94,8 @@ export interface LayerInput {
   zoom: number;
   sites: SiteMarker[];
   hotspots: HotspotLabel[];
+  /** The problem whose card is open: ringed on the map. */
+  selectedProblem?: number | null;
 }
 
 /** The layer the deck.gl layers sit under: place names stay readable above the heat. */
@@ -108,7 +110,13 @@ export function hotspotCaption(h: HotspotLabel): string {
 }
 
 /** The deck.gl layers of the map for the current data and view. */
-export function buildLayers({ columns, mode, weight, zoom, sites, hotspots }: LayerInput): Layer[] {
+/** Where a problem is among the points, or −1. */
+export function pointIndex(points: Points, id: number): number {
+  for (let i = 0; i < points.count; i++) if (points.id[i] === id) return i;
+  return -1;
+}
+
+export function buildLayers({ columns, mode, weight, zoom, sites, hotspots, selectedProblem = null }: LayerInput): Layer[] {
   const layers: Layer[] = [];
   const street = zoom >= STREET_ZOOM;
   if (columns && columns.points.count > 0) {
@@ -179,6 +187,24 @@ export function buildLayers({ columns, mode, weight, zoom, sites, hotspots }: La
         }),
       );
     }
+  }
+  const selected = columns && selectedProblem !== null ? pointIndex(columns.points, selectedProblem) : -1;
+  if (columns && selected >= 0) {
+    const { points } = columns;
+    layers.push(
+      new ScatterplotLayer<number>({
+        id: 'selected-problem',
+        data: [selected],
+        getPosition: (i) => [points.originLon + points.dLon[i], points.originLat + points.dLat[i]],
+        getRadius: 14,
+        radiusUnits: 'pixels',
+        filled: false,
+        stroked: true,
+        lineWidthUnits: 'pixels',
+        getLineWidth: 3,
+        getLineColor: [20, 50, 92, 255],
+      }),
+    );
   }
   if (sites.length > 0 && zoom >= 13) {
     layers.push(

@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { Metric, Mode, Weight } from '../state/view-state.ts';
 import { LOCAL_IDEOGRAPH_FONTS } from './basemap-style.ts';
 import { metricColor } from './choropleth.ts';
-import { buildLayers, type HotspotLabel, type PointColumns, type SiteMarker, STREET_ZOOM } from './layers.ts';
+import { buildLayers, type HotspotLabel, type PointColumns, pointIndex, type SiteMarker, STREET_ZOOM } from './layers.ts';
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -18,6 +18,8 @@ declare global {
     __map?: maplibregl.Map;
     /** For browser tests: the deck.gl overlay and the ids of the layers it draws now. */
     __deck?: { overlay: MapLibreOverlay; layerIds: () => string[] };
+    /** For `npm run bench:client`: ms from navigation to the first frame drawn with the heatmap. */
+    __firstHeatFrame?: number;
   }
 }
 
@@ -34,6 +36,8 @@ export interface MapViewProps {
   metric: Metric;
   sites: SiteMarker[];
   hotspots: HotspotLabel[];
+  /** The problem whose card is open. */
+  selectedProblem: number | null;
   onGridClick: (gridId: string) => void;
   onProblemClick: (id: number) => void;
   /** Called when single problems start or stop being drawn. */
@@ -45,7 +49,7 @@ const zoomStep = (z: number) => Math.floor(z * 2) / 2;
 
 /** The map: created once, never remounted; deck.gl layers drawn inside MapLibre's own canvas (interleaved), under the place names. */
 export function MapView(props: MapViewProps) {
-  const { style, bbox, columns, grids, selectedGrid, mode, weight, metric, sites, hotspots } = props;
+  const { style, bbox, columns, grids, selectedGrid, mode, weight, metric, sites, hotspots, selectedProblem } = props;
   const container = useRef<HTMLDivElement>(null);
   const overlay = useRef<MapLibreOverlay | null>(null);
   const mapRef = useRef<maplibregl.Map | null>(null);
@@ -53,6 +57,8 @@ export function MapView(props: MapViewProps) {
   handlers.current = props;
   const [zoom, setZoom] = useState(0);
   const [loaded, setLoaded] = useState(false);
+  /** The heatmap layer with data has been handed to deck.gl (for the first-frame mark). */
+  const heatDrawn = useRef(false);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: the map is created once; style and bounds are its initial state
   useEffect(() => {
@@ -69,7 +75,16 @@ export function MapView(props: MapViewProps) {
     });
     map.addControl(new maplibregl.NavigationControl({ visualizePitch: true }), 'top-right');
     map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
-    const deck = new MapLibreOverlay({ interleaved: true, layers: [] });
+    const deck = new MapLibreOverlay({
+      interleaved: true,
+      layers: [],
+      onAfterRender: () => {
+        if (window.__firstHeatFrame === undefined && heatDrawn.current) {
+          performance.mark('first-heat-frame');
+          window.__firstHeatFrame = performance.now();
+        }
+      },
+    });
     map.addControl(deck);
     overlay.current = deck;
     mapRef.current = map;
@@ -107,6 +122,17 @@ export function MapView(props: MapViewProps) {
     handlers.current.onStreetChange?.(street);
   }, [street]);
 
+  // Bring an opened problem into view at street zoom (from a link or a list; a click on the map is there already).
+  useEffect(() => {
+    const map = mapRef.current;
+    const points = columns?.points;
+    if (!map || !loaded || selectedProblem === null || !points) return;
+    const i = pointIndex(points, selectedProblem);
+    if (i < 0) return;
+    const at: [number, number] = [points.originLon + points.dLon[i], points.originLat + points.dLat[i]];
+    if (map.getZoom() < STREET_ZOOM || !map.getBounds().contains(at)) map.flyTo({ center: at, zoom: Math.max(map.getZoom(), 16), duration: 1200 });
+  }, [selectedProblem, columns, loaded]);
+
   // Tilt the camera for the 3D hexagons, back to flat for the others.
   useEffect(() => {
     const map = mapRef.current;
@@ -126,10 +152,10 @@ export function MapView(props: MapViewProps) {
 
   useEffect(() => {
     if (!overlay.current || !loaded) return;
-    overlay.current.setProps({
-      layers: buildLayers({ columns, mode, weight, zoom, sites, hotspots }),
-    });
-  }, [columns, mode, weight, zoom, sites, hotspots, loaded]);
+    const layers = buildLayers({ columns, mode, weight, zoom, sites, hotspots, selectedProblem });
+    if (layers.some((l) => l.id === 'problem-heat')) heatDrawn.current = true;
+    overlay.current.setProps({ layers });
+  }, [columns, mode, weight, zoom, sites, hotspots, selectedProblem, loaded]);
 
   return <div ref={container} className="map" data-testid="map" data-street={street} />;
 }

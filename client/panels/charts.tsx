@@ -1,11 +1,11 @@
 import { BarChart, LineChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, MarkAreaComponent, TooltipComponent } from 'echarts/components';
+import { GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 import type { AreaRow, CategoryRow, TrendPoint } from '../api/client.ts';
 
-echarts.use([BarChart, LineChart, GridComponent, LegendComponent, MarkAreaComponent, TooltipComponent, CanvasRenderer]);
+echarts.use([BarChart, LineChart, GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, TooltipComponent, CanvasRenderer]);
 
 type Option = echarts.EChartsCoreOption;
 
@@ -70,7 +70,10 @@ export function Charts(p: ChartsProps) {
   const months = p.trend.map((t) => t.period);
   const fromMonth = p.range.from?.slice(0, 7) ?? null;
   const toMonth = p.range.to?.slice(0, 7) ?? months[months.length - 1] ?? null;
-  const shaded = fromMonth && toMonth ? [[{ xAxis: months.includes(fromMonth) ? fromMonth : months[0] }, { xAxis: toMonth }]] : [];
+  // The chosen period: a band over its months, or a line on a single month (playback).
+  const single = fromMonth !== null && fromMonth === toMonth;
+  const shaded = fromMonth && toMonth && !single ? [[{ xAxis: months.includes(fromMonth) ? fromMonth : months[0] }, { xAxis: toMonth }]] : [];
+  const marked = single ? [{ xAxis: fromMonth }] : [];
   const trend: Option = {
     animation: false,
     tooltip: { trigger: 'axis' },
@@ -86,6 +89,7 @@ export function Charts(p: ChartsProps) {
         color: '#e4572e',
         symbolSize: 5,
         markArea: { silent: true, itemStyle: { color: 'rgba(20,50,92,0.08)' }, data: shaded },
+        markLine: { silent: true, symbol: 'none', label: { show: false }, lineStyle: { color: '#14325c', width: 2, type: 'solid' }, data: marked },
       },
       { name: '销号', type: 'line', data: p.trend.map((t) => t.closed), color: '#2e7d32', symbolSize: 5 },
     ],

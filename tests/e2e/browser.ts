@@ -2,13 +2,21 @@ import { existsSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
+/** Software WebGL through SwiftShader; no network noise. */
+export const CHROMIUM_ARGS = [
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+];
 
 /** Headless Debian Chromium with software WebGL (see README: browser tests). */
 export async function launch(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`browser tests need ${CHROMIUM}: apt-get install -y chromium fonts-noto-cjk`);
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-quic', '--disable-background-networking', '--disable-component-update'],
+    args: CHROMIUM_ARGS,
   });
 }
 

@@ -1,0 +1,94 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import http from 'node:http';
+import { basename, dirname } from 'node:path';
+import { SqliteStore } from '../../server/store/sqlite-store.ts';
+import { generateDemoInWorker } from '../demo/generate.ts';
+
+/** Shared by the benchmark scripts: demo databases, a server in its own process, a bare HTTP client. */
+
+export const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** Writes the demo with `count` problems into `path` unless it exists; says how long it took. */
+export async function demoDatabase(path: string, count: number): Promise<void> {
+  if (existsSync(path)) {
+    console.log(`database: ${path} (reused)`);
+    return;
+  }
+  mkdirSync(dirname(path), { recursive: true });
+  const t = performance.now();
+  const store = new SqliteStore(path);
+  const r = await store.load(generateDemoInWorker({ seed: 20260101, count, endMs: Date.now() }));
+  await store.close();
+  console.log(`generator: ${r.problems} problems + ${r.events} events written in ${seconds(performance.now() - t)}`);
+}
+
+export interface BenchServer {
+  base: string;
+  process: ChildProcess;
+  /** ms from spawn to the first healthy answer. */
+  startupMs: number;
+  stop(): Promise<void>;
+}
+
+/** The API server on the database at `path`, in its own process as in production, so the client's work does not count. */
+export async function startServer(path: string): Promise<BenchServer> {
+  const started = performance.now();
+  const port = 19600 + Math.floor(Math.random() * 300);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: { ...process.env, DATA_DIR: dirname(path), DB_FILE: basename(path), DEMO: 'off', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error('the server exited');
+    const up = await fetch(`${base}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    base,
+    process: child,
+    startupMs: performance.now() - started,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
+export interface Answer {
+  status: number;
+  bytes: number;
+  /** The body, when asked for. */
+  body?: Buffer;
+}
+
+/** A bare keep-alive GET: node:http costs the measurement less than fetch does. */
+export function client(base: string): (url: string, keepBody?: boolean) => Promise<Answer> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  return (url, keepBody = false) =>
+    new Promise((resolveGet, reject) => {
+      http
+        .get(base + url, { agent }, (res) => {
+          let bytes = 0;
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => {
+            bytes += chunk.length;
+            if (keepBody) chunks.push(chunk);
+          });
+          res.on('end', () => resolveGet({ status: res.statusCode ?? 0, bytes, body: keepBody ? Buffer.concat(chunks) : undefined }));
+        })
+        .on('error', reject);
+    });
+}
+
+/** The median of some numbers. */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
