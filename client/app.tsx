@@ -1,6 +1,6 @@
 import type { FeatureCollection } from 'geojson';
 import type { StyleSpecification } from 'maplibre-gl';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { shanghaiDate, toShanghaiIso } from '../server/domain/calendar.ts';
 import {
   type AreaRow,
@@ -133,6 +133,9 @@ export function App() {
   }, []);
 
   const now = town ? Date.parse(town.meta.now) : 0;
+  // The heat weight as of now, read when new points arrive (a change of weight alone fetches nothing).
+  const weightNow = useRef<ViewState['weight']>('reported');
+  weightNow.current = view?.weight ?? 'reported';
   const query = view && town ? apiFilterQuery(view, now) : null;
   useEffect(() => {
     if (query === null) return;
@@ -142,6 +145,9 @@ export function App() {
         if (!current) return;
         const start = performance.now();
         const columns = pointColumns(points);
+        // What the first heatmap frame needs; other columns are made when their layer is shown.
+        columns.offsets;
+        columns.weight(weightNow.current);
         performance.measure('points-columns', { start, end: performance.now() });
         setFiltered({
           query,

@@ -5,22 +5,94 @@ import { OVERDUE_BIT, type Points } from '../../server/domain/points-codec.ts';
 import type { Mode, Weight } from '../state/view-state.ts';
 
 /**
- * The problems as deck.gl binary attributes: built once per answer of /api/problems/points, so
- * no object is made per point anywhere on the path from the wire to the GPU.
+ * The problems as deck.gl binary attributes, built from one answer of /api/problems/points, so
+ * no object is made per point anywhere on the path from the wire to the GPU. Each column is made
+ * the first time a layer asks for it (the heatmap needs only offsets and a weight; hexagons, status
+ * colours and outlines wait until their mode or zoom is shown) and then kept.
  */
-export interface PointColumns {
-  points: Points;
+export class PointColumns {
+  #offsets?: Float32Array;
+  #lonLat?: Float64Array;
+  #statusColor?: Uint8Array;
+  #outline?: Uint8Array;
+  #weights: Partial<Record<Weight, Float32Array>> = {};
+
+  constructor(readonly points: Points) {}
+
   /** Interleaved [dLon, dLat] offsets from the points' origin (LNGLAT_OFFSETS). */
-  offsets: Float32Array;
+  get offsets(): Float32Array {
+    if (!this.#offsets) {
+      const { count, dLon, dLat } = this.points;
+      const out = new Float32Array(count * 2);
+      for (let i = 0; i < count; i++) {
+        out[2 * i] = dLon[i];
+        out[2 * i + 1] = dLat[i];
+      }
+      this.#offsets = out;
+    }
+    return this.#offsets;
+  }
+
   /** Interleaved absolute [lon, lat, 0] (the hexagon layer takes 3-component float64 positions). */
-  lonLat: Float64Array;
+  get lonLat(): Float64Array {
+    if (!this.#lonLat) {
+      const { count, dLon, dLat, originLon, originLat } = this.points;
+      const out = new Float64Array(count * 3);
+      for (let i = 0; i < count; i++) {
+        out[3 * i] = originLon + dLon[i];
+        out[3 * i + 1] = originLat + dLat[i];
+      }
+      this.#lonLat = out;
+    }
+    return this.#lonLat;
+  }
+
   /** RGBA per point by status. */
-  statusColor: Uint8Array;
+  get statusColor(): Uint8Array {
+    if (!this.#statusColor) {
+      const { count, status } = this.points;
+      const out = new Uint8Array(count * 4);
+      for (let i = 0; i < count; i++) {
+        const c = STATUS_COLORS[status[i] & ~OVERDUE_BIT] ?? [120, 120, 120];
+        out[4 * i] = c[0];
+        out[4 * i + 1] = c[1];
+        out[4 * i + 2] = c[2];
+        out[4 * i + 3] = 235;
+      }
+      this.#statusColor = out;
+    }
+    return this.#statusColor;
+  }
+
   /** RGBA outline per point: dark red when overdue, white otherwise. */
-  outline: Uint8Array;
-  /** 0/1 weights per heat weight choice. */
-  weights: Record<Weight, Float32Array>;
+  get outline(): Uint8Array {
+    if (!this.#outline) {
+      const { count, status } = this.points;
+      const out = new Uint8Array(count * 4);
+      for (let i = 0; i < count; i++) out.set(status[i] & OVERDUE_BIT ? OVERDUE_OUTLINE : PLAIN_OUTLINE, 4 * i);
+      this.#outline = out;
+    }
+    return this.#outline;
+  }
+
+  /** 0/1 weight per point for a heat weight choice. */
+  weight(w: Weight): Float32Array {
+    let out = this.#weights[w];
+    if (!out) {
+      const { count, status } = this.points;
+      out = new Float32Array(count);
+      for (let i = 0; i < count; i++) {
+        const s = status[i];
+        out[i] = w === 'reported' ? 1 : w === 'backlog' ? ((s & ~OVERDUE_BIT) === CLOSED ? 0 : 1) : s & OVERDUE_BIT ? 1 : 0;
+      }
+      this.#weights[w] = out;
+    }
+    return out;
+  }
 }
+
+const OVERDUE_OUTLINE = [120, 0, 0, 255];
+const PLAIN_OUTLINE = [255, 255, 255, 230];
 
 /** Status colours of the points, in /api/meta `statuses` order. */
 export const STATUS_COLORS: [number, number, number][] = [
@@ -32,30 +104,9 @@ export const STATUS_COLORS: [number, number, number][] = [
 ];
 const CLOSED = 4;
 
+/** The columns of an answer of /api/problems/points. */
 export function pointColumns(points: Points): PointColumns {
-  const n = points.count;
-  const offsets = new Float32Array(n * 2);
-  const lonLat = new Float64Array(n * 3);
-  const statusColor = new Uint8Array(n * 4);
-  const outline = new Uint8Array(n * 4);
-  const reported = new Float32Array(n).fill(1);
-  const backlog = new Float32Array(n);
-  const overdue = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    offsets[2 * i] = points.dLon[i];
-    offsets[2 * i + 1] = points.dLat[i];
-    lonLat[3 * i] = points.originLon + points.dLon[i];
-    lonLat[3 * i + 1] = points.originLat + points.dLat[i];
-    const raw = points.status[i];
-    const s = raw & ~OVERDUE_BIT;
-    const late = (raw & OVERDUE_BIT) !== 0;
-    const c = STATUS_COLORS[s] ?? [120, 120, 120];
-    statusColor.set([c[0], c[1], c[2], 235], 4 * i);
-    outline.set(late ? [120, 0, 0, 255] : [255, 255, 255, 230], 4 * i);
-    backlog[i] = s === CLOSED ? 0 : 1;
-    overdue[i] = late ? 1 : 0;
-  }
-  return { points, offsets, lonLat, statusColor, outline, weights: { reported, backlog, overdue } };
+  return new PointColumns(points);
 }
 
 /** Heat colours, light to dark (YlOrRd). */
@@ -121,7 +172,7 @@ export function buildLayers({ columns, mode, weight, zoom, sites, hotspots, sele
   const street = zoom >= STREET_ZOOM;
   if (columns && columns.points.count > 0) {
     const { points } = columns;
-    const weights = columns.weights[weight];
+    const weights = columns.weight(weight);
     if (mode === 'heat' && !street) {
       layers.push(
         new HeatmapLayer({
