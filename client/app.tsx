@@ -20,6 +20,7 @@ import { pointColumns, type SiteMarker } from './map/layers.ts';
 import { MapView } from './map/map-view.tsx';
 import { CategoryFilter } from './panels/category-filter.tsx';
 import { Charts } from './panels/charts.tsx';
+import { Select } from './panels/controls.tsx';
 import { type AreaOption, FilterBar } from './panels/filter-bar.tsx';
 import { GridPanel } from './panels/grid-panel.tsx';
 import { KpiStrip } from './panels/kpi-strip.tsx';
@@ -304,21 +305,9 @@ export function App() {
           />
           <div className="map-tools">
             {view.mode === 'grid' ? (
-              <select aria-label="着色指标" value={view.metric} onChange={(e) => setView({ ...view, metric: e.target.value as ViewState['metric'] })}>
-                {METRICS.map((m) => (
-                  <option key={m.code} value={m.code}>
-                    {m.name}
-                  </option>
-                ))}
-              </select>
+              <Select label="着色指标" value={view.metric} choices={METRICS} onChange={(metric) => metric && setView({ ...view, metric })} />
             ) : (
-              <select aria-label="热力权重" value={view.weight} onChange={(e) => setView({ ...view, weight: e.target.value as ViewState['weight'] })}>
-                {WEIGHTS.map((w) => (
-                  <option key={w.code} value={w.code}>
-                    {w.name}
-                  </option>
-                ))}
-              </select>
+              <Select label="热力权重" value={view.weight} choices={WEIGHTS} onChange={(weight) => weight && setView({ ...view, weight })} />
             )}
           </div>
           <Legend mode={view.mode} weight={view.weight} metric={view.metric} street={street} statuses={meta.statuses} />

@@ -1,5 +1,6 @@
 import type { Meta } from '../api/client.ts';
 import { PERIODS, type Period, toggleStatus, type ViewState } from '../state/view-state.ts';
+import { Select } from './controls.tsx';
 
 export interface AreaOption {
   id: string;
@@ -77,30 +78,21 @@ export function FilterBar({ view, meta, today, communities, grids, onChange }: F
           </button>
         ))}
       </fieldset>
-      <select aria-label="来源" value={view.source ?? ''} onChange={(e) => onChange({ ...view, source: e.target.value || null })}>
-        <option value="">全部来源</option>
-        {meta.sources.map((s) => (
-          <option key={s.code} value={s.code}>
-            {s.name}
-          </option>
-        ))}
-      </select>
-      <select aria-label="村居" value={view.community ?? ''} onChange={(e) => onChange({ ...view, community: e.target.value || null, filterGrid: null })}>
-        <option value="">全镇</option>
-        {communities.map((c) => (
-          <option key={c.id} value={c.id}>
-            {c.name}
-          </option>
-        ))}
-      </select>
-      <select aria-label="网格" value={view.filterGrid ?? ''} onChange={(e) => onChange({ ...view, filterGrid: e.target.value || null })}>
-        <option value="">全部网格</option>
-        {gridsHere.map((g) => (
-          <option key={g.id} value={g.id}>
-            {g.name}
-          </option>
-        ))}
-      </select>
+      <Select label="来源" value={view.source} choices={meta.sources} all="全部来源" onChange={(source) => onChange({ ...view, source })} />
+      <Select
+        label="村居"
+        value={view.community}
+        choices={communities.map((c) => ({ code: c.id, name: c.name }))}
+        all="全镇"
+        onChange={(community) => onChange({ ...view, community, filterGrid: null })}
+      />
+      <Select
+        label="网格"
+        value={view.filterGrid}
+        choices={gridsHere.map((g) => ({ code: g.id, name: g.name }))}
+        all="全部网格"
+        onChange={(filterGrid) => onChange({ ...view, filterGrid })}
+      />
     </nav>
   );
 }

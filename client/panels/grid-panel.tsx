@@ -1,4 +1,5 @@
 import type { GridStats, ProblemRow } from '../api/client.ts';
+import { PanelHeader } from './controls.tsx';
 
 const percent = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
 
@@ -23,12 +24,7 @@ export interface GridPanelProps {
 export function GridPanel({ grid, overdue, categoryName, onProblem, onClose }: GridPanelProps) {
   return (
     <aside className="side-panel" aria-label="网格详情" data-grid={grid.id}>
-      <header>
-        <h2>{grid.name}</h2>
-        <button type="button" onClick={onClose} aria-label="关闭">
-          ×
-        </button>
-      </header>
+      <PanelHeader title={grid.name} onClose={onClose} />
       <p className="muted">网格员：{grid.manager}</p>
       <dl className="figures">
         <dt>问题总数</dt>

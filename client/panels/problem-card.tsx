@@ -1,4 +1,5 @@
 import type { ProblemDetail } from '../api/client.ts';
+import { PanelHeader } from './controls.tsx';
 
 const time = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
 
@@ -23,12 +24,7 @@ export function ProblemCard({ problem: p, names, onClose }: ProblemCardProps) {
   const photos = p.history.flatMap((e) => e.photos);
   return (
     <aside className="side-panel problem-card" aria-label="问题详情" data-problem={p.id}>
-      <header>
-        <h2>{p.categoryName}</h2>
-        <button type="button" onClick={onClose} aria-label="关闭">
-          ×
-        </button>
-      </header>
+      <PanelHeader title={p.categoryName} onClose={onClose} />
       <p className="muted">
         编号 {p.id} · <span className={`status status-${p.status}`}>{names.status(p.status)}</span>
         {p.overdue && <span className="overdue-tag">已逾期</span>}
