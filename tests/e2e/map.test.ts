@@ -197,7 +197,7 @@ describe('street zoom and the problem card', () => {
     expect(consoleErrors).toEqual([]);
   });
 
-  it('shows an overdue problem’s deadline in red, from a link', async () => {
+  it('shows an overdue problem’s deadline in red and flies to it, from a link', async () => {
     const { page, consoleErrors } = await watchedPage(browser, origin);
     const late = (await ctx.app.inject({ url: '/api/problems?overdue=true&limit=1' })).json().features[0].properties;
     await openMap(page, `${origin}/?problem=${late.id}`);
@@ -208,6 +208,10 @@ describe('street zoom and the problem card', () => {
     expect(r).toBeGreaterThan(150);
     expect(g).toBeLessThan(80);
     expect(b).toBeLessThan(80);
+    // and the map has flown to it at street zoom, where single problems are drawn.
+    await page.locator('[data-testid="map"][data-street="true"]').waitFor({ timeout: 15_000 });
+    await page.waitForFunction(() => window.__map?.isMoving() === false && window.__deck?.layerIds().includes('selected-problem'));
+    await page.waitForTimeout(1500);
     await page.screenshot({ path: `${ARTIFACTS}/map-problem-card.png` });
     expect(consoleErrors).toEqual([]);
   });
