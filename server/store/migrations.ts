@@ -57,4 +57,58 @@ export const migrations: readonly string[] = [
   CREATE TRIGGER problem_events_append_only_delete BEFORE DELETE ON problem_events
     BEGIN SELECT RAISE(ABORT, 'problem_events is append-only'); END;
   `,
+  // v2: accounts, sessions, display tokens, the audit log, and the reporter's personal data on problems.
+  `
+  CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    display_name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'leader', 'grid_manager', 'unit', 'display')),
+    password_hash TEXT NOT NULL,
+    unit_id TEXT REFERENCES units(id),
+    disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+    failed_logins INTEGER NOT NULL DEFAULT 0,
+    locked_until INTEGER,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE user_grids (
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    grid_id TEXT NOT NULL REFERENCES grids(id),
+    PRIMARY KEY (user_id, grid_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    last_seen_at INTEGER NOT NULL,
+    address TEXT NOT NULL
+  );
+  CREATE INDEX sessions_user ON sessions(user_id);
+  CREATE TABLE display_tokens (
+    id INTEGER PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    created_by INTEGER REFERENCES users(id),
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  );
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    user_id INTEGER,
+    username TEXT,
+    address TEXT NOT NULL,
+    action TEXT NOT NULL,
+    object_type TEXT,
+    object_id TEXT,
+    detail TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE INDEX audit_log_at ON audit_log(at);
+  -- The audit log is never edited; only the retention purge deletes (old rows, by time).
+  CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+  ALTER TABLE problems ADD COLUMN reporter_name TEXT;
+  ALTER TABLE problems ADD COLUMN reporter_phone TEXT;
+  `,
 ];
