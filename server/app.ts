@@ -1,24 +1,30 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { ProblemTable } from './analytics/problem-table.ts';
+import { AuthService } from './auth/auth-service.ts';
 import { installErrorHandler } from './errors.ts';
 import areaRoutes from './routes/areas.ts';
+import authRoutes from './routes/auth.ts';
 import healthRoutes from './routes/health.ts';
 import hotspotRoutes from './routes/hotspots.ts';
 import metaRoutes from './routes/meta.ts';
 import problemRoutes from './routes/problems.ts';
 import statsRoutes from './routes/stats.ts';
+import type { AccountStore } from './store/account-store.ts';
 import type { Store } from './store/store.ts';
 import { TownData } from './town-data.ts';
 import { VERSION } from './version.ts';
 
 export interface AppOptions {
   store: Store;
+  /** Accounts, sessions and the audit log; with them the sign-in routes are served. */
+  accounts?: AccountStore;
   /** The clock used for "now" (overdue, today, this week); tests pin it. */
   now?: () => number;
   logger?: FastifyServerOptions['logger'];
@@ -61,6 +67,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'areas', description: '村居、网格、重点点位、责任单位' },
         { name: 'problems', description: '点位问题' },
         { name: 'stats', description: '统计' },
+        { name: 'auth', description: '登录与会话' },
       ],
     },
   });
@@ -87,6 +94,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(problemRoutes);
   await app.register(statsRoutes);
   await app.register(hotspotRoutes);
+  if (options.accounts) {
+    await app.register(cookie);
+    await app.register(authRoutes, { auth: new AuthService(options.accounts, options.now ?? Date.now) });
+  }
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { generateDemo } from '../../scripts/demo/generate.ts';
 import { buildApp } from '../../server/app.ts';
+import { SqliteAccountStore } from '../../server/store/account-store.ts';
 import { SqliteStore } from '../../server/store/sqlite-store.ts';
 
 /** The instant the test demo ends at and the tests' "now": a Friday afternoon. */
@@ -27,12 +28,18 @@ export function tempStore(): { store: SqliteStore; dir: string; path: string; cl
 }
 
 /** An app over a freshly generated demo town, with the clock pinned to DEMO_NOW. */
-export async function demoApp(count = 3000): Promise<{ app: FastifyInstance; close: () => Promise<void> }> {
+export async function demoApp(
+  count = 3000,
+  options: { now?: () => number } = {},
+): Promise<{ app: FastifyInstance; accounts: SqliteAccountStore; dir: string; close: () => Promise<void> }> {
   const t = tempStore();
   await t.store.load(generateDemo({ seed: DEMO_SEED, count, endMs: DEMO_NOW }));
-  const app = await buildApp({ store: t.store, now: () => DEMO_NOW });
+  const accounts = new SqliteAccountStore(t.store.db);
+  const app = await buildApp({ store: t.store, accounts, now: options.now ?? (() => DEMO_NOW) });
   return {
     app,
+    accounts,
+    dir: t.dir,
     close: async () => {
       await app.close();
       await t.cleanup();

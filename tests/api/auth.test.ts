@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../server/auth/password.ts';
+import { DEMO_NOW, demoApp } from '../helpers/demo.ts';
+
+let ctx: Awaited<ReturnType<typeof demoApp>>;
+let clock = DEMO_NOW;
+beforeAll(async () => {
+  ctx = await demoApp(200, { now: () => clock });
+  await ctx.accounts.createUser(
+    { username: 'wangge', displayName: '网格员', role: 'grid_manager', passwordHash: await hashPassword('Wangge#2026'), gridIds: ['lizao-01'] },
+    clock,
+  );
+});
+afterAll(async () => ctx.close());
+
+const login = (username: string, password: string) => ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+const cookieOf = (res: { headers: Record<string, unknown> }) => String(res.headers['set-cookie'] ?? '');
+
+describe('sign-in over HTTP', () => {
+  it('sets an HttpOnly, SameSite=Strict session cookie and says who signed in, without secrets', async () => {
+    const res = await login('wangge', 'Wangge#2026');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      user: { id: expect.any(Number), username: 'wangge', displayName: '网格员', role: 'grid_manager', unitId: null, gridIds: ['lizao-01'] },
+    });
+    const cookie = cookieOf(res);
+    expect(cookie).toMatch(/^cw_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict$/);
+    const me = await ctx.app.inject({ url: '/api/auth/me', headers: { cookie: cookie.split(';')[0] } });
+    expect(me.statusCode).toBe(200);
+    expect(me.json().user.username).toBe('wangge');
+    // sign-out ends the session and clears the cookie
+    const out = await ctx.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie: cookie.split(';')[0] } });
+    expect(out.statusCode).toBe(204);
+    expect(cookieOf(out)).toMatch(/^cw_session=; Max-Age=0; Path=\/; Expires=Thu, 01 Jan 1970/);
+    expect((await ctx.app.inject({ url: '/api/auth/me', headers: { cookie: cookie.split(';')[0] } })).statusCode).toBe(401);
+  });
+
+  it('answers 401 for bad credentials and no session, 423 when locked, naming the field', async () => {
+    const bad = await login('wangge', 'nope');
+    expect(bad.statusCode).toBe(401);
+    expect(bad.json()).toMatchObject({ code: 'bad_credentials', field: 'password', message: '用户名或密码错误' });
+    expect(cookieOf(bad)).toBe('');
+    expect((await ctx.app.inject({ url: '/api/auth/me' })).json()).toMatchObject({ statusCode: 401, code: 'unauthenticated' });
+    for (let i = 0; i < 4; i++) await login('wangge', 'nope');
+    const locked = await login('wangge', 'Wangge#2026');
+    expect(locked.statusCode).toBe(423);
+    expect(locked.json()).toMatchObject({ code: 'account_locked', field: 'username' });
+    expect(locked.json().message).toContain('15:15'); // the fifth failure at DEMO_NOW, 15:00 Beijing time, locks for 15 minutes
+    clock += 16 * 60_000;
+    expect((await login('wangge', 'Wangge#2026')).statusCode).toBe(200);
+  });
+
+  it('refuses malformed bodies with 400 naming the field', async () => {
+    const cases: [unknown, string][] = [
+      [{ username: 'wangge' }, 'password'],
+      [{ username: '', password: 'x' }, 'username'],
+      [{ username: 'wangge', password: 'x', admin: true }, 'admin'],
+      [{ username: 'a'.repeat(65), password: 'x' }, 'username'],
+    ];
+    for (const [payload, field] of cases) {
+      const res = await ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload: payload as object });
+      expect(res.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(res.json().field).toBe(field);
+    }
+  });
+});
