@@ -10,6 +10,7 @@ import { ProblemTable } from './analytics/problem-table.ts';
 import { AuthService } from './auth/auth-service.ts';
 import { installErrorHandler } from './errors.ts';
 import areaRoutes from './routes/areas.ts';
+import auditRoutes from './routes/audit.ts';
 import authRoutes from './routes/auth.ts';
 import healthRoutes from './routes/health.ts';
 import hotspotRoutes from './routes/hotspots.ts';
@@ -96,7 +97,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(hotspotRoutes);
   if (options.accounts) {
     await app.register(cookie);
-    await app.register(authRoutes, { auth: new AuthService(options.accounts, options.now ?? Date.now) });
+    const auth = new AuthService(options.accounts, options.now ?? Date.now);
+    await app.register(authRoutes, { auth });
+    await app.register(auditRoutes, { auth, accounts: options.accounts });
   }
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

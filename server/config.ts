@@ -11,6 +11,8 @@ export interface Config {
   demo: boolean;
   demoSeed: number;
   demoCount: number;
+  /** Days the audit log is kept (at least 180, 等保 practice); older rows are purged daily. */
+  auditRetentionDays: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -54,6 +56,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: flag(env, 'DEMO', true),
     demoSeed: integer(env, 'DEMO_SEED', 20260101, 0, 2 ** 32 - 1),
     demoCount: integer(env, 'DEMO_COUNT', 5000, 0, 1_000_000),
+    auditRetentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 365, 180, 3650),
     logLevel,
   };
 }

@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp } from './app.ts';
+import { scheduleAuditPurge } from './auth/audit-retention.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { seedDemoIfEmpty } from './demo-seed.ts';
+import { SqliteAccountStore } from './store/account-store.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
 
 async function main(): Promise<void> {
@@ -17,9 +19,15 @@ async function main(): Promise<void> {
     console.error('the database is empty and DEMO=off: load a dataset first (npm run generate -- --help)');
     process.exit(1);
   }
+  const accounts = new SqliteAccountStore(store.db);
   const app = await buildApp({
     store,
+    accounts,
     logger: { level: config.logLevel },
+  });
+  const stopPurge = scheduleAuditPurge(accounts, config.auditRetentionDays, {
+    purged: (n) => n > 0 && app.log.info({ rows: n, days: config.auditRetentionDays }, 'purged old audit rows'),
+    failed: (e) => app.log.error(e, 'audit purge failed'),
   });
   app.server.requestTimeout = 30_000;
   app.server.headersTimeout = 15_000;
@@ -31,6 +39,7 @@ async function main(): Promise<void> {
     app.log.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
+    stopPurge();
     await app.close();
     await store.close();
     process.exit(0);

@@ -3,13 +3,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AuthService } from '../auth/auth-service.ts';
+import { SESSION_COOKIE } from '../auth/guard.ts';
 import { toShanghaiIso } from '../domain/calendar.ts';
 import { RequestError } from '../errors.ts';
 import { ErrorResponse } from '../schemas/common.ts';
 import { ROLES, type UserRecord } from '../store/account-store.ts';
-
-/** The session cookie's name. */
-export const SESSION_COOKIE = 'cw_session';
 
 const PublicUser = Type.Object({
   id: Type.Integer(),

@@ -64,3 +64,37 @@ describe('sign-in over HTTP', () => {
     }
   });
 });
+
+describe('GET /api/audit', () => {
+  const as = async (username: string, password: string) => cookieOf(await login(username, password)).split(';')[0];
+
+  it('is for admins only: 401 without a session, 403 for other roles', async () => {
+    expect((await ctx.app.inject({ url: '/api/audit' })).statusCode).toBe(401);
+    const res = await ctx.app.inject({ url: '/api/audit', headers: { cookie: await as('wangge', 'Wangge#2026') } });
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toMatchObject({ code: 'forbidden' });
+  });
+
+  it('lists sign-ins newest first, filters by action and user, and pages', async () => {
+    await ctx.accounts.createUser({ username: 'admin', displayName: '创文办', role: 'admin', passwordHash: await hashPassword('Admin#2026x') }, clock);
+    const cookie = await as('admin', 'Admin#2026x');
+    await login('wangge', 'wrong');
+    const get = async (q: string) => (await ctx.app.inject({ url: `/api/audit${q}`, headers: { cookie } })).json();
+    const all = await get('');
+    expect(all.entries[0]).toMatchObject({ action: 'login_failed', username: 'wangge', address: '127.0.0.1', objectType: 'user' });
+    expect(all.entries[0].at).toMatch(/\+08:00$/);
+    for (let i = 1; i < all.entries.length; i++) expect(all.entries[i - 1].id).toBeGreaterThan(all.entries[i].id);
+    const failed = await get('?action=login_failed');
+    expect(failed.entries.length).toBeGreaterThan(0);
+    expect(failed.entries.every((e: { action: string }) => e.action === 'login_failed')).toBe(true);
+    const admin = (await ctx.accounts.userByName('admin'))?.id;
+    expect((await get(`?user=${admin}`)).entries.map((e: { action: string }) => e.action)).toEqual(['login']);
+    const page1 = await get('?limit=2');
+    expect(page1.entries).toHaveLength(2);
+    const page2 = await get(`?limit=2&before=${page1.nextBefore}`);
+    expect(page2.entries[0].id).toBeLessThan(page1.entries[1].id);
+    const bad = await ctx.app.inject({ url: '/api/audit?from=2026-02-30', headers: { cookie } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().field).toBe('from');
+  });
+});

@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from '../../server/config.ts';
 describe('loadConfig', () => {
   it('has defaults that start the demo on port 8080', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 8080, host: '127.0.0.1', demo: true, demoCount: 5000, dbFile: 'chuangwen.db', logLevel: 'info' });
+    expect(c).toMatchObject({ port: 8080, host: '127.0.0.1', demo: true, demoCount: 5000, dbFile: 'chuangwen.db', logLevel: 'info', auditRetentionDays: 365 });
     expect(c.dataDir).toMatch(/var$/);
   });
 
@@ -25,6 +25,7 @@ describe('loadConfig', () => {
     ['DEMO_COUNT', '2000000'],
     ['DB_FILE', '../etc/passwd'],
     ['LOG_LEVEL', 'loud'],
+    ['AUDIT_RETENTION_DAYS', '90'],
   ]) {
     it(`refuses ${name}=${value}, naming the variable`, () => {
       expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
