@@ -12,6 +12,7 @@ import { installErrorHandler } from './errors.ts';
 import areaRoutes from './routes/areas.ts';
 import auditRoutes from './routes/audit.ts';
 import authRoutes from './routes/auth.ts';
+import displayTokenRoutes from './routes/display-tokens.ts';
 import healthRoutes from './routes/health.ts';
 import hotspotRoutes from './routes/hotspots.ts';
 import metaRoutes from './routes/meta.ts';
@@ -100,6 +101,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const auth = new AuthService(options.accounts, options.now ?? Date.now);
     await app.register(authRoutes, { auth });
     await app.register(auditRoutes, { auth, accounts: options.accounts });
+    await app.register(displayTokenRoutes, { auth, accounts: options.accounts });
   }
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

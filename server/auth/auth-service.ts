@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { AccountStore, UserRecord } from '../store/account-store.ts';
+import type { AccountStore, DisplayTokenRecord, UserRecord } from '../store/account-store.ts';
 import { DEFAULT_POLICY, hashPassword, type PasswordPolicy, verifyPassword } from './password.ts';
 
 /** Sign-in policy; defaults follow 等保 level 2 practice. */
@@ -122,5 +122,45 @@ export class AuthService {
       objectType: 'user',
       objectId: String(session.userId),
     });
+  }
+
+  /** Issues a display-device token (admin); the token is shown once, only its hash is kept. */
+  async issueDisplayToken(name: string, by: UserRecord, address: string): Promise<{ record: DisplayTokenRecord; token: string }> {
+    const token = randomBytes(32).toString('base64url');
+    const now = this.now();
+    const record = await this.accounts.createDisplayToken(tokenHash(token), name, by.id, now);
+    await this.accounts.appendAudit({
+      at: now,
+      userId: by.id,
+      username: by.username,
+      address,
+      action: 'display_token.issue',
+      objectType: 'display_token',
+      objectId: String(record.id),
+      detail: { name },
+    });
+    return { record, token };
+  }
+
+  async revokeDisplayToken(id: number, by: UserRecord, address: string): Promise<boolean> {
+    const now = this.now();
+    const done = await this.accounts.revokeDisplayToken(id, now);
+    if (done) {
+      await this.accounts.appendAudit({
+        at: now,
+        userId: by.id,
+        username: by.username,
+        address,
+        action: 'display_token.revoke',
+        objectType: 'display_token',
+        objectId: String(id),
+      });
+    }
+    return done;
+  }
+
+  /** The live display token a device presents, or null (revoked or unknown). Display tokens do not idle out. */
+  async authenticateDisplay(token: string): Promise<DisplayTokenRecord | null> {
+    return this.accounts.liveDisplayToken(tokenHash(token));
   }
 }

@@ -38,6 +38,14 @@ export interface SessionRecord {
   address: string;
 }
 
+export interface DisplayTokenRecord {
+  id: number;
+  name: string;
+  createdBy: number | null;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
 export interface AuditEntry {
   at: number;
   userId: number | null;
@@ -84,6 +92,14 @@ export interface AccountStore {
   touchSession(tokenHash: string, now: number): Promise<void>;
   deleteSession(tokenHash: string): Promise<void>;
 
+  /** Display devices (wall screens): only the token's hash is kept. */
+  createDisplayToken(tokenHash: string, name: string, createdBy: number | null, now: number): Promise<DisplayTokenRecord>;
+  displayTokens(): Promise<DisplayTokenRecord[]>;
+  /** A token that is not revoked, by its hash. */
+  liveDisplayToken(tokenHash: string): Promise<DisplayTokenRecord | null>;
+  /** Revokes a live token; false when there is none with that id. */
+  revokeDisplayToken(id: number, now: number): Promise<boolean>;
+
   appendAudit(entry: AuditEntry): Promise<number>;
   audit(query: AuditQuery): Promise<AuditRecord[]>;
   /** Deletes audit rows older than `before`; returns how many. */
@@ -123,6 +139,22 @@ function toUser(r: UserRow): UserRecord {
     updatedAt: r.updated_at,
   };
 }
+
+interface DisplayTokenRow {
+  id: number;
+  name: string;
+  created_by: number | null;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+const toDisplayToken = (r: DisplayTokenRow): DisplayTokenRecord => ({
+  id: r.id,
+  name: r.name,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  revokedAt: r.revoked_at,
+});
 
 interface AuditRow {
   id: number;
@@ -201,6 +233,24 @@ export class SqliteAccountStore implements AccountStore {
 
   async deleteSession(tokenHash: string): Promise<void> {
     this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
+  }
+
+  async createDisplayToken(tokenHash: string, name: string, createdBy: number | null, now: number): Promise<DisplayTokenRecord> {
+    const r = this.db.prepare('INSERT INTO display_tokens (token_hash, name, created_by, created_at) VALUES (?, ?, ?, ?)').run(tokenHash, name, createdBy, now);
+    return { id: Number(r.lastInsertRowid), name, createdBy, createdAt: now, revokedAt: null };
+  }
+
+  async displayTokens(): Promise<DisplayTokenRecord[]> {
+    return (this.db.prepare('SELECT * FROM display_tokens ORDER BY id').all() as DisplayTokenRow[]).map(toDisplayToken);
+  }
+
+  async liveDisplayToken(tokenHash: string): Promise<DisplayTokenRecord | null> {
+    const r = this.db.prepare('SELECT * FROM display_tokens WHERE token_hash = ? AND revoked_at IS NULL').get(tokenHash) as DisplayTokenRow | undefined;
+    return r ? toDisplayToken(r) : null;
+  }
+
+  async revokeDisplayToken(id: number, now: number): Promise<boolean> {
+    return this.db.prepare('UPDATE display_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, id).changes === 1;
   }
 
   async appendAudit(e: AuditEntry): Promise<number> {

@@ -98,3 +98,35 @@ describe('GET /api/audit', () => {
     expect(bad.json().field).toBe('from');
   });
 });
+
+describe('display tokens', () => {
+  it('are issued, listed and revoked by an admin, with audit rows; others get 401/403', async () => {
+    if (!(await ctx.accounts.userByName('admin'))) {
+      await ctx.accounts.createUser({ username: 'admin', displayName: '创文办', role: 'admin', passwordHash: await hashPassword('Admin#2026x') }, clock);
+    }
+    const admin = cookieOf(await login('admin', 'Admin#2026x')).split(';')[0];
+    const other = cookieOf(await login('wangge', 'Wangge#2026')).split(';')[0];
+    const call = (method: 'GET' | 'POST' | 'DELETE', url: string, cookie?: string, payload?: object) =>
+      ctx.app.inject({ method, url, headers: cookie ? { cookie } : {}, ...(payload ? { payload } : {}) });
+    expect((await call('POST', '/api/display-tokens', undefined, { name: '大屏' })).statusCode).toBe(401);
+    expect((await call('POST', '/api/display-tokens', other, { name: '大屏' })).statusCode).toBe(403);
+    expect((await call('POST', '/api/display-tokens', admin, { name: '   ' })).json()).toMatchObject({ statusCode: 400, field: 'name' });
+
+    const issued = await call('POST', '/api/display-tokens', admin, { name: '指挥中心大屏' });
+    expect(issued.statusCode).toBe(201);
+    const { token, secret, url } = issued.json();
+    expect(url).toBe(`/wall?display=${secret}`);
+    expect(token).toMatchObject({ name: '指挥中心大屏', revokedAt: null });
+    expect(await ctx.accounts.liveDisplayToken(secret)).toBeNull(); // only the hash is stored
+    const list = (await call('GET', '/api/display-tokens', admin)).json().tokens;
+    expect(list.map((t: { id: number }) => t.id)).toContain(token.id);
+    expect(JSON.stringify(list)).not.toContain(secret);
+
+    expect((await call('DELETE', `/api/display-tokens/${token.id}`, other)).statusCode).toBe(403);
+    expect((await call('DELETE', `/api/display-tokens/${token.id}`, admin)).statusCode).toBe(204);
+    expect((await call('DELETE', `/api/display-tokens/${token.id}`, admin)).statusCode).toBe(404);
+    expect((await call('DELETE', '/api/display-tokens/abc', admin)).json()).toMatchObject({ statusCode: 400, field: 'id' });
+    const actions = (await call('GET', '/api/audit?limit=5', admin)).json().entries.map((e: { action: string }) => e.action);
+    expect(actions.slice(0, 2)).toEqual(['display_token.revoke', 'display_token.issue']);
+  });
+});

@@ -89,3 +89,17 @@ describe('sessions', () => {
     expect(await auth.authenticate('made-up')).toBeNull();
   });
 });
+
+describe('display tokens', () => {
+  it('authenticate until revoked, without idle expiry', async () => {
+    const admin = await accounts.createUser({ username: 'admin', displayName: '创文办', role: 'admin', passwordHash: 'h' }, clock);
+    const { record, token } = await auth.issueDisplayToken('大屏', admin, 'a');
+    expect((await auth.authenticateDisplay(token))?.id).toBe(record.id);
+    clock += 3 * 24 * 60 * MINUTE;
+    expect((await auth.authenticateDisplay(token))?.name).toBe('大屏');
+    expect(await auth.revokeDisplayToken(record.id, admin, 'a')).toBe(true);
+    expect(await auth.authenticateDisplay(token)).toBeNull();
+    expect(await auth.revokeDisplayToken(record.id, admin, 'a')).toBe(false);
+    expect(await auth.authenticateDisplay('made-up')).toBeNull();
+  });
+});
