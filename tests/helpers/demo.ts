@@ -27,6 +27,13 @@ export function tempStore(): { store: SqliteStore; dir: string; path: string; cl
   };
 }
 
+/** A temporary store holding a small demo town (20 problems), with an AccountStore over it. */
+export async function tempAccounts(): Promise<ReturnType<typeof tempStore> & { accounts: SqliteAccountStore }> {
+  const t = tempStore();
+  await t.store.load(generateDemo({ seed: 1, count: 20, endMs: DEMO_NOW }));
+  return { ...t, accounts: new SqliteAccountStore(t.store.db) };
+}
+
 /** An app over a freshly generated demo town, with the clock pinned to DEMO_NOW. */
 export async function demoApp(
   count = 3000,

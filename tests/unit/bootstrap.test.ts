@@ -1,17 +1,15 @@
 import { readFileSync, statSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { generateDemo } from '../../scripts/demo/generate.ts';
 import { createFirstAccounts } from '../../server/auth/bootstrap.ts';
 import { policyViolation, verifyPassword } from '../../server/auth/password.ts';
-import { SqliteAccountStore } from '../../server/store/account-store.ts';
-import { DEMO_NOW, tempStore } from '../helpers/demo.ts';
+import type { SqliteAccountStore } from '../../server/store/account-store.ts';
+import { DEMO_NOW, tempAccounts } from '../helpers/demo.ts';
 
-let t: ReturnType<typeof tempStore>;
+let t: Awaited<ReturnType<typeof tempAccounts>>;
 let accounts: SqliteAccountStore;
 beforeEach(async () => {
-  t = tempStore();
-  await t.store.load(generateDemo({ seed: 1, count: 20, endMs: DEMO_NOW }));
-  accounts = new SqliteAccountStore(t.store.db);
+  t = await tempAccounts();
+  accounts = t.accounts;
 });
 afterEach(async () => t.cleanup());
 
