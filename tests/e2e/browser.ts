@@ -30,6 +30,8 @@ export interface Watched {
 /** A page that records console errors and blocks (and records) every request leaving the test server. */
 export async function watchedPage(browser: Browser, origin: string, size = { width: 1600, height: 900 }): Promise<Watched> {
   const context = await browser.newContext({ viewport: size, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  // Generous waits: software WebGL on a busy machine is slow; tests gate on correctness, not speed.
+  context.setDefaultTimeout(90_000);
   const page = await context.newPage();
   const consoleErrors: string[] = [];
   const outside: string[] = [];

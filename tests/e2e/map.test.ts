@@ -1,12 +1,16 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { pointOnFeature } from '@turf/turf';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { monthEnd, periodStart } from '../../client/state/view-state.ts';
 import { DEMO_NOW, demoApp } from '../helpers/demo.ts';
 import { launch, openMap, pagePoint, pixels, watchedPage } from './browser.ts';
 
 const ARTIFACTS = 'test-artifacts';
+
+// Software WebGL on a shared 2-core machine: a browser test may take minutes when the machine is
+// busy. These tests check pixels and correctness, never speed (that is npm run bench:client).
+vi.setConfig({ testTimeout: 240_000 });
 
 let ctx: Awaited<ReturnType<typeof demoApp>>;
 let browser: Browser;
@@ -75,7 +79,7 @@ describe('the grid layer', () => {
     await page.mouse.click(x, y);
     // then the panel shows that grid's figures as the statistics route gives them.
     const panel = page.locator('[data-grid="lizao-05"]');
-    await panel.waitFor({ timeout: 10_000 });
+    await panel.waitFor({ timeout: 60_000 });
     const stats = (await ctx.app.inject({ url: '/api/stats/grids' })).json().grids.find((g: { id: string }) => g.id === 'lizao-05');
     const field = async (name: string) => panel.locator(`[data-field="${name}"]`).textContent();
     expect(await field('total')).toBe(String(stats.total));
@@ -98,7 +102,7 @@ describe('filters', () => {
     const before = (await pixels(page, await page.screenshot(), samples)).map((p) => p.join(','));
     // When only 违建 (illegal building) is selected,
     await page.locator('[data-category="illegal_building"]').click();
-    await page.locator('.app[data-query="?category=illegal_building"]').waitFor({ timeout: 15_000 });
+    await page.locator('.app[data-query="?category=illegal_building"]').waitFor({ timeout: 60_000 });
     await page.waitForTimeout(2000);
     const png = await page.screenshot({ path: `${ARTIFACTS}/map-filter-category.png` });
     const after = (await pixels(page, png, samples)).map((p) => p.join(','));
@@ -117,7 +121,7 @@ describe('filters', () => {
     expect(link).toContain('cat=illegal_building');
     const again = await watchedPage(browser, origin);
     await again.page.goto(link, { waitUntil: 'load' });
-    await again.page.locator('.app[data-query="?category=illegal_building"]').waitFor({ timeout: 30_000 });
+    await again.page.locator('.app[data-query="?category=illegal_building"]').waitFor({ timeout: 90_000 });
     expect(await again.page.locator('[data-kpi="total"] .kpi-value').textContent()).toBe(summary.total.toLocaleString('zh-CN'));
     expect(await again.page.getByRole('button', { name: '网格着色' }).getAttribute('aria-pressed')).toBe('true');
     expect(await again.page.locator('[data-category="illegal_building"]').getAttribute('aria-pressed')).toBe('true');
@@ -132,7 +136,7 @@ describe('period presets', () => {
     await page.goto(origin, { waitUntil: 'load' });
     await page.locator('[data-period="30d"]').click();
     const from = periodStart('30d', DEMO_NOW);
-    await page.locator(`.app[data-query="?from=${from}"]`).waitFor({ timeout: 30_000 });
+    await page.locator(`.app[data-query="?from=${from}"]`).waitFor({ timeout: 90_000 });
     const summary = (await ctx.app.inject({ url: `/api/stats/summary?from=${from}` })).json();
     expect(summary.total).toBeGreaterThan(0);
     expect((await page.locator('[data-kpi="total"] .kpi-value').textContent())?.replaceAll(',', '')).toBe(String(summary.total));
@@ -156,7 +160,7 @@ async function marketTowns(): Promise<[number, number][]> {
 
 /** The app's data for the current query is on screen. */
 async function settled(page: Page, query: string) {
-  await page.locator(`.app[data-query="${query}"][data-loading="false"]`).waitFor({ timeout: 30_000 });
+  await page.locator(`.app[data-query="${query}"][data-loading="false"]`).waitFor({ timeout: 90_000 });
 }
 
 describe('street zoom and the problem card', () => {
@@ -186,7 +190,7 @@ describe('street zoom and the problem card', () => {
     await page.mouse.click(...(hit as [number, number]));
     // then its card opens with what /api/problems/:id says, and the link names it.
     const card = page.locator('.problem-card');
-    await card.waitFor({ timeout: 10_000 });
+    await card.waitFor({ timeout: 60_000 });
     const id = Number(await card.getAttribute('data-problem'));
     const record = (await ctx.app.inject({ url: `/api/problems/${id}` })).json().properties;
     expect(await card.locator('h2').textContent()).toBe(record.categoryName);
@@ -202,14 +206,14 @@ describe('street zoom and the problem card', () => {
     const late = (await ctx.app.inject({ url: '/api/problems?overdue=true&limit=1' })).json().features[0].properties;
     await openMap(page, `${origin}/?problem=${late.id}`);
     const deadline = page.locator(`.problem-card[data-problem="${late.id}"] [data-field="deadline"]`);
-    await deadline.waitFor({ timeout: 15_000 });
+    await deadline.waitFor({ timeout: 60_000 });
     expect(await deadline.textContent()).toContain('逾期');
     const [r, g, b] = (await deadline.evaluate((el) => getComputedStyle(el).color)).match(/\d+/g)?.map(Number) ?? [];
     expect(r).toBeGreaterThan(150);
     expect(g).toBeLessThan(80);
     expect(b).toBeLessThan(80);
     // and the map has flown to it at street zoom, where single problems are drawn.
-    await page.locator('[data-testid="map"][data-street="true"]').waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid="map"][data-street="true"]').waitFor({ timeout: 60_000 });
     await page.waitForFunction(() => window.__map?.isMoving() === false && window.__deck?.layerIds().includes('selected-problem'));
     await page.waitForTimeout(1500);
     await page.screenshot({ path: `${ARTIFACTS}/map-problem-card.png` });
@@ -285,7 +289,7 @@ describe('month playback', () => {
     // It starts from the first month and moves on by itself.
     const first = await page.locator('.playback-month').getAttribute('data-month');
     expect(first).toMatch(/^\d{4}-\d{2}$/);
-    await page.waitForFunction((m) => document.querySelector('.playback-month')?.getAttribute('data-month') !== m, first, { timeout: 20_000 });
+    await page.waitForFunction((m) => document.querySelector('.playback-month')?.getAttribute('data-month') !== m, first, { timeout: 90_000 });
     await page.getByRole('button', { name: '暂停' }).click();
     const month = (await page.locator('.playback-month').getAttribute('data-month')) as string;
     await page.waitForTimeout(2500);
