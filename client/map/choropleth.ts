@@ -58,12 +58,3 @@ export function metricColor(metric: Metric): ExpressionSpecification {
   const rest = steps.slice(1).flatMap((s) => [s.from, s.color]);
   return ['case', ['==', ['get', property], null], NO_DATA_COLOR, ['step', ['get', property], steps[0].color, ...rest]] as ExpressionSpecification;
 }
-
-/** The colour of a value on a metric's scale (for the legend and the exported image). */
-export function colorOf(metric: Metric, value: number | null): string {
-  if (value === null) return NO_DATA_COLOR;
-  const { steps } = SCALES[metric];
-  let c = steps[0].color;
-  for (const s of steps) if (value >= s.from) c = s.color;
-  return c;
-}
