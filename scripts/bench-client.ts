@@ -3,9 +3,10 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { pointColumns } from '../client/map/layers.ts';
+import { median as exactMedian } from '../server/analytics/stats.ts';
 import { decodePoints } from '../server/domain/points-codec.ts';
 import { CHROMIUM, CHROMIUM_ARGS } from '../tests/e2e/browser.ts';
-import { client, demoDatabase, median, seconds, startServer } from './bench/server.ts';
+import { client, demoDatabase, seconds, startServer } from './bench/server.ts';
 
 /**
  * Benchmark, not a test: prints figures. For each size (default 100k and 1M problems) it starts the
@@ -30,6 +31,8 @@ if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be at leas
 
 /** The bytes of a Buffer as a fresh ArrayBuffer (what a browser's fetch gives). */
 const copyOf = (b: Buffer): ArrayBuffer => new Uint8Array(b).buffer;
+/** The median of non-negative timings (the analytics' exact median). */
+const median = (xs: number[]) => exactMedian(Float64Array.from(xs), xs.length) ?? Number.NaN;
 const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 1)} ms`;
 const mb = (b: number) => `${(b / 1e6).toFixed(2)} MB`;
 console.log(`machine: ${process.platform} ${process.arch}, node ${process.version}, ${cpus().length} cores; medians of ${runs} runs`);

@@ -85,10 +85,3 @@ export function client(base: string): (url: string, keepBody?: boolean) => Promi
         .on('error', reject);
     });
 }
-
-/** The median of some numbers. */
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
