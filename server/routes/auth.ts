@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AuthService } from '../auth/auth-service.ts';
-import { SESSION_COOKIE } from '../auth/guard.ts';
+import { requireRole, SESSION_COOKIE } from '../auth/guard.ts';
 import { toShanghaiIso } from '../domain/calendar.ts';
 import { RequestError } from '../errors.ts';
 import { ErrorResponse } from '../schemas/common.ts';
@@ -22,8 +22,6 @@ const PublicUser = Type.Object({
 export function publicUser(u: UserRecord) {
   return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, unitId: u.unitId, gridIds: u.gridIds };
 }
-
-const unauthenticated = () => new RequestError(401, 'unauthenticated', null, '请先登录');
 
 function setSessionCookie(req: FastifyRequest, reply: FastifyReply, token: string): void {
   // HttpOnly: scripts cannot read it; SameSite=Strict: other sites cannot send it; Secure behind HTTPS.
@@ -73,13 +71,11 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, { a
 
   app.get(
     '/api/auth/me',
-    { schema: { tags: ['auth'], summary: '当前用户', response: { 200: Type.Object({ user: PublicUser }), 401: ErrorResponse } } },
-    async (req) => {
-      const token = req.cookies[SESSION_COOKIE];
-      const user = token ? await auth.authenticate(token) : null;
-      if (!user) throw unauthenticated();
-      return { user: publicUser(user) };
+    {
+      preHandler: requireRole(auth),
+      schema: { tags: ['auth'], summary: '当前用户', response: { 200: Type.Object({ user: PublicUser }), 401: ErrorResponse } },
     },
+    async (req) => ({ user: publicUser(req.user as UserRecord) }),
   );
 };
 
