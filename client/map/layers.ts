@@ -145,8 +145,8 @@ export interface LayerInput {
   zoom: number;
   sites: SiteMarker[];
   hotspots: HotspotLabel[];
-  /** The problem whose card is open: ringed on the map. */
-  selectedProblem?: number | null;
+  /** Index in `columns.points` of the problem whose card is open (ringed on the map), or −1. */
+  selectedIndex?: number;
 }
 
 /** The layer the deck.gl layers sit under: place names stay readable above the heat. */
@@ -167,7 +167,7 @@ export function pointIndex(points: Points, id: number): number {
   return -1;
 }
 
-export function buildLayers({ columns, mode, weight, zoom, sites, hotspots, selectedProblem = null }: LayerInput): Layer[] {
+export function buildLayers({ columns, mode, weight, zoom, sites, hotspots, selectedIndex = -1 }: LayerInput): Layer[] {
   const layers: Layer[] = [];
   const street = zoom >= STREET_ZOOM;
   if (columns && columns.points.count > 0) {
@@ -239,13 +239,12 @@ export function buildLayers({ columns, mode, weight, zoom, sites, hotspots, sele
       );
     }
   }
-  const selected = columns && selectedProblem !== null ? pointIndex(columns.points, selectedProblem) : -1;
-  if (columns && selected >= 0) {
+  if (columns && selectedIndex >= 0 && selectedIndex < columns.points.count) {
     const { points } = columns;
     layers.push(
       new ScatterplotLayer<number>({
         id: 'selected-problem',
-        data: [selected],
+        data: [selectedIndex],
         getPosition: (i) => [points.originLon + points.dLon[i], points.originLat + points.dLat[i]],
         getRadius: 14,
         radiusUnits: 'pixels',

@@ -4,7 +4,7 @@ import * as maplibregl from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import type { FeatureCollection } from 'geojson';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Metric, Mode, Weight } from '../state/view-state.ts';
 import { LOCAL_IDEOGRAPH_FONTS } from './basemap-style.ts';
 import { metricColor } from './choropleth.ts';
@@ -122,16 +122,18 @@ export function MapView(props: MapViewProps) {
     handlers.current.onStreetChange?.(street);
   }, [street]);
 
+  // Where the open problem is among the points: found once, for the ring and the flight.
+  const selectedIndex = useMemo(() => (columns && selectedProblem !== null ? pointIndex(columns.points, selectedProblem) : -1), [columns, selectedProblem]);
+
   // Bring an opened problem into view at street zoom (from a link or a list; a click on the map is there already).
   useEffect(() => {
     const map = mapRef.current;
     const points = columns?.points;
-    if (!map || !loaded || selectedProblem === null || !points) return;
-    const i = pointIndex(points, selectedProblem);
-    if (i < 0) return;
+    const i = selectedIndex;
+    if (!map || !loaded || !points || i < 0) return;
     const at: [number, number] = [points.originLon + points.dLon[i], points.originLat + points.dLat[i]];
     if (map.getZoom() < STREET_ZOOM || !map.getBounds().contains(at)) map.flyTo({ center: at, zoom: Math.max(map.getZoom(), 16), duration: 1200 });
-  }, [selectedProblem, columns, loaded]);
+  }, [selectedIndex, columns, loaded]);
 
   // Tilt the camera for the 3D hexagons, back to flat for the others.
   useEffect(() => {
@@ -152,10 +154,10 @@ export function MapView(props: MapViewProps) {
 
   useEffect(() => {
     if (!overlay.current || !loaded) return;
-    const layers = buildLayers({ columns, mode, weight, zoom, sites, hotspots, selectedProblem });
+    const layers = buildLayers({ columns, mode, weight, zoom, sites, hotspots, selectedIndex });
     if (layers.some((l) => l.id === 'problem-heat')) heatDrawn.current = true;
     overlay.current.setProps({ layers });
-  }, [columns, mode, weight, zoom, sites, hotspots, selectedProblem, loaded]);
+  }, [columns, mode, weight, zoom, sites, hotspots, selectedIndex, loaded]);
 
   return <div ref={container} className="map" data-testid="map" data-street={street} />;
 }
