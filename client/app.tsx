@@ -11,9 +11,11 @@ import {
   type Meta,
   type ProblemDetail,
   type ProblemRow,
+  type Session,
   type Summary,
   type TrendPoint,
 } from './api/client.ts';
+import { UserMenu } from './auth/user-menu.tsx';
 import { basemapStyle } from './map/basemap-style.ts';
 import { download, exportPng } from './map/export-png.ts';
 import { pointColumns, type SiteMarker } from './map/layers.ts';
@@ -89,7 +91,14 @@ function withStats(grids: FeatureCollection, stats: Map<string, GridStats>): Fea
 const areaOptions = (fc: FeatureCollection): AreaOption[] =>
   fc.features.map((f) => ({ id: String(f.properties?.id), name: String(f.properties?.name), communityId: f.properties?.communityId as string | undefined }));
 
-export function App() {
+export interface AppProps {
+  session: Session;
+  onSignedOut: (notice?: string) => void;
+}
+
+/** The map. A display device (wall) reads aggregates only: no problem card and no problem lists. */
+export function App({ session, onSignedOut }: AppProps) {
+  const readsProblems = session.user !== null;
   const [town, setTown] = useState<Town | null>(null);
   const [view, setView] = useState<ViewState | null>(null);
   const [filtered, setFiltered] = useState<Filtered | null>(null);
@@ -182,7 +191,7 @@ export function App() {
   const problemId = view?.problem ?? null;
   useEffect(() => {
     setProblem(null);
-    if (problemId === null) return;
+    if (problemId === null || !readsProblems) return;
     let current = true;
     api
       .problem(problemId)
@@ -191,12 +200,12 @@ export function App() {
     return () => {
       current = false;
     };
-  }, [problemId]);
+  }, [problemId, readsProblems]);
 
   const gridId = view?.grid ?? null;
   const overdueQuery = view && town ? apiFilterQuery({ ...view, filterGrid: null }, now) : '';
   useEffect(() => {
-    if (gridId === null) return;
+    if (gridId === null || !readsProblems) return;
     let current = true;
     api
       .overdueIn(gridId, overdueQuery)
@@ -205,7 +214,7 @@ export function App() {
     return () => {
       current = false;
     };
-  }, [gridId, overdueQuery]);
+  }, [gridId, overdueQuery, readsProblems]);
 
   useEffect(() => {
     if (view) window.history.replaceState(null, '', `${window.location.pathname}${viewStateSearch(view)}`);
@@ -226,7 +235,12 @@ export function App() {
 
   const gridsWithStats = useMemo(() => (town && filtered ? withStats(town.grids, filtered.gridStats) : null), [town, filtered]);
   const onGridClick = useCallback((grid: string) => setView((v) => (v ? { ...v, grid, problem: null } : v)), []);
-  const onProblemClick = useCallback((id: number) => setView((v) => (v ? { ...v, problem: id } : v)), []);
+  const onProblemClick = useCallback(
+    (id: number) => {
+      if (readsProblems) setView((v) => (v ? { ...v, problem: id } : v));
+    },
+    [readsProblems],
+  );
 
   if (error) return <div className="message">数据加载失败：{error}</div>;
   if (!town || !view || !filtered || !gridsWithStats) return <div className="message">正在加载…</div>;
@@ -281,6 +295,7 @@ export function App() {
             高清 2×
           </button>
         </fieldset>
+        <UserMenu session={session} onSignedOut={onSignedOut} />
       </header>
       <FilterBar view={view} meta={meta} today={shanghaiDate(now)} communities={town.communities} grids={town.gridOptions} onChange={setView} />
       <KpiStrip summary={filtered.summary} />
@@ -321,12 +336,18 @@ export function App() {
             onSpeed={setSpeed}
           />
           {problem && view.problem === problem.id ? (
-            <ProblemCard problem={problem} names={{ status: name('status'), source: name('source') }} onClose={() => setView({ ...view, problem: null })} />
+            <ProblemCard
+              problem={problem}
+              names={{ status: name('status'), source: name('source') }}
+              user={session.user}
+              onClose={() => setView({ ...view, problem: null })}
+              onChanged={setProblem}
+            />
           ) : (
             selected && (
               <GridPanel
                 grid={selected}
-                overdue={overdue?.key === `${selected.id}${overdueQuery}` ? overdue.rows : null}
+                overdue={!readsProblems ? [] : overdue?.key === `${selected.id}${overdueQuery}` ? overdue.rows : null}
                 categoryName={name('category')}
                 onProblem={onProblemClick}
                 onClose={() => setView({ ...view, grid: null })}

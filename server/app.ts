@@ -5,10 +5,12 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { ProblemTable } from './analytics/problem-table.ts';
+import { installAccessControl } from './auth/access.ts';
 import { AuthService } from './auth/auth-service.ts';
 import { installErrorHandler } from './errors.ts';
+import { DEFAULT_RATE_LIMITS, type RateLimits, registerHardening } from './hardening.ts';
 import areaRoutes from './routes/areas.ts';
 import auditRoutes from './routes/audit.ts';
 import authRoutes from './routes/auth.ts';
@@ -18,15 +20,21 @@ import hotspotRoutes from './routes/hotspots.ts';
 import metaRoutes from './routes/meta.ts';
 import problemRoutes from './routes/problems.ts';
 import statsRoutes from './routes/stats.ts';
+import userRoutes from './routes/users.ts';
 import type { AccountStore } from './store/account-store.ts';
 import type { Store } from './store/store.ts';
 import { TownData } from './town-data.ts';
 import { VERSION } from './version.ts';
 
+/** Paths the single-page client answers besides `/`. */
+export const CLIENT_PAGES = ['/login', '/admin', '/wall'] as const;
+
 export interface AppOptions {
   store: Store;
-  /** Accounts, sessions and the audit log; with them the sign-in routes are served. */
-  accounts?: AccountStore;
+  /** Accounts, sessions and the audit log: every route but health and sign-in needs a signed-in caller. */
+  accounts: AccountStore;
+  /** Requests a minute per address (all routes, and sign-in). */
+  rateLimits?: RateLimits;
   /** The clock used for "now" (overdue, today, this week); tests pin it. */
   now?: () => number;
   logger?: FastifyServerOptions['logger'];
@@ -35,9 +43,12 @@ export interface AppOptions {
 declare module 'fastify' {
   interface FastifyInstance {
     store: Store;
+    accounts: AccountStore;
     townData: TownData;
     problemTable: ProblemTable;
     now: () => number;
+    /** Appends an audit row for a request: who (the signed-in user), when, from where, what, on which object. */
+    audit(req: FastifyRequest, action: string, objectType: string | null, objectId: string | number | null, detail?: Record<string, unknown>): Promise<void>;
   }
 }
 
@@ -49,6 +60,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
+    // A request that has not arrived whole in 30 s is dropped (slow-client attacks).
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
     ajv: {
       customOptions: {
         removeAdditional: false,
@@ -59,6 +73,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       },
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Access control first, so that its check sees every route registered after it.
+  await registerHardening(app, options.rateLimits ?? DEFAULT_RATE_LIMITS);
+  await app.register(cookie);
+  const auth = new AuthService(options.accounts, options.now ?? Date.now);
+  installAccessControl(app, auth);
 
   await app.register(swagger, {
     openapi: {
@@ -86,9 +106,25 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     siteIds: townData.sites.map((s) => s.id),
   });
   app.decorate('store', options.store);
+  app.decorate('accounts', options.accounts);
   app.decorate('townData', townData);
   app.decorate('problemTable', problemTable);
   app.decorate('now', options.now ?? Date.now);
+  app.decorate(
+    'audit',
+    async (req: FastifyRequest, action: string, objectType: string | null, objectId: string | number | null, detail?: Record<string, unknown>) => {
+      await options.accounts.appendAudit({
+        at: app.now(),
+        userId: req.user?.id ?? null,
+        username: req.user?.username ?? null,
+        address: req.ip,
+        action,
+        objectType,
+        objectId: objectId === null ? null : String(objectId),
+        detail,
+      });
+    },
+  );
 
   await app.register(healthRoutes);
   await app.register(metaRoutes);
@@ -96,18 +132,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(problemRoutes);
   await app.register(statsRoutes);
   await app.register(hotspotRoutes);
-  if (options.accounts) {
-    await app.register(cookie);
-    const auth = new AuthService(options.accounts, options.now ?? Date.now);
-    await app.register(authRoutes, { auth });
-    await app.register(auditRoutes, { auth, accounts: options.accounts });
-    await app.register(displayTokenRoutes, { auth, accounts: options.accounts });
-  }
+  await app.register(authRoutes, { auth, loginPerMinute: (options.rateLimits ?? DEFAULT_RATE_LIMITS).loginPerMinute });
+  await app.register(auditRoutes, { accounts: options.accounts });
+  await app.register(displayTokenRoutes, { auth, accounts: options.accounts });
+  await app.register(userRoutes, { auth });
 
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   // The built map client (npm run build), when there is one.
   const clientDir = fileURLToPath(new URL('../client/dist', import.meta.url));
-  if (existsSync(clientDir)) await app.register(fastifyStatic, { root: clientDir, prefix: '/', wildcard: false });
+  if (existsSync(clientDir)) {
+    await app.register(fastifyStatic, { root: clientDir, prefix: '/', wildcard: false });
+    // The client's own pages: the same app, which reads the path (the data behind them is guarded by the API).
+    for (const page of CLIENT_PAGES) app.get(page, (_req, reply) => reply.sendFile('index.html'));
+  }
   return app;
 }

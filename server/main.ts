@@ -1,7 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp } from './app.ts';
 import { scheduleAuditPurge } from './auth/audit-retention.ts';
+import { createFirstAccounts, demoAssignments, INITIAL_PASSWORDS_FILE } from './auth/bootstrap.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { seedDemoIfEmpty } from './demo-seed.ts';
 import { SqliteAccountStore } from './store/account-store.ts';
@@ -25,11 +26,16 @@ async function main(): Promise<void> {
     accounts,
     logger: { level: config.logLevel },
   });
+  const first = await createFirstAccounts(accounts, {
+    dataDir: config.dataDir,
+    demo: config.demo,
+    now: Date.now(),
+    ...demoAssignments(app),
+  });
   const stopPurge = scheduleAuditPurge(accounts, config.auditRetentionDays, {
     purged: (n) => n > 0 && app.log.info({ rows: n, days: config.auditRetentionDays }, 'purged old audit rows'),
     failed: (e) => app.log.error(e, 'audit purge failed'),
   });
-  app.server.requestTimeout = 30_000;
   app.server.headersTimeout = 15_000;
 
   let closing = false;
@@ -48,7 +54,16 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   await app.listen({ port: config.port, host: config.host });
-  console.log(`创文一张图 API: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/api/docs`);
+  const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+  const passwords = join(config.dataDir, INITIAL_PASSWORDS_FILE);
+  if (first) {
+    console.log('\nfirst start: accounts created with random passwords (shown this once; also in the file below, readable by you only)');
+    for (const a of first) console.log(`  ${a.username}: ${a.password}`);
+    console.log(`  file: ${passwords}`);
+  } else {
+    console.log(`\nsign in with an existing account${existsSync(passwords) ? ` (first-start passwords: ${passwords})` : ''}`);
+  }
+  console.log(`创文一张图: ${base}/   (API docs: ${base}/api/docs)`);
 }
 
 main().catch((err) => {

@@ -93,6 +93,8 @@ export interface ProblemRow {
   reportedAt: string;
   deadline: string;
   closedAt: string | null;
+  /** Bumped by every change; sent back in If-Match. */
+  version: number;
 }
 
 /** `/api/problems/:id`: the row with names and its history. */
@@ -103,6 +105,8 @@ export interface ProblemDetail extends ProblemRow {
   communityName: string;
   unitName: string | null;
   siteName: string | null;
+  /** Masked (张** / 138****5678); admins reveal it with api.revealReporter (audited). */
+  reporter: { name: string; phone: string } | null;
   history: { id: number; at: string; actor: string; action: string; fromStatus: string | null; toStatus: string; note: string; photos: string[] }[];
 }
 
@@ -111,13 +115,72 @@ export function withParams(query: string, params: string): string {
   return query ? `${query}&${params}` : `?${params}`;
 }
 
+/** A refused or failed call: the server's field and reason (errors name both, in Chinese). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly field: string | null,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Fired on window when the server says the session has ended (idle timeout, sign-out elsewhere). */
+export const SIGNED_OUT_EVENT = 'cw-signed-out';
+
+async function failure(url: string, res: Response): Promise<ApiError> {
+  if (res.status === 401) window.dispatchEvent(new Event(SIGNED_OUT_EVENT));
+  const body = (await res.json().catch(() => null)) as { code?: string; field?: string | null; message?: string } | null;
+  return new ApiError(res.status, body?.code ?? 'http_error', body?.field ?? null, body?.message ?? `${url}: HTTP ${res.status}`);
+}
+
 async function json<T>(url: string): Promise<T> {
   const res = await fetch(url);
-  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  if (!res.ok) throw await failure(url, res);
   return (await res.json()) as T;
 }
 
+/** A JSON request with a body; the browser adds the Origin header the server checks. */
+export async function send<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  const res = await fetch(url, {
+    method,
+    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw await failure(url, res);
+  return (res.status === 204 ? null : await res.json()) as T;
+}
+
+/** The signed-in user as the server describes it. */
+export interface User {
+  id: number;
+  username: string;
+  displayName: string;
+  role: 'admin' | 'leader' | 'grid_manager' | 'unit' | 'display';
+  unitId: string | null;
+  gridIds: string[];
+}
+
+/** `/api/auth/me`: a user, or a display device (a wall screen reads aggregated data only). */
+export interface Session {
+  user: User | null;
+  display: { name: string } | null;
+}
+
+export const ROLE_NAMES: Record<User['role'], string> = {
+  admin: '创文办管理员',
+  leader: '领导',
+  grid_manager: '网格员',
+  unit: '责任单位',
+  display: '大屏',
+};
+
 export const api = {
+  /** Any JSON route (admin pages). */
+  get: <T>(url: string) => json<T>(url),
   meta: () => json<Meta>('/api/meta'),
   communities: () => json<FeatureCollection>('/api/communities'),
   grids: () => json<FeatureCollection>('/api/grids'),
@@ -130,6 +193,15 @@ export const api = {
   trend: async (query = '') => (await json<{ periods: TrendPoint[] }>(`/api/stats/trend${withParams(query, 'interval=month')}`)).periods,
   hotspots: async (query = '') => (await json<{ hotspots: Hotspot[] }>(`/api/hotspots${query}`)).hotspots,
   problem: (id: number) => json<{ properties: ProblemDetail }>(`/api/problems/${id}`).then((f) => f.properties),
+  revealReporter: (id: number) => json<{ name: string; phone: string }>(`/api/problems/${id}/reporter`),
+  setMeasure: (id: number, version: number, measure: string) =>
+    send<{ properties: ProblemDetail }>('PUT', `/api/problems/${id}/measure`, { measure }, { 'if-match': `"${version}"` }).then((f) => f.properties),
+  /** Who is signed in, if anyone (no 401: the page decides between sign-in and the app). */
+  session: () => json<Session>('/api/auth/session'),
+  login: (username: string, password: string) => send<Session>('POST', '/api/auth/login', { username, password }),
+  logout: () => send<null>('POST', '/api/auth/logout'),
+  connectDisplay: (token: string) => send<Session>('POST', '/api/auth/display', { token }),
+  changePassword: (current: string, next: string) => send<null>('POST', '/api/auth/password', { current, next }),
   overdueIn: async (grid: string, query = '') =>
     (await json<{ features: { properties: ProblemRow }[] }>(`/api/problems${withParams(query, `grid=${grid}&overdue=true&limit=50`)}`)).features.map(
       (f) => f.properties,

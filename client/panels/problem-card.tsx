@@ -1,4 +1,6 @@
-import type { ProblemDetail } from '../api/client.ts';
+import { useState } from 'react';
+import { mayChangeProblem } from '../../server/domain/permissions.ts';
+import { ApiError, api, type ProblemDetail, type User } from '../api/client.ts';
 import { PanelHeader } from './controls.tsx';
 
 const time = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
@@ -11,17 +13,43 @@ const ACTION_NAMES: Record<string, string> = {
   close: '核查销号',
   reject: '退回整改',
   reopen: '重新打开',
+  measure: '制定措施',
 };
 
 export interface ProblemCardProps {
   problem: ProblemDetail;
   names: { status: (s: string) => string; source: (s: string) => string };
+  /** The signed-in user: decides the reveal (admins) and the measure editor (those who may change the problem). */
+  user: User | null;
   onClose: () => void;
+  /** The problem after a change made here. */
+  onChanged: (p: ProblemDetail) => void;
 }
 
 /** One problem: what, where, who rectifies it by when, and its history. */
-export function ProblemCard({ problem: p, names, onClose }: ProblemCardProps) {
+export function ProblemCard({ problem: p, names, user, onClose, onChanged }: ProblemCardProps) {
   const photos = p.history.flatMap((e) => e.photos);
+  const [revealed, setRevealed] = useState<{ id: number; name: string; phone: string } | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const reporter = revealed?.id === p.id ? revealed : p.reporter;
+  const reveal = async () => {
+    try {
+      setRevealed({ id: p.id, ...(await api.revealReporter(p.id)) });
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    }
+  };
+  const saveMeasure = async () => {
+    if (editing === null) return;
+    try {
+      onChanged(await api.setMeasure(p.id, p.version, editing));
+      setEditing(null);
+      setError(null);
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    }
+  };
   return (
     <aside className="side-panel problem-card" aria-label="问题详情" data-problem={p.id}>
       <PanelHeader title={p.categoryName} onClose={onClose} />
@@ -42,7 +70,41 @@ export function ProblemCard({ problem: p, names, onClose }: ProblemCardProps) {
         <dt>责任单位</dt>
         <dd>{p.unitName ?? '未交办'}</dd>
         <dt>整改措施</dt>
-        <dd>{p.measure || '—'}</dd>
+        <dd data-field="measure">
+          {editing === null ? (
+            <>
+              {p.measure || '—'}
+              {user && mayChangeProblem(user, p) && (
+                <button type="button" className="link-button" onClick={() => setEditing(p.measure ?? '')}>
+                  修改
+                </button>
+              )}
+            </>
+          ) : (
+            <span className="inline-form">
+              <input aria-label="整改措施" maxLength={200} value={editing} onChange={(e) => setEditing(e.target.value)} />
+              <button type="button" className="primary" onClick={saveMeasure}>
+                保存
+              </button>
+              <button type="button" onClick={() => setEditing(null)}>
+                取消
+              </button>
+            </span>
+          )}
+        </dd>
+        {reporter && (
+          <>
+            <dt>举报人</dt>
+            <dd data-field="reporter">
+              {reporter.name} {reporter.phone}
+              {user?.role === 'admin' && revealed?.id !== p.id && (
+                <button type="button" className="link-button" title="查看完整信息（记入审计日志）" onClick={reveal}>
+                  查看
+                </button>
+              )}
+            </dd>
+          </>
+        )}
         <dt>上报时间</dt>
         <dd>{time(p.reportedAt)}</dd>
         <dt>整改期限</dt>
@@ -53,6 +115,11 @@ export function ProblemCard({ problem: p, names, onClose }: ProblemCardProps) {
         <dt>销号时间</dt>
         <dd>{time(p.closedAt)}</dd>
       </dl>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
       {photos.length > 0 && (
         <p className="muted" data-field="photos">
           现场照片 {photos.length} 张

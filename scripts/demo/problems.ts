@@ -4,10 +4,11 @@ import { computeDeadline, startOfShanghaiDay } from '../../server/domain/calenda
 import { categories, findCategory, type SourceCode } from '../../server/domain/catalogue.ts';
 import { distanceKm, KM_PER_DEG_LAT, kmPerDegLon, offsetKm } from '../../server/domain/geometry.ts';
 import type { Status } from '../../server/domain/lifecycle.ts';
-import type { ProblemDraft, ProblemEventRecord, SiteRecord } from '../../server/store/records.ts';
+import type { ProblemDraft, ProblemEventRecord, ReporterRecord, SiteRecord } from '../../server/store/records.ts';
 import { type Geography, randomPointIn, unitIdFor } from './geography.ts';
-import type { Random } from './random.ts';
-import { descriptions, measures } from './texts.ts';
+import { Random } from './random.ts';
+import { REPORTER_STREAM_SALT } from './streams.ts';
+import { descriptions, givenChars, measures, mobilePrefixes, surnames } from './texts.ts';
 
 const DAY = 86_400_000;
 // The town spans a quarter of a degree: one scale for longitude is exact to 0.2% and keeps hot loops cheap.
@@ -202,6 +203,8 @@ export function* simulateProblems(rng: Random, geo: Geography, options: ProblemO
     number[]
   >;
 
+  const people = new Random(Math.round(endMs / 1000) ^ count ^ REPORTER_STREAM_SALT);
+
   for (let n = 0; n < count; n++) {
     // Where.
     const r = rng.next();
@@ -304,6 +307,14 @@ export function* simulateProblems(rng: Random, geo: Geography, options: ProblemO
         version: events.length,
       },
       events,
+      reporter: source === 'public_report' ? demoReporter(people) : null,
     };
   }
+}
+
+/** A fictitious resident with a mobile number, for a public report (群众举报). */
+function demoReporter(rng: Random): ReporterRecord {
+  const name = rng.pick(surnames) + rng.pick(givenChars) + (rng.chance(0.7) ? rng.pick(givenChars) : '');
+  const phone = rng.pick(mobilePrefixes) + String(rng.int(1e8)).padStart(8, '0');
+  return { name, phone };
 }

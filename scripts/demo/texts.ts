@@ -36,3 +36,9 @@ export const measures: Record<string, string> = {
   flying_wires: '拆除飞线，引导集中充电',
   drying_clothes: '劝导收回晾晒物，设置集中晾晒点',
 };
+
+/** Common surnames and given-name characters for demo reporters of public reports (fictitious people). */
+export const surnames = [...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高顾陆蒋沈韩'];
+export const givenChars = [...'建国华明秀英丽芳军伟强平红兰海春志桂玉德文静敏勇'];
+/** Mobile prefixes of China's carriers, for demo phone numbers. */
+export const mobilePrefixes = ['133', '135', '138', '139', '150', '151', '152', '158', '177', '180', '182', '187', '189', '199'];

@@ -159,6 +159,21 @@ export class AuthService {
     return done;
   }
 
+  /** A wall screen connecting with its token: the token's record when live (audited), else null. */
+  async connectDisplay(token: string, address: string): Promise<DisplayTokenRecord | null> {
+    const record = await this.authenticateDisplay(token);
+    await this.accounts.appendAudit({
+      at: this.now(),
+      userId: null,
+      username: record ? `display:${record.name}` : null,
+      address,
+      action: record ? 'display.connect' : 'display.refused',
+      objectType: 'display_token',
+      objectId: record ? String(record.id) : null,
+    });
+    return record;
+  }
+
   /** The live display token a device presents, or null (revoked or unknown). Display tokens do not idle out. */
   async authenticateDisplay(token: string): Promise<DisplayTokenRecord | null> {
     return this.accounts.liveDisplayToken(tokenHash(token));

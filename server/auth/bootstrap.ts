@@ -1,9 +1,29 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import type { AccountStore, NewUser } from '../store/account-store.ts';
 import { hashPassword, randomPassword } from './password.ts';
 
 export const INITIAL_PASSWORDS_FILE = 'initial-passwords.txt';
+
+/**
+ * What the demo grid manager and demo unit look after: the grids of the busiest community (by
+ * problems) and the unit with the most problems, so that trying either account shows real work.
+ */
+export function demoAssignments(app: FastifyInstance): { demoGridIds: string[]; demoUnitId: string | null } {
+  const t = app.problemTable;
+  const byCommunity = new Uint32Array(t.dictionaries.communityIds.length);
+  const byUnit = new Uint32Array(t.dictionaries.unitIds.length);
+  for (let i = 0; i < t.size; i++) {
+    byCommunity[t.community[i]]++;
+    if (t.unit[i] < byUnit.length) byUnit[t.unit[i]]++;
+  }
+  const top = (counts: Uint32Array) => counts.indexOf(Math.max(...counts));
+  const communityId = t.dictionaries.communityIds[top(byCommunity)];
+  const demoGridIds = app.townData.grids.filter((g) => g.communityId === communityId).map((g) => g.id);
+  const demoUnitId = t.size > 0 ? t.dictionaries.unitIds[top(byUnit)] : null;
+  return { demoGridIds, demoUnitId: demoUnitId ?? null };
+}
 
 export interface FirstAccountsOptions {
   dataDir: string;

@@ -13,27 +13,33 @@ const Unit = Type.Object({
 const areaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/communities',
-    { schema: { tags: ['areas'], summary: '村居边界 (GeoJSON)', response: { 200: FeatureCollection, ...errorResponses } } },
+    { config: { access: 'aggregate' }, schema: { tags: ['areas'], summary: '村居边界 (GeoJSON)', response: { 200: FeatureCollection, ...errorResponses } } },
     async (_req, reply) => sendSerialized(reply, app.townData.communitiesJson),
   );
   app.get(
     '/api/grids',
-    { schema: { tags: ['areas'], summary: '网格边界 (GeoJSON)', response: { 200: FeatureCollection, ...errorResponses } } },
+    { config: { access: 'aggregate' }, schema: { tags: ['areas'], summary: '网格边界 (GeoJSON)', response: { 200: FeatureCollection, ...errorResponses } } },
     async (_req, reply) => sendSerialized(reply, app.townData.gridsJson),
   );
   app.get(
     '/api/sites',
-    { schema: { tags: ['areas'], summary: '重点点位 (GeoJSON)', response: { 200: FeatureCollection, ...errorResponses } } },
+    { config: { access: 'aggregate' }, schema: { tags: ['areas'], summary: '重点点位 (GeoJSON)', response: { 200: FeatureCollection, ...errorResponses } } },
     async (_req, reply) => sendSerialized(reply, app.townData.sitesJson),
   );
   app.get(
     '/api/basemap',
-    { schema: { tags: ['areas'], summary: '离线底图要素：道路、水系、地名 (GeoJSON)', response: { 200: FeatureCollection, ...errorResponses } } },
+    {
+      config: { access: 'aggregate' },
+      schema: { tags: ['areas'], summary: '离线底图要素：道路、水系、地名 (GeoJSON)', response: { 200: FeatureCollection, ...errorResponses } },
+    },
     async (_req, reply) => sendSerialized(reply, app.townData.basemapJson),
   );
   app.get(
     '/api/units',
-    { schema: { tags: ['areas'], summary: '责任单位', response: { 200: Type.Object({ units: Type.Array(Unit) }), ...errorResponses } } },
+    {
+      config: { access: 'aggregate' },
+      schema: { tags: ['areas'], summary: '责任单位', response: { 200: Type.Object({ units: Type.Array(Unit) }), ...errorResponses } },
+    },
     async () => ({ units: app.townData.units.map(({ id, name, kind, communityId }) => ({ id, name, kind, communityId })) }),
   );
 };

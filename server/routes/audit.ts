@@ -1,7 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { AuthService } from '../auth/auth-service.ts';
-import { requireRole } from '../auth/guard.ts';
 import { toShanghaiIso } from '../domain/calendar.ts';
 import { ErrorResponse } from '../schemas/common.ts';
 import type { AccountStore } from '../store/account-store.ts';
@@ -32,11 +30,11 @@ const AuditEntry = Type.Object({
 });
 
 /** The audit log for admins: newest first, filtered and paged. */
-const auditRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; accounts: AccountStore }> = async (app, { auth, accounts }) => {
+const auditRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountStore }> = async (app, { accounts }) => {
   app.get(
     '/api/audit',
     {
-      preHandler: requireRole(auth, 'admin'),
+      config: { access: ['admin'] },
       schema: {
         tags: ['auth'],
         summary: '审计日志（仅管理员）',

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AuthService } from '../auth/auth-service.ts';
-import { requireRole } from '../auth/guard.ts';
 import { toShanghaiIso } from '../domain/calendar.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { ErrorResponse } from '../schemas/common.ts';
@@ -21,12 +20,10 @@ const guarded = { 401: ErrorResponse, 403: ErrorResponse };
 
 /** Display devices (wall screens): an admin issues a token for the wall URL, lists and revokes them. */
 const displayTokenRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; accounts: AccountStore }> = async (app, { auth, accounts }) => {
-  const admin = requireRole(auth, 'admin');
-
   app.post(
     '/api/display-tokens',
     {
-      preHandler: admin,
+      config: { access: ['admin'] },
       schema: {
         tags: ['auth'],
         summary: '签发大屏令牌（仅管理员；令牌只显示这一次）',
@@ -45,7 +42,7 @@ const displayTokenRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; account
   app.get(
     '/api/display-tokens',
     {
-      preHandler: admin,
+      config: { access: ['admin'] },
       schema: { tags: ['auth'], summary: '大屏令牌列表（仅管理员）', response: { 200: Type.Object({ tokens: Type.Array(TokenInfo) }), ...guarded } },
     },
     async () => ({ tokens: (await accounts.displayTokens()).map(info) }),
@@ -54,7 +51,7 @@ const displayTokenRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; account
   app.delete(
     '/api/display-tokens/:id',
     {
-      preHandler: admin,
+      config: { access: ['admin'] },
       schema: {
         tags: ['auth'],
         summary: '吊销大屏令牌（仅管理员）',

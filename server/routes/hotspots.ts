@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { compileFilter } from '../analytics/filter.ts';
 import { findHotspots, type Hotspot } from '../analytics/hotspots.ts';
 import type { ProblemTable } from '../analytics/problem-table.ts';
+import { unitScope } from '../auth/access.ts';
 import { distanceKm } from '../domain/geometry.ts';
 import { errorResponses, problemFilterProperties } from '../schemas/common.ts';
 import type { TownData } from '../town-data.ts';
@@ -60,6 +61,7 @@ const hotspotRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/hotspots',
     {
+      config: { access: 'aggregate' },
       schema: {
         tags: ['stats'],
         summary: '热点：问题异常密集的区域（Getis-Ord Gi*，95% 置信，FDR 校正）',
@@ -72,7 +74,7 @@ const hotspotRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const table = app.problemTable;
       const now = app.now();
-      const filter = parseProblemFilter(req.query, table);
+      const filter = parseProblemFilter(req.query, table, unitScope(req.principal));
       const current = matchingPoints(table, compileFilter(table, filter, now));
       const { hotspots, cellOf } = findHotspots(current.lon, current.lat, current.rows.length, app.townData.town.bbox, inside);
       let previousCells: Map<number, number> | null = null;

@@ -2,7 +2,7 @@ import type { ProblemFilter } from '../analytics/filter.ts';
 import type { ProblemTable } from '../analytics/problem-table.ts';
 import { shanghaiMidnight } from '../domain/calendar.ts';
 import type { BBox } from '../domain/geometry.ts';
-import { badRequest } from '../errors.ts';
+import { badRequest, RequestError } from '../errors.ts';
 
 export interface ProblemFilterQuery {
   bbox?: string;
@@ -66,8 +66,12 @@ export function parseInstant(raw: string, field: string, endOfDay: boolean): num
   throw badRequest(field, `${field} 应为日期 YYYY-MM-DD 或带时区的时间 YYYY-MM-DDTHH:mm:ss+08:00`);
 }
 
-/** Validates the filter parameters against the catalogue and the town, naming the field at fault. */
-export function parseProblemFilter(q: ProblemFilterQuery, table: ProblemTable): ProblemFilter {
+/**
+ * Validates the filter parameters against the catalogue and the town, naming the field at fault.
+ * `scopeUnit` (a 责任单位 caller) restricts the answer to that unit's problems; asking for
+ * another unit is refused.
+ */
+export function parseProblemFilter(q: ProblemFilterQuery, table: ProblemTable, scopeUnit: string | null = null): ProblemFilter {
   const f: ProblemFilter = {};
   if (q.bbox !== undefined) f.bbox = parseBBox(q.bbox);
   if (q.category !== undefined) f.categories = parseCodes(q.category, 'category', table.categoryIndex, '问题类型');
@@ -80,5 +84,11 @@ export function parseProblemFilter(q: ProblemFilterQuery, table: ProblemTable): 
   if (q.to !== undefined) f.to = parseInstant(q.to, 'to', true);
   if (f.from !== undefined && f.to !== undefined && f.to <= f.from) throw badRequest('to', 'to 不能早于 from');
   if (q.overdue !== undefined) f.overdue = q.overdue;
+  if (scopeUnit !== null) {
+    if (q.unit !== undefined && q.unit !== scopeUnit) throw new RequestError(403, 'forbidden', 'unit', '责任单位账号只能查看本单位的问题');
+    const own = table.unitIndex.get(scopeUnit);
+    if (own === undefined) throw new RequestError(403, 'no_unit', 'unit', '该账号的责任单位不在本镇数据中，请联系创文办');
+    f.unit = own;
+  }
   return f;
 }

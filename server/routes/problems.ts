@@ -1,12 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { selectPage } from '../analytics/filter.ts';
 import { encodePoints } from '../analytics/points.ts';
+import { mayChangeProblem, unitScope } from '../auth/access.ts';
 import { toShanghaiIso } from '../domain/calendar.ts';
 import { findCategory } from '../domain/catalogue.ts';
 import { isOverdue } from '../domain/lifecycle.ts';
-import { badRequest, notFound } from '../errors.ts';
-import { errorResponses, problemFilterProperties } from '../schemas/common.ts';
+import { maskName, maskPhone } from '../domain/personal-info.ts';
+import { badRequest, notFound, RequestError } from '../errors.ts';
+import { ErrorResponse, errorResponses, problemFilterProperties } from '../schemas/common.ts';
+import type { UserRecord } from '../store/account-store.ts';
 import type { ProblemEventRecord, ProblemRecord } from '../store/records.ts';
 import type { TownData } from '../town-data.ts';
 import { parseProblemFilter } from './problem-filter.ts';
@@ -75,6 +79,9 @@ const ProblemDetail = Type.Object({
   geometry: Type.Object({ type: Type.Literal('Point'), coordinates: Type.Array(Type.Number()) }),
   properties: Type.Object({
     ...problemProperties,
+    reporter: Type.Union([Type.Object({ name: Type.String(), phone: Type.String() }), Type.Null()], {
+      description: '举报人 (public reports), masked: 张** / 138****5678. Admins reveal it with GET /api/problems/{id}/reporter (audited).',
+    }),
     categoryName: Type.String(),
     gridName: Type.String(),
     gridManager: Type.String(),
@@ -152,10 +159,17 @@ function eventJson(e: ProblemEventRecord) {
   };
 }
 
+const guarded = { 401: ErrorResponse, 403: ErrorResponse };
+
+function stale(current: number): RequestError {
+  return new RequestError(412, 'version_conflict', 'If-Match', `问题已被他人修改（当前版本 ${current}），请刷新后重试`);
+}
+
 const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/problems',
     {
+      config: { access: 'users' },
       schema: {
         tags: ['problems'],
         summary: '点位问题 (GeoJSON)，按条件筛选、分页',
@@ -166,7 +180,7 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const { limit = 1000, cursor, ...filterQuery } = req.query;
-      const filter = parseProblemFilter(filterQuery, app.problemTable);
+      const filter = parseProblemFilter(filterQuery, app.problemTable, unitScope(req.principal));
       const afterId = cursor === undefined ? 0 : decodeCursor(cursor);
       const now = app.now();
       const page = selectPage(app.problemTable, filter, now, afterId, limit);
@@ -185,6 +199,7 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/problems/points',
     {
+      config: { access: 'aggregate' },
       schema: {
         tags: ['problems'],
         summary: '点位问题的二进制点集（地图用）',
@@ -195,28 +210,114 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      const filter = parseProblemFilter(req.query, app.problemTable);
+      const filter = parseProblemFilter(req.query, app.problemTable, unitScope(req.principal));
       const buffer = encodePoints(app.problemTable, filter, app.now(), app.townData.town.center);
       return sendBinary(reply, Buffer.from(buffer));
     },
   );
 
+  /** The problem a request names, when the caller may read it (a unit reads its own only). */
+  async function readableProblem(req: FastifyRequest & { params: { id: string } }): Promise<ProblemRecord> {
+    if (!/^[1-9]\d{0,9}$/.test(req.params.id)) throw badRequest('id', 'id 应为正整数');
+    const id = Number(req.params.id);
+    const p = await app.store.problem(id);
+    if (!p) throw notFound(`问题 ${id} 不存在`);
+    const unit = unitScope(req.principal);
+    if (unit !== null && p.unitId !== unit) throw new RequestError(403, 'forbidden', 'id', `问题 ${id} 不属于本单位`);
+    return p;
+  }
+
+  /** A problem with names, the masked reporter and its history; the ETag is its version. */
+  async function detail(p: ProblemRecord, reply: FastifyReply): Promise<Static<typeof ProblemDetail>> {
+    const feature = problemFeature(p, app.now());
+    const history = (await app.store.events(p.id)).map(eventJson);
+    const reporter = await app.store.reporter(p.id);
+    reply.header('ETag', `"${p.version}"`);
+    return {
+      type: 'Feature',
+      id: p.id,
+      geometry: { type: 'Point', coordinates: [p.lon, p.lat] },
+      properties: {
+        ...feature.properties,
+        reporter: reporter ? { name: maskName(reporter.name), phone: maskPhone(reporter.phone) } : null,
+        ...problemNames(p, app.townData),
+        history,
+      },
+    };
+  }
+
   app.get(
     '/api/problems/:id',
-    { schema: { tags: ['problems'], summary: '单个问题及其处置记录', params: IdParams, response: { 200: ProblemDetail, ...errorResponses } } },
-    async (req) => {
-      if (!/^[1-9]\d{0,9}$/.test(req.params.id)) throw badRequest('id', 'id 应为正整数');
-      const id = Number(req.params.id);
-      const p = await app.store.problem(id);
-      if (!p) throw notFound(`问题 ${id} 不存在`);
-      const feature = problemFeature(p, app.now());
-      const history = (await app.store.events(id)).map(eventJson);
-      return {
-        type: 'Feature' as const,
-        id,
-        geometry: { type: 'Point' as const, coordinates: [p.lon, p.lat] },
-        properties: { ...feature.properties, ...problemNames(p, app.townData), history },
-      };
+    {
+      config: { access: 'users' },
+      schema: { tags: ['problems'], summary: '单个问题及其处置记录', params: IdParams, response: { 200: ProblemDetail, ...errorResponses, ...guarded } },
+    },
+    async (req, reply) => detail(await readableProblem(req), reply),
+  );
+
+  app.get(
+    '/api/problems/:id/reporter',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags: ['problems'],
+        summary: '查看举报人完整信息（仅管理员，记入审计日志）',
+        params: IdParams,
+        response: { 200: Type.Object({ name: Type.String(), phone: Type.String() }), ...errorResponses, ...guarded },
+      },
+    },
+    async (req, reply) => {
+      const p = await readableProblem(req);
+      const reporter = await app.store.reporter(p.id);
+      if (!reporter) throw notFound(`问题 ${p.id} 没有登记举报人`);
+      await app.audit(req, 'reveal', 'problem', p.id, { fields: ['reporter_name', 'reporter_phone'] });
+      reply.header('Cache-Control', 'no-store');
+      return reporter;
+    },
+  );
+
+  app.put(
+    '/api/problems/:id/measure',
+    {
+      config: { access: ['admin', 'grid_manager', 'unit'] },
+      schema: {
+        tags: ['problems'],
+        summary: '制定或修改整改措施（管理员；网格员限本人网格；责任单位限本单位问题）',
+        description: "Send the problem's ETag back in If-Match: a stale version gets 412, a missing one 428. Answers the updated problem with its new ETag.",
+        params: IdParams,
+        headers: Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 32 })) }),
+        body: Type.Object({ measure: Type.String({ minLength: 1, maxLength: 200, description: '整改措施' }) }, { additionalProperties: false }),
+        response: { 200: ProblemDetail, ...errorResponses, ...guarded, 412: ErrorResponse, 428: ErrorResponse },
+      },
+    },
+    async (req, reply) => {
+      const p = await readableProblem(req);
+      const user = req.user as UserRecord;
+      if (!mayChangeProblem(user, p)) {
+        throw new RequestError(403, 'forbidden', 'id', user.role === 'grid_manager' ? '只能修改本人负责网格内的问题' : '只能修改本单位负责的问题');
+      }
+      const ifMatch = req.headers['if-match'];
+      if (ifMatch === undefined) throw new RequestError(428, 'precondition_required', 'If-Match', '请在 If-Match 中带上问题的版本（ETag），以免覆盖他人的修改');
+      const expected = /^(?:W\/)?"(\d{1,9})"$/.exec(ifMatch.trim());
+      if (!expected) throw badRequest('If-Match', 'If-Match 应为问题的 ETag，如 "3"');
+      const measure = req.body.measure.trim();
+      if (!measure) throw badRequest('measure', '整改措施不能为空');
+      if (Number(expected[1]) !== p.version) throw stale(p.version);
+      const now = app.now();
+      const next: ProblemRecord = { ...p, measure, updatedAt: now, version: p.version + 1 };
+      const event = await app.store.updateProblem(next, p.version, {
+        at: now,
+        actor: user.displayName,
+        action: 'measure',
+        fromStatus: p.status,
+        toStatus: p.status,
+        note: measure,
+        photos: [],
+      });
+      if (!event) throw stale(p.version);
+      app.problemTable.upsert(next);
+      await app.audit(req, 'problem.measure', 'problem', p.id, { version: next.version, measure });
+      return detail(next, reply);
     },
   );
 };

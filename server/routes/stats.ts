@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { type AreaStats, MAX_PERIODS, summarize, summarizeByArea, trend } from '../analytics/stats.ts';
+import { unitScope } from '../auth/access.ts';
 import { categories } from '../domain/catalogue.ts';
 import { badRequest } from '../errors.ts';
 import { errorResponses, problemFilterProperties } from '../schemas/common.ts';
@@ -85,6 +86,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/stats/summary',
     {
+      config: { access: 'aggregate' },
       schema: {
         tags: ['stats'],
         summary: '总体统计：总数、各状态、逾期、整改率、今日/本周新增、销号中位时长',
@@ -92,12 +94,13 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Summary, ...errorResponses },
       },
     },
-    async (req) => summarize(app.problemTable, parseProblemFilter(req.query, app.problemTable), app.now()),
+    async (req) => summarize(app.problemTable, parseProblemFilter(req.query, app.problemTable, unitScope(req.principal)), app.now()),
   );
 
   app.get(
     '/api/stats/grids',
     {
+      config: { access: 'aggregate' },
       schema: {
         tags: ['stats'],
         summary: '各网格统计（含每平方公里问题数）',
@@ -107,7 +110,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const { sort = 'perKm2', ...q } = req.query;
-      const stats = summarizeByArea(app.problemTable, parseProblemFilter(q, app.problemTable), app.now(), 'grid');
+      const stats = summarizeByArea(app.problemTable, parseProblemFilter(q, app.problemTable, unitScope(req.principal)), app.now(), 'grid');
       const areas = app.townData.grids.map((g) => ({ id: g.id, name: g.name, areaKm2: g.areaKm2, communityId: g.communityId, manager: g.manager }));
       return { grids: rankAreas(areas, stats, sort) };
     },
@@ -116,6 +119,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/stats/communities',
     {
+      config: { access: 'aggregate' },
       schema: {
         tags: ['stats'],
         summary: '各村居统计与排名（默认按每平方公里问题数）',
@@ -125,7 +129,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const { sort = 'perKm2', ...q } = req.query;
-      const stats = summarizeByArea(app.problemTable, parseProblemFilter(q, app.problemTable), app.now(), 'community');
+      const stats = summarizeByArea(app.problemTable, parseProblemFilter(q, app.problemTable, unitScope(req.principal)), app.now(), 'community');
       const areas = app.townData.communities.map((c) => ({ id: c.id, name: c.name, areaKm2: c.areaKm2 }));
       return { communities: rankAreas(areas, stats, sort) };
     },
@@ -134,6 +138,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/stats/categories',
     {
+      config: { access: 'aggregate' },
       schema: {
         tags: ['stats'],
         summary: '各问题类型统计（按问题数从多到少）',
@@ -158,7 +163,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
-      const stats = summarizeByArea(app.problemTable, parseProblemFilter(req.query, app.problemTable), app.now(), 'category');
+      const stats = summarizeByArea(app.problemTable, parseProblemFilter(req.query, app.problemTable, unitScope(req.principal)), app.now(), 'category');
       const rows = categories.map((c, i) => ({ code: c.code, name: c.name, color: c.color, ...stats[i] }));
       rows.sort((a, b) => b.total - a.total || a.code.localeCompare(b.code));
       return { categories: rows };
@@ -168,6 +173,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/stats/trend',
     {
+      config: { access: 'aggregate' },
       schema: {
         tags: ['stats'],
         summary: '趋势：每期上报数与销号数',
@@ -184,7 +190,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const { interval = 'month', ...q } = req.query;
-      const filter = parseProblemFilter(q, app.problemTable);
+      const filter = parseProblemFilter(q, app.problemTable, unitScope(req.principal));
       const periods = trend(app.problemTable, filter, app.now(), interval);
       if (periods === null) throw badRequest('interval', `时间跨度超过 ${MAX_PERIODS} 个周期，请缩小 from/to 范围或改用更长的 interval`);
       return { interval, periods };

@@ -30,6 +30,14 @@ export interface NewUser {
   gridIds?: string[];
 }
 
+export interface UserPatch {
+  displayName?: string;
+  role?: Role;
+  unitId?: string | null;
+  gridIds?: string[];
+  disabled?: boolean;
+}
+
 export interface SessionRecord {
   tokenHash: string;
   userId: number;
@@ -83,6 +91,12 @@ export interface AccountStore {
   userById(id: number): Promise<UserRecord | null>;
   userByName(username: string): Promise<UserRecord | null>;
   listUsers(): Promise<UserRecord[]>;
+  /** Changes an account's profile, role, assignment or disabled flag; the grids are replaced when given. */
+  updateUser(id: number, patch: UserPatch, now: number): Promise<UserRecord | null>;
+  /** Sets a new password hash; clears failures and the lock, and ends the account's sessions. */
+  setPassword(id: number, passwordHash: string, now: number): Promise<void>;
+  /** Ends every session of an account (disabled, role changed). */
+  deleteSessionsOf(userId: number): Promise<void>;
   /** Records a failed sign-in; locks until `lockUntil` when given. Returns the new failure count. */
   recordFailedLogin(id: number, lockUntil: number | null, now: number): Promise<number>;
   clearFailedLogins(id: number, now: number): Promise<void>;
@@ -185,6 +199,44 @@ export class SqliteAccountStore implements AccountStore {
       return Number(r.lastInsertRowid);
     })();
     return (await this.userById(id)) as UserRecord;
+  }
+
+  async updateUser(id: number, patch: UserPatch, now: number): Promise<UserRecord | null> {
+    const done = this.db.transaction(() => {
+      const r = this.db
+        .prepare(
+          `UPDATE users SET display_name = coalesce(?, display_name), role = coalesce(?, role),
+             unit_id = CASE WHEN ? THEN ? ELSE unit_id END, disabled = coalesce(?, disabled), updated_at = ? WHERE id = ?`,
+        )
+        .run(
+          patch.displayName ?? null,
+          patch.role ?? null,
+          patch.unitId !== undefined ? 1 : 0,
+          patch.unitId ?? null,
+          patch.disabled === undefined ? null : patch.disabled ? 1 : 0,
+          now,
+          id,
+        );
+      if (r.changes === 0) return false;
+      if (patch.gridIds !== undefined) {
+        this.db.prepare('DELETE FROM user_grids WHERE user_id = ?').run(id);
+        const insertGrid = this.db.prepare('INSERT INTO user_grids (user_id, grid_id) VALUES (?, ?)');
+        for (const g of new Set(patch.gridIds)) insertGrid.run(id, g);
+      }
+      return true;
+    })();
+    return done ? this.userById(id) : null;
+  }
+
+  async setPassword(id: number, passwordHash: string, now: number): Promise<void> {
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL, updated_at = ? WHERE id = ?').run(passwordHash, now, id);
+      this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(id);
+    })();
+  }
+
+  async deleteSessionsOf(userId: number): Promise<void> {
+    this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(userId);
   }
 
   async userById(id: number): Promise<UserRecord | null> {

@@ -85,13 +85,13 @@ export interface ProblemRecord {
   version: number;
 }
 
-/** One entry of a problem's append-only history. `report` is the event that creates it. */
+/** One entry of a problem's append-only history. `report` is the event that creates it; `measure` sets the 整改措施. */
 export interface ProblemEventRecord {
   id: number;
   problemId: number;
   at: number;
   actor: string;
-  action: Action | 'report';
+  action: Action | 'report' | 'measure';
   fromStatus: Status | null;
   toStatus: Status;
   note: string;
@@ -99,9 +99,17 @@ export interface ProblemEventRecord {
 }
 
 /** A problem with its history, as a generator or an import produces it (ids not yet given). */
+/** Who reported a problem (public reports): personal information, masked in every answer. */
+export interface ReporterRecord {
+  name: string;
+  phone: string;
+}
+
 export interface ProblemDraft {
   problem: Omit<ProblemRecord, 'id'>;
   events: Omit<ProblemEventRecord, 'id' | 'problemId'>[];
+  /** Kept apart from the problem row's fields so that no read model or list carries it by accident. */
+  reporter?: ReporterRecord | null;
 }
 
 /** A town's reference data: its areas, units, key sites and basemap. */

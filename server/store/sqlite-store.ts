@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { bboxOf } from '../domain/geometry.ts';
 import { migrations } from './migrations.ts';
-import { EVENT_FIELDS, PROBLEM_FIELDS, type ProblemBatch, toBatch } from './problem-batch.ts';
+import { EVENT_FIELDS, type ProblemBatch, ROW_WIDTH, toBatch } from './problem-batch.ts';
 import type {
   BasemapFeature,
   CommunityRecord,
@@ -10,6 +10,7 @@ import type {
   ProblemDraft,
   ProblemEventRecord,
   ProblemRecord,
+  ReporterRecord,
   SiteRecord,
   TownRecord,
   UnitRecord,
@@ -77,6 +78,14 @@ export class SqliteStore implements Store {
     this.stmts = {
       problem: this.db.prepare(`SELECT ${PROBLEM_COLUMNS} FROM problems WHERE id = ?`).raw(true),
       events: this.db.prepare('SELECT * FROM problem_events WHERE problem_id = ? ORDER BY id'),
+      reporter: this.db.prepare('SELECT reporter_name, reporter_phone FROM problems WHERE id = ?'),
+      // The fields a change may touch; where, description and the report stay as reported.
+      updateProblem: this.db.prepare(
+        'UPDATE problems SET status = ?, unit_id = ?, measure = ?, deadline = ?, closed_at = ?, updated_at = ?, version = ? WHERE id = ? AND version = ?',
+      ),
+      insertEvent: this.db.prepare(
+        'INSERT INTO problem_events (problem_id, at, actor, action, from_status, to_status, note, photos) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
       scan: this.db.prepare(`SELECT ${PROBLEM_COLUMNS} FROM problems WHERE id > ? ORDER BY id LIMIT ?`).raw(true),
     };
   }
@@ -97,7 +106,9 @@ export class SqliteStore implements Store {
   async load(dataset: Dataset): Promise<{ problems: number; events: number }> {
     if (!(await this.isEmpty())) throw new Error('the store already holds a dataset');
     const db = this.db;
-    const insertProblem = db.prepare(`INSERT INTO problems (${PROBLEM_COLUMNS.replace('id, ', '')}) VALUES (${Array(18).fill('?').join(', ')})`);
+    const insertProblem = db.prepare(
+      `INSERT INTO problems (${PROBLEM_COLUMNS.replace('id, ', '')}, reporter_name, reporter_phone) VALUES (${Array(ROW_WIDTH).fill('?').join(', ')})`,
+    );
     const insertEvent = db.prepare(
       'INSERT INTO problem_events (problem_id, at, actor, action, from_status, to_status, note, photos) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
@@ -136,27 +147,8 @@ export class SqliteStore implements Store {
       const insertBatch = (batch: ProblemBatch) => {
         const { problems: p, events: e, eventCounts } = batch;
         let ei = 0;
-        for (let k = 0, pi = 0; k < eventCounts.length; k++, pi += PROBLEM_FIELDS.length) {
-          const id = insertProblem.run(
-            p[pi],
-            p[pi + 1],
-            p[pi + 2],
-            p[pi + 3],
-            p[pi + 4],
-            p[pi + 5],
-            p[pi + 6],
-            p[pi + 7],
-            p[pi + 8],
-            p[pi + 9],
-            p[pi + 10],
-            p[pi + 11],
-            p[pi + 12],
-            p[pi + 13],
-            p[pi + 14],
-            p[pi + 15],
-            p[pi + 16],
-            p[pi + 17],
-          ).lastInsertRowid;
+        for (let k = 0, pi = 0; k < eventCounts.length; k++, pi += ROW_WIDTH) {
+          const id = insertProblem.run(p.slice(pi, pi + ROW_WIDTH)).lastInsertRowid;
           for (let j = 0; j < eventCounts[k]; j++, ei += EVENT_FIELDS.length) {
             insertEvent.run(id, e[ei], e[ei + 1], e[ei + 2], e[ei + 3], e[ei + 4], e[ei + 5], e[ei + 6]);
           }
@@ -288,6 +280,41 @@ export class SqliteStore implements Store {
       note: r.note as string,
       photos: JSON.parse(r.photos as string),
     }));
+  }
+
+  async reporter(problemId: number): Promise<ReporterRecord | null> {
+    const r = this.stmts.reporter.get(problemId) as { reporter_name: string | null; reporter_phone: string | null } | undefined;
+    if (!r || (r.reporter_name === null && r.reporter_phone === null)) return null;
+    return { name: r.reporter_name ?? '', phone: r.reporter_phone ?? '' };
+  }
+
+  async updateProblem(next: ProblemRecord, expectedVersion: number, event: Omit<ProblemEventRecord, 'id' | 'problemId'>): Promise<ProblemEventRecord | null> {
+    const write = this.db.transaction((): ProblemEventRecord | null => {
+      const changed = this.stmts.updateProblem.run(
+        next.status,
+        next.unitId,
+        next.measure,
+        next.deadline,
+        next.closedAt,
+        next.updatedAt,
+        next.version,
+        next.id,
+        expectedVersion,
+      ).changes;
+      if (changed !== 1) return null;
+      const id = this.stmts.insertEvent.run(
+        next.id,
+        event.at,
+        event.actor,
+        event.action,
+        event.fromStatus,
+        event.toStatus,
+        event.note,
+        JSON.stringify(event.photos),
+      ).lastInsertRowid as number;
+      return { ...event, id, problemId: next.id };
+    });
+    return write.immediate();
   }
 
   async close(): Promise<void> {

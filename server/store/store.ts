@@ -1,4 +1,15 @@
-import type { BasemapFeature, CommunityRecord, Dataset, GridRecord, ProblemEventRecord, ProblemRecord, SiteRecord, TownRecord, UnitRecord } from './records.ts';
+import type {
+  BasemapFeature,
+  CommunityRecord,
+  Dataset,
+  GridRecord,
+  ProblemEventRecord,
+  ProblemRecord,
+  ReporterRecord,
+  SiteRecord,
+  TownRecord,
+  UnitRecord,
+} from './records.ts';
 
 /** Where the data in a store came from: the demo generator or an import, and its details. */
 export interface DatasetInfo {
@@ -31,8 +42,17 @@ export interface Store {
   /** Every problem in ascending id order, in batches. */
   scanProblems(batchSize?: number): AsyncIterable<ProblemRecord[]>;
   problem(id: number): Promise<ProblemRecord | null>;
+  /** The reporter's name and phone (personal information: callers mask it), or null when none was recorded. */
+  reporter(problemId: number): Promise<ReporterRecord | null>;
   /** A problem's history, oldest first. */
   events(problemId: number): Promise<ProblemEventRecord[]>;
+
+  /**
+   * Writes a problem's new row and appends its event in one transaction, only if the stored
+   * version is still `expectedVersion` (the new row carries version + 1). Returns the event, or
+   * null when the version moved on (another writer was first) or the problem does not exist.
+   */
+  updateProblem(next: ProblemRecord, expectedVersion: number, event: Omit<ProblemEventRecord, 'id' | 'problemId'>): Promise<ProblemEventRecord | null>;
 
   close(): Promise<void>;
 }

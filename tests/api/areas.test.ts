@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(async () => ctx.close());
 
 async function geojson(url: string): Promise<FeatureCollection> {
-  const res = await ctx.app.inject({ url });
+  const res = await ctx.app.inject({ headers: ctx.as.admin, url });
   expect(res.statusCode).toBe(200);
   expect(res.headers['content-type']).toContain('application/geo+json');
   // check-geojson parses the text itself and throws with the issues when it is not valid GeoJSON.
@@ -46,7 +46,7 @@ async function allProblems(): Promise<Feature<Point>[]> {
   const out: Feature<Point>[] = [];
   let cursor: string | null = null;
   do {
-    const res = await ctx.app.inject({ url: `/api/problems?limit=10000${cursor ? `&cursor=${cursor}` : ''}` });
+    const res = await ctx.app.inject({ headers: ctx.as.admin, url: `/api/problems?limit=10000${cursor ? `&cursor=${cursor}` : ''}` });
     const body: { features: Feature<Point>[]; nextCursor: string | null } = res.json();
     out.push(...body.features);
     cursor = body.nextCursor;
@@ -93,7 +93,7 @@ describe('GET /api/communities and /api/grids', () => {
     const sites = await geojson('/api/sites');
     expect(sites.features.length).toBeGreaterThanOrEqual(40);
     expect(new Set(sites.features.map((f) => f.properties?.kind)).size).toBeGreaterThanOrEqual(10);
-    const units = (await ctx.app.inject({ url: '/api/units' })).json();
+    const units = (await ctx.app.inject({ headers: ctx.as.admin, url: '/api/units' })).json();
     expect(units.units.length).toBeGreaterThanOrEqual(15);
   });
 });

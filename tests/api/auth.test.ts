@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../server/auth/password.ts';
-import { DEMO_NOW, demoApp } from '../helpers/demo.ts';
+import { DEMO_NOW, demoApp, ORIGIN, TEST_PASSWORD } from '../helpers/demo.ts';
 
 let ctx: Awaited<ReturnType<typeof demoApp>>;
 let clock = DEMO_NOW;
@@ -22,6 +22,7 @@ describe('sign-in over HTTP', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
       user: { id: expect.any(Number), username: 'wangge', displayName: '网格员', role: 'grid_manager', unitId: null, gridIds: ['lizao-01'] },
+      display: null,
     });
     const cookie = cookieOf(res);
     expect(cookie).toMatch(/^cw_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict$/);
@@ -29,7 +30,7 @@ describe('sign-in over HTTP', () => {
     expect(me.statusCode).toBe(200);
     expect(me.json().user.username).toBe('wangge');
     // sign-out ends the session and clears the cookie
-    const out = await ctx.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie: cookie.split(';')[0] } });
+    const out = await ctx.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie: cookie.split(';')[0], origin: ORIGIN } });
     expect(out.statusCode).toBe(204);
     expect(cookieOf(out)).toMatch(/^cw_session=; Max-Age=0; Path=\/; Expires=Thu, 01 Jan 1970/);
     expect((await ctx.app.inject({ url: '/api/auth/me', headers: { cookie: cookie.split(';')[0] } })).statusCode).toBe(401);
@@ -76,8 +77,7 @@ describe('GET /api/audit', () => {
   });
 
   it('lists sign-ins newest first, filters by action and user, and pages', async () => {
-    await ctx.accounts.createUser({ username: 'admin', displayName: '创文办', role: 'admin', passwordHash: await hashPassword('Admin#2026x') }, clock);
-    const cookie = await as('admin', 'Admin#2026x');
+    const cookie = await as('admin', TEST_PASSWORD);
     await login('wangge', 'wrong');
     const get = async (q: string) => (await ctx.app.inject({ url: `/api/audit${q}`, headers: { cookie } })).json();
     const all = await get('');
@@ -88,7 +88,8 @@ describe('GET /api/audit', () => {
     expect(failed.entries.length).toBeGreaterThan(0);
     expect(failed.entries.every((e: { action: string }) => e.action === 'login_failed')).toBe(true);
     const admin = (await ctx.accounts.userByName('admin'))?.id;
-    expect((await get(`?user=${admin}`)).entries.map((e: { action: string }) => e.action)).toEqual(['login']);
+    // Two sign-ins: the test helper's and this test's.
+    expect((await get(`?user=${admin}`)).entries.map((e: { action: string }) => e.action)).toEqual(['login', 'login']);
     const page1 = await get('?limit=2');
     expect(page1.entries).toHaveLength(2);
     const page2 = await get(`?limit=2&before=${page1.nextBefore}`);
@@ -101,13 +102,10 @@ describe('GET /api/audit', () => {
 
 describe('display tokens', () => {
   it('are issued, listed and revoked by an admin, with audit rows; others get 401/403', async () => {
-    if (!(await ctx.accounts.userByName('admin'))) {
-      await ctx.accounts.createUser({ username: 'admin', displayName: '创文办', role: 'admin', passwordHash: await hashPassword('Admin#2026x') }, clock);
-    }
-    const admin = cookieOf(await login('admin', 'Admin#2026x')).split(';')[0];
+    const admin = cookieOf(await login('admin', TEST_PASSWORD)).split(';')[0];
     const other = cookieOf(await login('wangge', 'Wangge#2026')).split(';')[0];
     const call = (method: 'GET' | 'POST' | 'DELETE', url: string, cookie?: string, payload?: object) =>
-      ctx.app.inject({ method, url, headers: cookie ? { cookie } : {}, ...(payload ? { payload } : {}) });
+      ctx.app.inject({ method, url, headers: cookie ? { cookie, origin: ORIGIN } : { origin: ORIGIN }, ...(payload ? { payload } : {}) });
     expect((await call('POST', '/api/display-tokens', undefined, { name: '大屏' })).statusCode).toBe(401);
     expect((await call('POST', '/api/display-tokens', other, { name: '大屏' })).statusCode).toBe(403);
     expect((await call('POST', '/api/display-tokens', admin, { name: '   ' })).json()).toMatchObject({ statusCode: 400, field: 'name' });

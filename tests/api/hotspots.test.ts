@@ -8,7 +8,7 @@ beforeAll(async () => {
 afterAll(async () => ctx.close());
 
 const get = async (url: string) => {
-  const res = await ctx.app.inject({ url });
+  const res = await ctx.app.inject({ headers: ctx.as.admin, url });
   return { status: res.statusCode, body: res.json() };
 };
 

@@ -9,7 +9,7 @@ beforeAll(async () => {
 afterAll(async () => ctx.close());
 
 async function points(query: string) {
-  const res = await ctx.app.inject({ url: `/api/problems/points${query}` });
+  const res = await ctx.app.inject({ headers: ctx.as.admin, url: `/api/problems/points${query}` });
   expect(res.statusCode).toBe(200);
   expect(res.headers['content-type']).toBe('application/octet-stream');
   const bytes = res.rawPayload;
@@ -18,9 +18,9 @@ async function points(query: string) {
 
 describe('GET /api/problems/points', () => {
   it('holds the same problems as the GeoJSON list, with codes as meta indexes and the overdue bit', async () => {
-    const meta = (await ctx.app.inject({ url: '/api/meta' })).json();
+    const meta = (await ctx.app.inject({ headers: ctx.as.admin, url: '/api/meta' })).json();
     const q = '?community=lizao&status=open,in_progress,closed';
-    const list = (await ctx.app.inject({ url: `/api/problems${q}&limit=10000` })).json();
+    const list = (await ctx.app.inject({ headers: ctx.as.admin, url: `/api/problems${q}&limit=10000` })).json();
     const p = await points(q);
     expect(p.count).toBe(list.features.length);
     list.features.forEach(
@@ -41,9 +41,9 @@ describe('GET /api/problems/points', () => {
   });
 
   it('refuses bad filters like the list does', async () => {
-    const res = await ctx.app.inject({ url: '/api/problems/points?bbox=1,2' });
+    const res = await ctx.app.inject({ headers: ctx.as.admin, url: '/api/problems/points?bbox=1,2' });
     expect(res.statusCode).toBe(400);
     expect(res.json().field).toBe('bbox');
-    expect((await ctx.app.inject({ url: '/api/problems/points?limit=5' })).json().field).toBe('limit');
+    expect((await ctx.app.inject({ headers: ctx.as.admin, url: '/api/problems/points?limit=5' })).json().field).toBe('limit');
   });
 });

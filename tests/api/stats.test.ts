@@ -7,7 +7,7 @@ beforeAll(async () => {
 });
 afterAll(async () => ctx.close());
 
-const get = async (url: string) => (await ctx.app.inject({ url })).json();
+const get = async (url: string) => (await ctx.app.inject({ headers: ctx.as.admin, url })).json();
 
 interface P {
   properties: { category: string; status: string; overdue: boolean; reportedAt: string; closedAt: string | null; communityId: string; gridId: string };

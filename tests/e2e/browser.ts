@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { SESSION_COOKIE } from '../../server/auth/access.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 /** Software WebGL through SwiftShader; no network noise. */
@@ -27,9 +28,13 @@ export interface Watched {
   outside: string[];
 }
 
-/** A page that records console errors and blocks (and records) every request leaving the test server. */
-export async function watchedPage(browser: Browser, origin: string, size = { width: 1600, height: 900 }): Promise<Watched> {
+/**
+ * A page that records console errors and blocks (and records) every request leaving the test
+ * server; with `session` (a session cookie's value) it is signed in, else it meets the sign-in page.
+ */
+export async function watchedPage(browser: Browser, origin: string, session: string | null, size = { width: 1600, height: 900 }): Promise<Watched> {
   const context = await browser.newContext({ viewport: size, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  if (session) await context.addCookies([{ name: SESSION_COOKIE, value: session, url: origin, httpOnly: true, sameSite: 'Strict' }]);
   // Generous waits: software WebGL on a busy machine is slow; tests gate on correctness, not speed.
   context.setDefaultTimeout(90_000);
   const page = await context.newPage();
@@ -71,6 +76,14 @@ export async function pagePoint(page: Page, lonLat: [number, number]): Promise<[
     const r = window.__map?.getCanvas().getBoundingClientRect();
     return [(p?.x ?? 0) + (r?.left ?? 0), (p?.y ?? 0) + (r?.top ?? 0)] as [number, number];
   }, lonLat);
+}
+
+/** Signs in through the sign-in form and waits for the map. */
+export async function signIn(page: Page, username: string, password: string): Promise<void> {
+  await page.locator('input[name=username]').fill(username);
+  await page.locator('input[name=password]').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForFunction(() => window.__map?.loaded() === true, undefined, { timeout: 60_000 });
 }
 
 /** Opens the map page and waits until the map has loaded its style and data. */

@@ -3,8 +3,8 @@ import { pointOnFeature } from '@turf/turf';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { monthEnd, periodStart } from '../../client/state/view-state.ts';
-import { DEMO_NOW, demoApp } from '../helpers/demo.ts';
-import { launch, openMap, pagePoint, pixels, watchedPage } from './browser.ts';
+import { DEMO_NOW, demoApp, TEST_PASSWORD } from '../helpers/demo.ts';
+import { launch, openMap, pagePoint, pixels, signIn, watchedPage } from './browser.ts';
 
 const ARTIFACTS = 'test-artifacts';
 
@@ -30,13 +30,17 @@ afterAll(async () => {
 
 describe('the map page', () => {
   it('draws the town with heat over 李灶 and 东南, no console error and no request off the machine', async () => {
-    const { page, consoleErrors, outside } = await watchedPage(browser, origin);
-    // Given the map has loaded its style and data and deck.gl has drawn a frame,
-    await openMap(page, origin);
+    const { page, consoleErrors, outside } = await watchedPage(browser, origin, null);
+    // Given a leader signed in through the sign-in page, under the server's Content-Security-Policy,
+    const response = await page.goto(origin, { waitUntil: 'load' });
+    expect(response?.headers()['content-security-policy']).toContain("worker-src 'self' blob:");
+    await page.screenshot({ path: `${ARTIFACTS}/sign-in.png` });
+    await signIn(page, 'leader', TEST_PASSWORD);
+    // and the map has loaded its style and data and deck.gl has drawn a frame,
     await page.waitForTimeout(3000);
     // when we look at it,
     const png = await page.screenshot({ path: `${ARTIFACTS}/map-overview.png` });
-    const communities = (await ctx.app.inject({ url: '/api/communities' })).json();
+    const communities = (await ctx.app.inject({ headers: ctx.as.admin, url: '/api/communities' })).json();
     const centre = (id: string) => communities.features.find((f: { id: string }) => f.id === id).properties.center as [number, number];
     const spots = await Promise.all([centre('lizao'), centre('dongnan'), centre('xinchong')].map((ll) => pagePoint(page, ll)));
     const [lizao, dongnan, quiet] = await pixels(page, png, spots);
@@ -52,7 +56,7 @@ describe('the map page', () => {
     expect(colours.size).toBeGreaterThan(20);
     expect(await page.getByText('演示数据').isVisible()).toBe(true);
     // The KPI strip shows the server's own summary.
-    const summary = (await ctx.app.inject({ url: '/api/stats/summary' })).json();
+    const summary = (await ctx.app.inject({ headers: ctx.as.admin, url: '/api/stats/summary' })).json();
     const kpi = async (key: string) => (await page.locator(`[data-kpi="${key}"] .kpi-value`).textContent())?.replaceAll(',', '');
     expect(await kpi('total')).toBe(String(summary.total));
     expect(await kpi('rate')).toBe(`${(summary.rectificationRate * 100).toFixed(1)}%`);
@@ -65,14 +69,14 @@ describe('the map page', () => {
 
 describe('the grid layer', () => {
   it('shows, on a click on a grid, the same figures as /api/stats/grids, and colours grids by rectification rate', async () => {
-    const { page, consoleErrors } = await watchedPage(browser, origin);
+    const { page, consoleErrors } = await watchedPage(browser, origin, ctx.sessions.admin);
     await openMap(page, origin);
     // Given the grid layer is on,
     await page.getByRole('button', { name: '网格着色' }).click();
     await page.waitForTimeout(1500);
     await page.screenshot({ path: `${ARTIFACTS}/map-grid-rate.png` });
     // when a grid in 李灶 is clicked,
-    const grids = (await ctx.app.inject({ url: '/api/grids' })).json();
+    const grids = (await ctx.app.inject({ headers: ctx.as.admin, url: '/api/grids' })).json();
     const grid = grids.features.find((f: { id: string }) => f.id === 'lizao-05');
     const inside = pointOnFeature(grid).geometry.coordinates as [number, number];
     const [x, y] = await pagePoint(page, inside);
@@ -80,7 +84,7 @@ describe('the grid layer', () => {
     // then the panel shows that grid's figures as the statistics route gives them.
     const panel = page.locator('[data-grid="lizao-05"]');
     await panel.waitFor({ timeout: 60_000 });
-    const stats = (await ctx.app.inject({ url: '/api/stats/grids' })).json().grids.find((g: { id: string }) => g.id === 'lizao-05');
+    const stats = (await ctx.app.inject({ headers: ctx.as.admin, url: '/api/stats/grids' })).json().grids.find((g: { id: string }) => g.id === 'lizao-05');
     const field = async (name: string) => panel.locator(`[data-field="${name}"]`).textContent();
     expect(await field('total')).toBe(String(stats.total));
     expect(await field('overdue')).toBe(String(stats.overdue));
@@ -94,7 +98,7 @@ describe('the grid layer', () => {
 
 describe('filters', () => {
   it('changes the KPI strip and the heatmap when a category is toggled, and a link restores the view', async () => {
-    const { page, consoleErrors } = await watchedPage(browser, origin);
+    const { page, consoleErrors } = await watchedPage(browser, origin, ctx.sessions.admin);
     await openMap(page, origin);
     await page.waitForTimeout(2000);
     const samples: [number, number][] = [];
@@ -107,7 +111,7 @@ describe('filters', () => {
     const png = await page.screenshot({ path: `${ARTIFACTS}/map-filter-category.png` });
     const after = (await pixels(page, png, samples)).map((p) => p.join(','));
     // then the KPIs are the server's for that category,
-    const summary = (await ctx.app.inject({ url: '/api/stats/summary?category=illegal_building' })).json();
+    const summary = (await ctx.app.inject({ headers: ctx.as.admin, url: '/api/stats/summary?category=illegal_building' })).json();
     const kpiTotal = (await page.locator('[data-kpi="total"] .kpi-value').textContent())?.replaceAll(',', '');
     expect(kpiTotal).toBe(String(summary.total));
     expect(summary.total).toBeLessThan(5000);
@@ -119,7 +123,7 @@ describe('filters', () => {
     await page.waitForFunction(() => window.location.search.includes('mode=grid'));
     const link = page.url();
     expect(link).toContain('cat=illegal_building');
-    const again = await watchedPage(browser, origin);
+    const again = await watchedPage(browser, origin, ctx.sessions.admin);
     await again.page.goto(link, { waitUntil: 'load' });
     await again.page.locator('.app[data-query="?category=illegal_building"]').waitFor({ timeout: 90_000 });
     expect(await again.page.locator('[data-kpi="total"] .kpi-value').textContent()).toBe(summary.total.toLocaleString('zh-CN'));
@@ -132,12 +136,12 @@ describe('filters', () => {
 
 describe('period presets', () => {
   it('counts 近30天 from the server clock, as /api/stats/summary does', async () => {
-    const { page, consoleErrors } = await watchedPage(browser, origin);
+    const { page, consoleErrors } = await watchedPage(browser, origin, ctx.sessions.admin);
     await page.goto(origin, { waitUntil: 'load' });
     await page.locator('[data-period="30d"]').click();
     const from = periodStart('30d', DEMO_NOW);
     await page.locator(`.app[data-query="?from=${from}"]`).waitFor({ timeout: 90_000 });
-    const summary = (await ctx.app.inject({ url: `/api/stats/summary?from=${from}` })).json();
+    const summary = (await ctx.app.inject({ headers: ctx.as.admin, url: `/api/stats/summary?from=${from}` })).json();
     expect(summary.total).toBeGreaterThan(0);
     expect((await page.locator('[data-kpi="total"] .kpi-value').textContent())?.replaceAll(',', '')).toBe(String(summary.total));
     expect(page.url()).toContain('period=30d');
@@ -147,7 +151,7 @@ describe('period presets', () => {
 
 /** Where the 李灶 and 东南 market-town labels are, from the basemap the server gives. */
 async function marketTowns(): Promise<[number, number][]> {
-  const features = (await ctx.app.inject({ url: '/api/basemap' })).json().features as {
+  const features = (await ctx.app.inject({ headers: ctx.as.admin, url: '/api/basemap' })).json().features as {
     properties: { name: string };
     geometry: { coordinates: [number, number] };
   }[];
@@ -165,7 +169,7 @@ async function settled(page: Page, query: string) {
 
 describe('street zoom and the problem card', () => {
   it('draws single problems by status at street zoom; a click opens the card with the server’s record', async () => {
-    const { page, consoleErrors } = await watchedPage(browser, origin);
+    const { page, consoleErrors } = await watchedPage(browser, origin, ctx.sessions.admin);
     await openMap(page, origin);
     // Given the map zoomed into 李灶's streets,
     const [lizao] = await marketTowns();
@@ -192,7 +196,7 @@ describe('street zoom and the problem card', () => {
     const card = page.locator('.problem-card');
     await card.waitFor({ timeout: 60_000 });
     const id = Number(await card.getAttribute('data-problem'));
-    const record = (await ctx.app.inject({ url: `/api/problems/${id}` })).json().properties;
+    const record = (await ctx.app.inject({ headers: ctx.as.admin, url: `/api/problems/${id}` })).json().properties;
     expect(await card.locator('h2').textContent()).toBe(record.categoryName);
     expect(await card.locator('.description').textContent()).toBe(record.description);
     expect(await card.locator('[data-field="deadline"]').textContent()).toContain(record.deadline.slice(0, 16).replace('T', ' '));
@@ -202,8 +206,8 @@ describe('street zoom and the problem card', () => {
   });
 
   it('shows an overdue problem’s deadline in red and flies to it, from a link', async () => {
-    const { page, consoleErrors } = await watchedPage(browser, origin);
-    const late = (await ctx.app.inject({ url: '/api/problems?overdue=true&limit=1' })).json().features[0].properties;
+    const { page, consoleErrors } = await watchedPage(browser, origin, ctx.sessions.admin);
+    const late = (await ctx.app.inject({ headers: ctx.as.admin, url: '/api/problems?overdue=true&limit=1' })).json().features[0].properties;
     await openMap(page, `${origin}/?problem=${late.id}`);
     const deadline = page.locator(`.problem-card[data-problem="${late.id}"] [data-field="deadline"]`);
     await deadline.waitFor({ timeout: 60_000 });
@@ -223,7 +227,7 @@ describe('street zoom and the problem card', () => {
 
 describe('the 3D hexagon mode', () => {
   it('raises hexagon columns over the market towns', async () => {
-    const { page, consoleErrors } = await watchedPage(browser, origin);
+    const { page, consoleErrors } = await watchedPage(browser, origin, ctx.sessions.admin);
     await openMap(page, origin);
     await page.locator('[data-mode="hex"]').click();
     await page.waitForFunction(() => window.__deck?.layerIds().includes('problem-hex') && window.__map?.getPitch() === 50 && !window.__map?.isMoving());
@@ -246,7 +250,7 @@ describe('the 3D hexagon mode', () => {
 
 describe('charts and filters', () => {
   it('filters the map by a click on a community bar, and by status, source and a custom range, KPIs following', async () => {
-    const { page, consoleErrors } = await watchedPage(browser, origin);
+    const { page, consoleErrors } = await watchedPage(browser, origin, ctx.sessions.admin);
     await openMap(page, origin);
     await settled(page, '');
     // A click on 东南村's bar in the ranking filters to that community.
@@ -262,7 +266,7 @@ describe('charts and filters', () => {
     await page.mouse.click(x, y);
     await settled(page, '?community=dongnan');
     const kpi = async () => (await page.locator('[data-kpi="total"] .kpi-value').textContent())?.replaceAll(',', '');
-    expect(await kpi()).toBe(String((await ctx.app.inject({ url: '/api/stats/summary?community=dongnan' })).json().total));
+    expect(await kpi()).toBe(String((await ctx.app.inject({ headers: ctx.as.admin, url: '/api/stats/summary?community=dongnan' })).json().total));
     // Status, source and a custom range narrow it further.
     await page.locator('[data-status="closed"]').click();
     await page.getByLabel('来源').selectOption('mock_evaluation');
@@ -270,7 +274,7 @@ describe('charts and filters', () => {
     await page.getByLabel('结束日期').fill('2026-08-31');
     const query = '?from=2026-03-01&to=2026-08-31&status=closed&source=mock_evaluation&community=dongnan';
     await settled(page, query);
-    const summary = (await ctx.app.inject({ url: `/api/stats/summary${query}` })).json();
+    const summary = (await ctx.app.inject({ headers: ctx.as.admin, url: `/api/stats/summary${query}` })).json();
     expect(summary.total).toBeGreaterThan(0);
     expect(await kpi()).toBe(String(summary.total));
     await page.screenshot({ path: `${ARTIFACTS}/map-filters.png` });
@@ -281,7 +285,7 @@ describe('charts and filters', () => {
 
 describe('month playback', () => {
   it('steps the map through the months and stops on pause', async () => {
-    const { page, consoleErrors } = await watchedPage(browser, origin);
+    const { page, consoleErrors } = await watchedPage(browser, origin, ctx.sessions.admin);
     await openMap(page, origin);
     await settled(page, '');
     await page.getByLabel('回放速度').selectOption('2');
@@ -297,7 +301,7 @@ describe('month playback', () => {
     // What is shown is that month's data.
     const query = `?from=${month}-01&to=${monthEnd(month)}`;
     await settled(page, query);
-    const summary = (await ctx.app.inject({ url: `/api/stats/summary${query}` })).json();
+    const summary = (await ctx.app.inject({ headers: ctx.as.admin, url: `/api/stats/summary${query}` })).json();
     expect((await page.locator('[data-kpi="total"] .kpi-value').textContent())?.replaceAll(',', '')).toBe(String(summary.total));
     await page.screenshot({ path: `${ARTIFACTS}/map-playback.png` });
     expect(consoleErrors).toEqual([]);
@@ -306,7 +310,7 @@ describe('month playback', () => {
 
 describe('PNG export', () => {
   it('saves the view with title, filters and legend, at 1× and 2×', async () => {
-    const { page, consoleErrors } = await watchedPage(browser, origin);
+    const { page, consoleErrors } = await watchedPage(browser, origin, ctx.sessions.admin);
     await openMap(page, `${origin}/?cat=flyers,littering`);
     await settled(page, '?category=flyers,littering');
     await page.waitForTimeout(2000);

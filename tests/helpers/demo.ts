@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { generateDemo } from '../../scripts/demo/generate.ts';
 import { buildApp } from '../../server/app.ts';
-import { SqliteAccountStore } from '../../server/store/account-store.ts';
+import { SESSION_COOKIE } from '../../server/auth/access.ts';
+import { demoAssignments } from '../../server/auth/bootstrap.ts';
+import { hashPassword } from '../../server/auth/password.ts';
+import type { RateLimits } from '../../server/hardening.ts';
+import { ROLES, type Role, SqliteAccountStore, type UserRecord } from '../../server/store/account-store.ts';
 import { SqliteStore } from '../../server/store/sqlite-store.ts';
 
 /** The instant the test demo ends at and the tests' "now": a Friday afternoon. */
@@ -34,19 +38,64 @@ export async function tempAccounts(): Promise<ReturnType<typeof tempStore> & { a
   return { ...t, accounts: new SqliteAccountStore(t.store.db) };
 }
 
-/** An app over a freshly generated demo town, with the clock pinned to DEMO_NOW. */
-export async function demoApp(
-  count = 3000,
-  options: { now?: () => number } = {},
-): Promise<{ app: FastifyInstance; accounts: SqliteAccountStore; dir: string; close: () => Promise<void> }> {
+/** The Origin a browser on the injected app's host sends (unsafe methods with a cookie must carry it). */
+export const ORIGIN = 'http://localhost';
+
+/** The password of every test account (one per role, named after the role). */
+export const TEST_PASSWORD = 'Test-pass-2026';
+
+/** High enough that no test but the rate-limit one meets a limit. */
+const UNLIMITED: RateLimits = { perMinute: 1_000_000, loginPerMinute: 1_000_000 };
+
+export interface DemoApp {
+  app: FastifyInstance;
+  accounts: SqliteAccountStore;
+  dir: string;
+  /** Accounts by role: `admin`, `leader`, `grid_manager` (the grids of the busiest community), `unit` (the busiest unit), `display`. */
+  users: Record<Role, UserRecord>;
+  /** Cookie headers of a signed-in session per role (signed in through POST /api/auth/login). */
+  as: Record<Role, { cookie: string }>;
+  /** The cookie value alone, for a browser context. */
+  sessions: Record<Role, string>;
+  close: () => Promise<void>;
+}
+
+/** An app over a freshly generated demo town, with the clock pinned to DEMO_NOW and one signed-in account per role. */
+export async function demoApp(count = 3000, options: { now?: () => number; rateLimits?: RateLimits } = {}): Promise<DemoApp> {
   const t = tempStore();
   await t.store.load(generateDemo({ seed: DEMO_SEED, count, endMs: DEMO_NOW }));
   const accounts = new SqliteAccountStore(t.store.db);
-  const app = await buildApp({ store: t.store, accounts, now: options.now ?? (() => DEMO_NOW) });
+  const app = await buildApp({ store: t.store, accounts, now: options.now ?? (() => DEMO_NOW), rateLimits: options.rateLimits ?? UNLIMITED });
+  const { demoGridIds, demoUnitId } = demoAssignments(app);
+  const passwordHash = await hashPassword(TEST_PASSWORD);
+  const users = {} as Record<Role, UserRecord>;
+  const as = {} as Record<Role, { cookie: string }>;
+  const sessions = {} as Record<Role, string>;
+  for (const role of ROLES) {
+    users[role] = await accounts.createUser(
+      {
+        username: role,
+        displayName: `测试${role}`,
+        role,
+        passwordHash,
+        gridIds: role === 'grid_manager' ? demoGridIds : [],
+        unitId: role === 'unit' ? demoUnitId : null,
+      },
+      DEMO_NOW,
+    );
+    const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: role, password: TEST_PASSWORD } });
+    const cookie = res.cookies.find((c) => c.name === SESSION_COOKIE);
+    if (res.statusCode !== 200 || !cookie) throw new Error(`test sign-in as ${role} failed: ${res.statusCode} ${res.body}`);
+    sessions[role] = cookie.value;
+    as[role] = { cookie: `${SESSION_COOKIE}=${cookie.value}` };
+  }
   return {
     app,
     accounts,
     dir: t.dir,
+    users,
+    as,
+    sessions,
     close: async () => {
       await app.close();
       await t.cleanup();

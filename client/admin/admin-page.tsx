@@ -1,0 +1,319 @@
+import { useCallback, useEffect, useState } from 'react';
+import { ApiError, api, ROLE_NAMES, type Session, send, type User } from '../api/client.ts';
+import { UserMenu } from '../auth/user-menu.tsx';
+
+interface AdminUser extends User {
+  disabled: boolean;
+  lockedUntil: string | null;
+  createdAt: string;
+}
+
+interface DisplayToken {
+  id: number;
+  name: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+interface Option {
+  id: string;
+  name: string;
+}
+
+const ROLES = Object.keys(ROLE_NAMES) as User['role'][];
+const time = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
+const reason = (e: unknown) => (e instanceof ApiError ? e.message : String(e));
+
+/** A secret shown once (a new password, a wall URL), with the advice to hand it over now. */
+function Secret({ label, value, onClose }: { label: string; value: string; onClose: () => void }) {
+  return (
+    <div className="secret" role="status">
+      <span>{label}</span>
+      <code data-secret>{value}</code>
+      <span className="muted">只显示这一次，请立即转交本人</span>
+      <button type="button" onClick={onClose}>
+        知道了
+      </button>
+    </div>
+  );
+}
+
+/** 创文办's page: accounts (create, change role and assignment, disable, reset password) and wall display tokens. */
+export function AdminPage({ session, onSignedOut }: { session: Session; onSignedOut: (notice?: string) => void }) {
+  const [users, setUsers] = useState<AdminUser[]>([]);
+  const [tokens, setTokens] = useState<DisplayToken[]>([]);
+  const [grids, setGrids] = useState<Option[]>([]);
+  const [units, setUnits] = useState<Option[]>([]);
+  const [secret, setSecret] = useState<{ label: string; value: string } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [editing, setEditing] = useState<AdminUser | 'new' | null>(null);
+  const [tokenName, setTokenName] = useState('');
+
+  const reload = useCallback(async () => {
+    try {
+      const [u, t] = await Promise.all([api.get<{ users: AdminUser[] }>('/api/users'), api.get<{ tokens: DisplayToken[] }>('/api/display-tokens')]);
+      setUsers(u.users);
+      setTokens(t.tokens);
+    } catch (e) {
+      setError(reason(e));
+    }
+  }, []);
+
+  useEffect(() => {
+    if (session.user?.role !== 'admin') return;
+    void reload();
+    Promise.all([api.grids(), api.get<{ units: Option[] }>('/api/units')])
+      .then(([g, u]) => {
+        setGrids(g.features.map((f) => ({ id: String(f.properties?.id), name: String(f.properties?.name) })));
+        setUnits(u.units);
+      })
+      .catch((e: unknown) => setError(reason(e)));
+  }, [session, reload]);
+
+  if (session.user?.role !== 'admin') {
+    return (
+      <div className="message">
+        只有创文办管理员可以管理账号。<a href="/">返回地图</a>
+      </div>
+    );
+  }
+  const act = async (work: () => Promise<void>) => {
+    setError(null);
+    try {
+      await work();
+      await reload();
+    } catch (e) {
+      setError(reason(e));
+    }
+  };
+
+  return (
+    <div className="admin">
+      <header className="title">
+        <h1>账号与大屏管理</h1>
+        <a className="back" href="/">
+          返回地图
+        </a>
+        <UserMenu session={session} onSignedOut={onSignedOut} />
+      </header>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      {secret && <Secret label={secret.label} value={secret.value} onClose={() => setSecret(null)} />}
+      <section>
+        <h2>
+          账号
+          <button type="button" className="primary" onClick={() => setEditing('new')}>
+            新建账号
+          </button>
+        </h2>
+        <table className="admin-table" data-table="users">
+          <thead>
+            <tr>
+              <th>用户名</th>
+              <th>姓名</th>
+              <th>角色</th>
+              <th>负责范围</th>
+              <th>状态</th>
+              <th>操作</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((u) => (
+              <tr key={u.id} data-user={u.username}>
+                <td>{u.username}</td>
+                <td>{u.displayName}</td>
+                <td>{ROLE_NAMES[u.role]}</td>
+                <td>
+                  {u.role === 'grid_manager'
+                    ? u.gridIds.map((g) => grids.find((x) => x.id === g)?.name ?? g).join('、')
+                    : u.role === 'unit'
+                      ? (units.find((x) => x.id === u.unitId)?.name ?? u.unitId)
+                      : '全镇'}
+                </td>
+                <td>{u.disabled ? '已停用' : u.lockedUntil ? `锁定至 ${time(u.lockedUntil).slice(11)}` : '正常'}</td>
+                <td className="actions">
+                  <button type="button" onClick={() => setEditing(u)}>
+                    编辑
+                  </button>
+                  <button
+                    type="button"
+                    onClick={() =>
+                      act(async () => {
+                        const r = await send<{ password: string }>('POST', `/api/users/${u.id}/password`);
+                        setSecret({ label: `${u.username} 的新密码`, value: r.password });
+                      })
+                    }
+                  >
+                    重置密码
+                  </button>
+                  {u.id !== session.user?.id && (
+                    <button type="button" onClick={() => act(async () => void (await send('PATCH', `/api/users/${u.id}`, { disabled: !u.disabled })))}>
+                      {u.disabled ? '启用' : '停用'}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      {editing && (
+        <UserForm
+          user={editing === 'new' ? null : editing}
+          grids={grids}
+          units={units}
+          onCancel={() => setEditing(null)}
+          onSave={(body) =>
+            act(async () => {
+              if (editing === 'new') {
+                const r = await send<{ password: string; user: AdminUser }>('POST', '/api/users', body);
+                setSecret({ label: `${r.user.username} 的初始密码`, value: r.password });
+              } else {
+                const { username: _u, ...patch } = body;
+                await send('PATCH', `/api/users/${editing.id}`, patch);
+              }
+              setEditing(null);
+            })
+          }
+        />
+      )}
+      <section>
+        <h2>大屏令牌</h2>
+        <p className="muted">大屏设备用令牌接入，只能读取汇总数据，不会超时退出；设备丢失时请立即吊销。</p>
+        <form
+          className="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void act(async () => {
+              const r = await send<{ url: string }>('POST', '/api/display-tokens', { name: tokenName });
+              setSecret({ label: `${tokenName} 的大屏地址`, value: `${window.location.origin}${r.url}` });
+              setTokenName('');
+            });
+          }}
+        >
+          <input
+            aria-label="设备名称"
+            placeholder="设备名称，如 指挥中心大屏"
+            value={tokenName}
+            maxLength={64}
+            onChange={(e) => setTokenName(e.target.value)}
+          />
+          <button type="submit" className="primary">
+            签发令牌
+          </button>
+        </form>
+        <table className="admin-table" data-table="tokens">
+          <thead>
+            <tr>
+              <th>设备</th>
+              <th>签发时间</th>
+              <th>状态</th>
+              <th>操作</th>
+            </tr>
+          </thead>
+          <tbody>
+            {tokens.map((t) => (
+              <tr key={t.id}>
+                <td>{t.name}</td>
+                <td>{time(t.createdAt)}</td>
+                <td>{t.revokedAt ? `已吊销 ${time(t.revokedAt)}` : '有效'}</td>
+                <td>
+                  {!t.revokedAt && (
+                    <button type="button" onClick={() => act(async () => void (await send('DELETE', `/api/display-tokens/${t.id}`)))}>
+                      吊销
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </div>
+  );
+}
+
+interface UserBody {
+  username: string;
+  displayName: string;
+  role: User['role'];
+  unitId?: string | null;
+  gridIds?: string[];
+}
+
+function UserForm(p: { user: AdminUser | null; grids: Option[]; units: Option[]; onCancel: () => void; onSave: (body: UserBody) => void }) {
+  const [username, setUsername] = useState(p.user?.username ?? '');
+  const [displayName, setDisplayName] = useState(p.user?.displayName ?? '');
+  const [role, setRole] = useState<User['role']>(p.user?.role ?? 'grid_manager');
+  const [gridIds, setGridIds] = useState<string[]>(p.user?.gridIds ?? []);
+  const [unitId, setUnitId] = useState<string>(p.user?.unitId ?? '');
+  const save = () =>
+    p.onSave({
+      username,
+      displayName,
+      role,
+      ...(role === 'grid_manager' ? { gridIds } : {}),
+      ...(role === 'unit' ? { unitId: unitId || null } : {}),
+    });
+  return (
+    <div className="dialog user-form" role="dialog" aria-label={p.user ? '编辑账号' : '新建账号'}>
+      <h2>{p.user ? `编辑账号 ${p.user.username}` : '新建账号（初始密码自动生成）'}</h2>
+      {!p.user && (
+        <label>
+          用户名（小写字母、数字）
+          <input name="username" value={username} onChange={(e) => setUsername(e.target.value)} />
+        </label>
+      )}
+      <label>
+        姓名
+        <input name="displayName" value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
+      </label>
+      <label>
+        角色
+        <select name="role" value={role} onChange={(e) => setRole(e.target.value as User['role'])}>
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {ROLE_NAMES[r]}
+            </option>
+          ))}
+        </select>
+      </label>
+      {role === 'grid_manager' && (
+        <label>
+          负责网格（按住 Ctrl 多选）
+          <select name="gridIds" multiple size={8} value={gridIds} onChange={(e) => setGridIds([...e.target.selectedOptions].map((o) => o.value))}>
+            {p.grids.map((g) => (
+              <option key={g.id} value={g.id}>
+                {g.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {role === 'unit' && (
+        <label>
+          责任单位
+          <select name="unitId" value={unitId} onChange={(e) => setUnitId(e.target.value)}>
+            <option value="">请选择</option>
+            {p.units.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      <div className="dialog-actions">
+        <button type="button" onClick={p.onCancel}>
+          取消
+        </button>
+        <button type="button" className="primary" onClick={save}>
+          保存
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,51 @@
+import { useCallback, useEffect, useState } from 'react';
+import { AdminPage } from './admin/admin-page.tsx';
+import { ApiError, api, type Session, SIGNED_OUT_EVENT } from './api/client.ts';
+import { App } from './app.tsx';
+import { LoginPage } from './auth/login-page.tsx';
+
+/**
+ * Decides what to show: a wall screen connects with the display token in its URL; without a
+ * session the sign-in page; then the admin page at /admin, else the map.
+ */
+export function Root() {
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  useEffect(() => {
+    const token = new URLSearchParams(window.location.search).get('display');
+    (token ? api.connectDisplay(token) : api.session())
+      .then((s) => setSession(s.user || s.display ? s : null))
+      .catch((e: unknown) => {
+        if (e instanceof ApiError && token) setNotice(e.message);
+        setSession(null);
+      });
+  }, []);
+
+  useEffect(() => {
+    // The server ended the session (30 idle minutes, or the account was disabled): back to sign-in.
+    const ended = () => {
+      setSession((s) => {
+        if (s) setNotice('登录已过期，请重新登录');
+        return null;
+      });
+    };
+    window.addEventListener(SIGNED_OUT_EVENT, ended);
+    return () => window.removeEventListener(SIGNED_OUT_EVENT, ended);
+  }, []);
+
+  const signedIn = useCallback((s: Session) => {
+    setNotice(null);
+    if (window.location.pathname === '/login') window.history.replaceState(null, '', '/');
+    setSession(s);
+  }, []);
+  const signedOut = useCallback((message?: string) => {
+    setNotice(message ?? null);
+    setSession(null);
+  }, []);
+
+  if (session === undefined) return <div className="loading">正在加载…</div>;
+  if (session === null) return <LoginPage onSignedIn={signedIn} notice={notice} />;
+  if (window.location.pathname === '/admin') return <AdminPage session={session} onSignedOut={signedOut} />;
+  return <App session={session} onSignedOut={signedOut} />;
+}

@@ -1,0 +1,214 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DISPLAY_COOKIE } from '../../server/auth/access.ts';
+import type { Role } from '../../server/store/account-store.ts';
+import { DEMO_NOW, demoApp, ORIGIN, TEST_PASSWORD } from '../helpers/demo.ts';
+
+/** Who calls: nobody, one account per role, and a wall screen with a display token. */
+const CALLERS = ['anonymous', 'admin', 'leader', 'grid_manager', 'unit', 'display', 'display_token'] as const;
+type Caller = (typeof CALLERS)[number];
+
+let ctx: Awaited<ReturnType<typeof demoApp>>;
+let displayToken: string;
+/** A problem in the grid manager's grids and of the demo unit; one in neither; one with a reporter. */
+let own: number;
+let other: number;
+let reported: number;
+let spareUser: number;
+
+beforeAll(async () => {
+  ctx = await demoApp(2000);
+  const issued = await ctx.app.inject({ method: 'POST', url: '/api/display-tokens', headers: { ...ctx.as.admin, origin: ORIGIN }, payload: { name: '测试大屏' } });
+  displayToken = issued.json().secret;
+  const { gridIds } = ctx.users.grid_manager;
+  const unitId = ctx.users.unit.unitId;
+  const table = ctx.app.problemTable;
+  const rows = Array.from({ length: table.size }, (_, i) => table.record(i));
+  own = rows.find((p) => gridIds.includes(p.gridId) && p.unitId === unitId)?.id ?? 0;
+  other = rows.find((p) => !gridIds.includes(p.gridId) && p.unitId !== null && p.unitId !== unitId)?.id ?? 0;
+  for (const p of rows) if (!reported && (await ctx.app.store.reporter(p.id))) reported = p.id;
+  expect([own, other, reported].every((id) => id > 0)).toBe(true);
+  spareUser = (
+    await ctx.accounts.createUser({ username: 'spare', displayName: '备用', role: 'leader', passwordHash: ctx.users.leader.passwordHash }, DEMO_NOW)
+  ).id;
+});
+afterAll(async () => ctx.close());
+
+function cookieOf(caller: Caller): Record<string, string> {
+  if (caller === 'anonymous') return {};
+  if (caller === 'display_token') return { cookie: `${DISPLAY_COOKIE}=${displayToken}` };
+  return ctx.as[caller as Role];
+}
+
+interface Call {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  payload?: object;
+  headers?: Record<string, string>;
+}
+
+/** A route, how to call it (some calls need fresh state per caller), and the status each caller gets. */
+interface Row {
+  route: string;
+  call: (caller: Caller) => Call | Promise<Call>;
+  expect: Record<Caller, number>;
+}
+
+const all = (status: number) => Object.fromEntries(CALLERS.map((c) => [c, status])) as Record<Caller, number>;
+/** Signed-in callers and display devices read; nobody else. */
+const aggregate = { ...all(200), anonymous: 401 };
+/** Users read; display devices are refused. */
+const users = { ...aggregate, display: 403, display_token: 403 };
+/** Admins only, with the admin's status. */
+const adminOnly = (status: number) => ({ ...all(403), anonymous: 401, admin: status });
+const get = (url: string) => () => ({ method: 'GET' as const, url });
+
+async function version(id: number): Promise<string> {
+  return `"${(await ctx.app.store.problem(id))?.version}"`;
+}
+
+let tokenCounter = 0;
+let userCounter = 0;
+const ROWS: Row[] = [
+  { route: 'GET /api/health', call: get('/api/health'), expect: all(200) },
+  { route: 'GET /api/meta', call: get('/api/meta'), expect: aggregate },
+  { route: 'GET /api/communities', call: get('/api/communities'), expect: aggregate },
+  { route: 'GET /api/grids', call: get('/api/grids'), expect: aggregate },
+  { route: 'GET /api/sites', call: get('/api/sites'), expect: aggregate },
+  { route: 'GET /api/basemap', call: get('/api/basemap'), expect: aggregate },
+  { route: 'GET /api/units', call: get('/api/units'), expect: aggregate },
+  { route: 'GET /api/problems', call: get('/api/problems?limit=5'), expect: users },
+  { route: 'GET /api/problems/points', call: get('/api/problems/points'), expect: aggregate },
+  { route: 'GET /api/problems/:id', call: () => get(`/api/problems/${own}`)(), expect: users },
+  { route: 'GET /api/problems/:id', call: () => get(`/api/problems/${other}`)(), expect: { ...users, unit: 403 } },
+  { route: 'GET /api/problems/:id/reporter', call: () => get(`/api/problems/${reported}/reporter`)(), expect: adminOnly(200) },
+  {
+    route: 'PUT /api/problems/:id/measure',
+    call: async () => ({ method: 'PUT', url: `/api/problems/${own}/measure`, payload: { measure: '限期清理' }, headers: { 'if-match': await version(own) } }),
+    expect: { ...all(403), anonymous: 401, admin: 200, grid_manager: 200, unit: 200 },
+  },
+  {
+    route: 'PUT /api/problems/:id/measure',
+    call: async () => ({ method: 'PUT', url: `/api/problems/${other}/measure`, payload: { measure: '限期清理' }, headers: { 'if-match': await version(other) } }),
+    expect: adminOnly(200),
+  },
+  { route: 'GET /api/stats/summary', call: get('/api/stats/summary'), expect: aggregate },
+  { route: 'GET /api/stats/grids', call: get('/api/stats/grids'), expect: aggregate },
+  { route: 'GET /api/stats/communities', call: get('/api/stats/communities'), expect: aggregate },
+  { route: 'GET /api/stats/categories', call: get('/api/stats/categories'), expect: aggregate },
+  { route: 'GET /api/stats/trend', call: get('/api/stats/trend'), expect: aggregate },
+  { route: 'GET /api/hotspots', call: get('/api/hotspots'), expect: aggregate },
+  // Sign-in is open to all: a wrong password is a 401 of its own (bad_credentials), for anyone.
+  { route: 'POST /api/auth/login', call: () => ({ method: 'POST', url: '/api/auth/login', payload: { username: 'nobody', password: 'x' } }), expect: all(401) },
+  { route: 'POST /api/auth/display', call: () => ({ method: 'POST', url: '/api/auth/display', payload: { token: 'not-a-token' } }), expect: all(401) },
+  { route: 'GET /api/auth/session', call: get('/api/auth/session'), expect: all(200) },
+  { route: 'GET /api/auth/me', call: get('/api/auth/me'), expect: aggregate },
+  {
+    route: 'POST /api/auth/password',
+    // A wrong current password: reachable (400 naming the field) for users only.
+    call: () => ({ method: 'POST', url: '/api/auth/password', payload: { current: 'wrong', next: 'New-pass-2026' } }),
+    expect: { ...users, admin: 400, leader: 400, grid_manager: 400, unit: 400 },
+  },
+  { route: 'GET /api/audit', call: get('/api/audit?limit=5'), expect: adminOnly(200) },
+  { route: 'POST /api/display-tokens', call: () => ({ method: 'POST', url: '/api/display-tokens', payload: { name: `屏${++tokenCounter}` } }), expect: adminOnly(201) },
+  { route: 'GET /api/display-tokens', call: get('/api/display-tokens'), expect: adminOnly(200) },
+  {
+    route: 'DELETE /api/display-tokens/:id',
+    call: async () => {
+      const t = await ctx.accounts.createDisplayToken(`hash-${++tokenCounter}`, '待吊销', null, DEMO_NOW);
+      return { method: 'DELETE', url: `/api/display-tokens/${t.id}` };
+    },
+    expect: adminOnly(204),
+  },
+  { route: 'GET /api/users', call: get('/api/users'), expect: adminOnly(200) },
+  {
+    route: 'POST /api/users',
+    call: () => ({ method: 'POST', url: '/api/users', payload: { username: `u${++userCounter}`, displayName: '新用户', role: 'leader' } }),
+    expect: adminOnly(201),
+  },
+  { route: 'PATCH /api/users/:id', call: () => ({ method: 'PATCH', url: `/api/users/${spareUser}`, payload: { displayName: '备用账号' } }), expect: adminOnly(200) },
+  { route: 'POST /api/users/:id/password', call: () => ({ method: 'POST', url: `/api/users/${spareUser}/password` }), expect: adminOnly(200) },
+  { route: 'GET /api/openapi.json', call: get('/api/openapi.json'), expect: all(200) },
+];
+
+async function send(caller: Caller, c: Call) {
+  return ctx.app.inject({ method: c.method, url: c.url, payload: c.payload, headers: { origin: ORIGIN, ...cookieOf(caller), ...c.headers } });
+}
+
+describe('access: every route × every caller', () => {
+  it('the table covers every API route (but the API docs and sign-out, tested apart)', () => {
+    const covered = new Set([...ROWS.map((r) => r.route), 'POST /api/auth/logout']);
+    const missing = ctx.app.apiRoutes.filter((r) => !covered.has(r) && !r.startsWith('GET /api/docs'));
+    expect(missing).toEqual([]);
+  });
+
+  for (const row of ROWS) {
+    it(`${row.route} ${JSON.stringify(row.expect)}`, async () => {
+      const got: Record<string, number> = {};
+      for (const caller of CALLERS) {
+        const res = await send(caller, await row.call(caller));
+        got[caller] = res.statusCode;
+        expect(res.statusCode, `${caller}: ${res.body.slice(0, 200)}`).toBeLessThan(500);
+        if (res.statusCode === 401 && !row.route.includes('/auth/')) expect(res.json().code).toBe('unauthenticated');
+      }
+      expect(got).toEqual(row.expect);
+    });
+  }
+
+  it('POST /api/auth/logout ends the caller’s own session (204 for everybody)', async () => {
+    for (const role of ['admin', 'leader', 'grid_manager', 'unit', 'display'] as const) {
+      const login = await ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: role, password: TEST_PASSWORD } });
+      const cookie = `cw_session=${login.cookies.find((c) => c.name === 'cw_session')?.value}`;
+      expect((await ctx.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie, origin: ORIGIN } })).statusCode).toBe(204);
+      expect((await ctx.app.inject({ url: '/api/auth/me', headers: { cookie } })).statusCode).toBe(401);
+    }
+    expect((await ctx.app.inject({ method: 'POST', url: '/api/auth/logout' })).statusCode).toBe(204);
+  });
+
+  it('the API docs are public: they describe the API, not data', async () => {
+    expect((await ctx.app.inject({ url: '/api/docs/json' })).statusCode).toBe(200);
+  });
+});
+
+describe('reads filtered by role', () => {
+  it('a unit reads its own problems only: lists, points and statistics are scoped, another unit is refused', async () => {
+    const unitId = ctx.users.unit.unitId as string;
+    const asUnit = (url: string) => ctx.app.inject({ url, headers: ctx.as.unit });
+    const asAdmin = (url: string) => ctx.app.inject({ url, headers: ctx.as.admin });
+    const mine = (await asUnit('/api/stats/summary')).json();
+    expect(mine).toEqual((await asAdmin(`/api/stats/summary?unit=${unitId}`)).json());
+    expect(mine.total).toBeLessThan((await asAdmin('/api/stats/summary')).json().total);
+    const list = (await asUnit('/api/problems?limit=10000')).json();
+    expect(list.features.length).toBe(mine.total);
+    expect(list.features.every((f: { properties: { unitId: string } }) => f.properties.unitId === unitId)).toBe(true);
+    const points = await asUnit('/api/problems/points');
+    expect(points.rawPayload.readUInt32LE(8)).toBe(mine.total);
+    const another = ctx.app.townData.units.find((u) => u.id !== unitId)?.id;
+    const refused = await asUnit(`/api/stats/summary?unit=${another}`);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({ field: 'unit' });
+  });
+
+  it('a grid manager reads the whole town but changes only problems in their grids', async () => {
+    const gm = (url: string) => ctx.app.inject({ url, headers: ctx.as.grid_manager });
+    expect((await gm('/api/stats/summary')).json().total).toBe(2000);
+    const res = await ctx.app.inject({
+      method: 'PUT',
+      url: `/api/problems/${other}/measure`,
+      headers: { ...ctx.as.grid_manager, origin: ORIGIN, 'if-match': await version(other) },
+      payload: { measure: '越权修改' },
+    });
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toMatchObject({ code: 'forbidden', field: 'id', message: '只能修改本人负责网格内的问题' });
+    expect((await ctx.app.store.problem(other))?.measure).not.toBe('越权修改');
+  });
+
+  it('a revoked display token is refused at once', async () => {
+    const issued = (
+      await ctx.app.inject({ method: 'POST', url: '/api/display-tokens', headers: { ...ctx.as.admin, origin: ORIGIN }, payload: { name: '临时大屏' } })
+    ).json();
+    const asDisplay = { cookie: `${DISPLAY_COOKIE}=${issued.secret}` };
+    expect((await ctx.app.inject({ url: '/api/stats/summary', headers: asDisplay })).statusCode).toBe(200);
+    await ctx.app.inject({ method: 'DELETE', url: `/api/display-tokens/${issued.token.id}`, headers: { ...ctx.as.admin, origin: ORIGIN } });
+    expect((await ctx.app.inject({ url: '/api/stats/summary', headers: asDisplay })).statusCode).toBe(401);
+  });
+});
