@@ -29,10 +29,10 @@ console.log(`machine: ${process.platform} ${process.arch}, node ${process.versio
 if (!values.db) await demoDatabase(path, count);
 
 const server = await startServer(path);
-const { base } = server;
-const meta = await (await fetch(`${base}/api/meta`)).json();
+const { base, cookie } = server;
+const meta = await (await fetch(`${base}/api/meta`, { headers: { cookie } })).json();
 console.log(`startup: server answering with ${meta.counts.problems} problems after ${seconds(server.startupMs)}`);
-const communities = await (await fetch(`${base}/api/communities`)).json();
+const communities = await (await fetch(`${base}/api/communities`, { headers: { cookie } })).json();
 
 const town: number[] = meta.bbox;
 const w = (town[2] - town[0]) / 10;
@@ -47,7 +47,7 @@ const randomBox = () => {
 const [cx, cy]: number[] = communities.features.find((f: { id: string }) => f.id === 'lizao')?.properties.center ?? meta.center;
 const lizaoBox = [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2].map((v) => v.toFixed(5)).join(',');
 
-const get = client(base);
+const get = client(base, cookie);
 
 async function time(label: string, urls: () => string): Promise<void> {
   for (let i = 0; i < 5; i++) await get(urls()); // warm-up

@@ -43,7 +43,7 @@ for (const size of sizes) {
   console.log(`\n== ${size.toLocaleString('en')} problems ==`);
   await demoDatabase(path, size);
   const server = await startServer(path);
-  const get = client(server.base);
+  const get = client(server.base, server.cookie);
   console.log(`startup: ${seconds(server.startupMs)}`);
 
   // Binary points: one request for all of them.
@@ -119,6 +119,8 @@ for (const size of sizes) {
   let repaint = Number.NaN;
   for (let i = 0; i < Math.min(runs, 3); i++) {
     const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, locale: 'zh-CN' });
+    const [name, value] = server.cookie.split('=');
+    await context.addCookies([{ name, value, url: server.base }]);
     const page = await context.newPage();
     await page.goto(server.base);
     await page.waitForFunction(() => window.__firstHeatFrame !== undefined, undefined, { timeout: 300_000 });

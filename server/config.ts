@@ -13,6 +13,9 @@ export interface Config {
   demoCount: number;
   /** Days the audit log is kept (at least 180, 等保 practice); older rows are purged daily. */
   auditRetentionDays: number;
+  /** Requests a minute from one address over all routes, and sign-in attempts a minute. */
+  rateLimitPerMinute: number;
+  loginRateLimitPerMinute: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -57,6 +60,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoSeed: integer(env, 'DEMO_SEED', 20260101, 0, 2 ** 32 - 1),
     demoCount: integer(env, 'DEMO_COUNT', 5000, 0, 1_000_000),
     auditRetentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 365, 180, 3650),
+    rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 1200, 10, 10_000_000),
+    loginRateLimitPerMinute: integer(env, 'LOGIN_RATE_LIMIT_PER_MINUTE', 20, 1, 10_000_000),
     logLevel,
   };
 }

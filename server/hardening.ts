@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { RequestError } from './errors.ts';
 
 export interface RateLimits {
-  /** Requests a minute from one address, over all routes. */
+  /** Requests a minute from one address to any one route (each route counts apart). */
   perMinute: number;
   /** Sign-in attempts a minute from one address (lockout guards each account as well). */
   loginPerMinute: number;

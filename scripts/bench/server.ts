@@ -2,6 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import http from 'node:http';
 import { basename, dirname } from 'node:path';
+import { SESSION_COOKIE } from '../../server/auth/access.ts';
+import { hashPassword, randomPassword } from '../../server/auth/password.ts';
+import { SqliteAccountStore } from '../../server/store/account-store.ts';
 import { SqliteStore } from '../../server/store/sqlite-store.ts';
 import { generateDemoInWorker } from '../demo/generate.ts';
 
@@ -25,6 +28,8 @@ export async function demoDatabase(path: string, count: number): Promise<void> {
 
 export interface BenchServer {
   base: string;
+  /** The session cookie of the benchmark's own account (`name=value`). */
+  cookie: string;
   process: ChildProcess;
   /** ms from spawn to the first healthy answer. */
   startupMs: number;
@@ -33,10 +38,28 @@ export interface BenchServer {
 
 /** The API server on the database at `path`, in its own process as in production, so the client's work does not count. */
 export async function startServer(path: string): Promise<BenchServer> {
+  // The benchmark signs in as its own leader account, made (or reset) in the database beforehand.
+  const password = randomPassword();
+  const store = new SqliteStore(path);
+  const accounts = new SqliteAccountStore(store.db);
+  const existing = await accounts.userByName('bench');
+  if (existing) await accounts.setPassword(existing.id, await hashPassword(password), Date.now());
+  else await accounts.createUser({ username: 'bench', displayName: '基准测试', role: 'leader', passwordHash: await hashPassword(password) }, Date.now());
+  await store.close();
+
   const started = performance.now();
   const port = 19600 + Math.floor(Math.random() * 300);
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, DATA_DIR: dirname(path), DB_FILE: basename(path), DEMO: 'off', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      DATA_DIR: dirname(path),
+      DB_FILE: basename(path),
+      DEMO: 'off',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_PER_MINUTE: '10000000',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
@@ -49,10 +72,19 @@ export async function startServer(path: string): Promise<BenchServer> {
     if (up) break;
     await new Promise((r) => setTimeout(r, 200));
   }
+  const startupMs = performance.now() - started;
+  const login = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'bench', password }),
+  });
+  const cookie = login.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+  if (!login.ok || !cookie) throw new Error(`the benchmark could not sign in: HTTP ${login.status}`);
   return {
     base,
+    cookie: cookie.split(';')[0],
     process: child,
-    startupMs: performance.now() - started,
+    startupMs,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
@@ -67,13 +99,13 @@ export interface Answer {
   body?: Buffer;
 }
 
-/** A bare keep-alive GET: node:http costs the measurement less than fetch does. */
-export function client(base: string): (url: string, keepBody?: boolean) => Promise<Answer> {
+/** A bare keep-alive GET, signed in with `cookie`: node:http costs the measurement less than fetch does. */
+export function client(base: string, cookie: string): (url: string, keepBody?: boolean) => Promise<Answer> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   return (url, keepBody = false) =>
     new Promise((resolveGet, reject) => {
       http
-        .get(base + url, { agent }, (res) => {
+        .get(base + url, { agent, headers: { cookie } }, (res) => {
           let bytes = 0;
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => {

@@ -17,7 +17,12 @@ let spareUser: number;
 
 beforeAll(async () => {
   ctx = await demoApp(2000);
-  const issued = await ctx.app.inject({ method: 'POST', url: '/api/display-tokens', headers: { ...ctx.as.admin, origin: ORIGIN }, payload: { name: '测试大屏' } });
+  const issued = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/display-tokens',
+    headers: { ...ctx.as.admin, origin: ORIGIN },
+    payload: { name: '测试大屏' },
+  });
   displayToken = issued.json().secret;
   const { gridIds } = ctx.users.grid_manager;
   const unitId = ctx.users.unit.unitId;
@@ -27,9 +32,8 @@ beforeAll(async () => {
   other = rows.find((p) => !gridIds.includes(p.gridId) && p.unitId !== null && p.unitId !== unitId)?.id ?? 0;
   for (const p of rows) if (!reported && (await ctx.app.store.reporter(p.id))) reported = p.id;
   expect([own, other, reported].every((id) => id > 0)).toBe(true);
-  spareUser = (
-    await ctx.accounts.createUser({ username: 'spare', displayName: '备用', role: 'leader', passwordHash: ctx.users.leader.passwordHash }, DEMO_NOW)
-  ).id;
+  spareUser = (await ctx.accounts.createUser({ username: 'spare', displayName: '备用', role: 'leader', passwordHash: ctx.users.leader.passwordHash }, DEMO_NOW))
+    .id;
 });
 afterAll(async () => ctx.close());
 
@@ -88,7 +92,12 @@ const ROWS: Row[] = [
   },
   {
     route: 'PUT /api/problems/:id/measure',
-    call: async () => ({ method: 'PUT', url: `/api/problems/${other}/measure`, payload: { measure: '限期清理' }, headers: { 'if-match': await version(other) } }),
+    call: async () => ({
+      method: 'PUT',
+      url: `/api/problems/${other}/measure`,
+      payload: { measure: '限期清理' },
+      headers: { 'if-match': await version(other) },
+    }),
     expect: adminOnly(200),
   },
   { route: 'GET /api/stats/summary', call: get('/api/stats/summary'), expect: aggregate },
@@ -109,7 +118,11 @@ const ROWS: Row[] = [
     expect: { ...users, admin: 400, leader: 400, grid_manager: 400, unit: 400 },
   },
   { route: 'GET /api/audit', call: get('/api/audit?limit=5'), expect: adminOnly(200) },
-  { route: 'POST /api/display-tokens', call: () => ({ method: 'POST', url: '/api/display-tokens', payload: { name: `屏${++tokenCounter}` } }), expect: adminOnly(201) },
+  {
+    route: 'POST /api/display-tokens',
+    call: () => ({ method: 'POST', url: '/api/display-tokens', payload: { name: `屏${++tokenCounter}` } }),
+    expect: adminOnly(201),
+  },
   { route: 'GET /api/display-tokens', call: get('/api/display-tokens'), expect: adminOnly(200) },
   {
     route: 'DELETE /api/display-tokens/:id',
@@ -125,7 +138,11 @@ const ROWS: Row[] = [
     call: () => ({ method: 'POST', url: '/api/users', payload: { username: `u${++userCounter}`, displayName: '新用户', role: 'leader' } }),
     expect: adminOnly(201),
   },
-  { route: 'PATCH /api/users/:id', call: () => ({ method: 'PATCH', url: `/api/users/${spareUser}`, payload: { displayName: '备用账号' } }), expect: adminOnly(200) },
+  {
+    route: 'PATCH /api/users/:id',
+    call: () => ({ method: 'PATCH', url: `/api/users/${spareUser}`, payload: { displayName: '备用账号' } }),
+    expect: adminOnly(200),
+  },
   { route: 'POST /api/users/:id/password', call: () => ({ method: 'POST', url: `/api/users/${spareUser}/password` }), expect: adminOnly(200) },
   { route: 'GET /api/openapi.json', call: get('/api/openapi.json'), expect: all(200) },
 ];
