@@ -22,6 +22,8 @@ interface Option {
 
 const ROLES = Object.keys(ROLE_NAMES) as User['role'][];
 const time = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
+/** Up to three grid names, then how many more. */
+const gridList = (names: string[]) => (names.length <= 3 ? names.join('、') : `${names.slice(0, 3).join('、')} 等 ${names.length} 个网格`);
 const reason = (e: unknown) => (e instanceof ApiError ? e.message : String(e));
 
 /** A secret shown once (a new password, a wall URL), with the advice to hand it over now. */
@@ -128,7 +130,7 @@ export function AdminPage({ session, onSignedOut }: { session: Session; onSigned
                 <td>{ROLE_NAMES[u.role]}</td>
                 <td>
                   {u.role === 'grid_manager'
-                    ? u.gridIds.map((g) => grids.find((x) => x.id === g)?.name ?? g).join('、')
+                    ? gridList(u.gridIds.map((g) => grids.find((x) => x.id === g)?.name ?? g))
                     : u.role === 'unit'
                       ? (units.find((x) => x.id === u.unitId)?.name ?? u.unitId)
                       : '全镇'}

@@ -1,0 +1,157 @@
+import { mkdirSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { maskPhone } from '../../server/domain/personal-info.ts';
+import { demoApp, ORIGIN, TEST_PASSWORD } from '../helpers/demo.ts';
+import { launch, openMap, pixels, signIn, watchedPage } from './browser.ts';
+
+const ARTIFACTS = 'test-artifacts';
+vi.setConfig({ testTimeout: 240_000 });
+
+let ctx: Awaited<ReturnType<typeof demoApp>>;
+let browser: Browser;
+let origin: string;
+
+beforeAll(async () => {
+  ctx = await demoApp(3000);
+  origin = await ctx.app.listen({ host: '127.0.0.1', port: 0 });
+  browser = await launch();
+  mkdirSync(ARTIFACTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await ctx?.close();
+});
+
+/** A public report (it has a reporter) in the demo grid manager's grids. */
+async function reportedInGrid(gridIds: string[]) {
+  const t = ctx.app.problemTable;
+  for (let i = 0; i < t.size; i++) {
+    const p = t.record(i);
+    if (!gridIds.includes(p.gridId)) continue;
+    const reporter = await ctx.app.store.reporter(p.id);
+    if (reporter) return { id: p.id, reporter };
+  }
+  throw new Error('no reported problem in the grids');
+}
+
+describe('sign-in and the user menu', () => {
+  it('refuses a wrong password with the server’s reason, signs in, and signs out back to the form', async () => {
+    const { page, consoleErrors } = await watchedPage(browser, origin, null);
+    await page.goto(origin);
+    await page.locator('input[name=username]').fill('grid_manager');
+    await page.locator('input[name=password]').fill('wrong');
+    await page.getByRole('button', { name: '登录' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('用户名或密码错误');
+    await signIn(page, 'grid_manager', TEST_PASSWORD);
+    await page.getByRole('button', { name: /测试grid_manager · 网格员/ }).click();
+    await page.locator('[data-logout]').click();
+    await page.locator('.login-box').waitFor();
+    expect((await ctx.app.inject({ url: '/api/audit?action=logout&limit=1', headers: ctx.as.admin })).json().entries[0].username).toBe('grid_manager');
+    // The failed sign-in's 401 is the only console error: the browser logs every refused request.
+    expect(consoleErrors.filter((e) => !e.includes('401'))).toEqual([]);
+  });
+});
+
+describe('the problem card by role', () => {
+  it('shows an admin the masked reporter and reveals it on request (audited)', async () => {
+    const { id, reporter } = await reportedInGrid(ctx.users.grid_manager.gridIds);
+    const { page, consoleErrors } = await watchedPage(browser, origin, ctx.sessions.admin);
+    await openMap(page, `${origin}/?problem=${id}`);
+    const field = page.locator(`.problem-card[data-problem="${id}"] [data-field="reporter"]`);
+    await expect.poll(() => field.textContent()).toContain(maskPhone(reporter.phone));
+    expect(await field.textContent()).not.toContain(reporter.phone);
+    await field.getByRole('button', { name: '查看' }).click();
+    await expect.poll(() => field.textContent()).toContain(reporter.phone);
+    expect(await field.textContent()).toContain(reporter.name);
+    const audit = (await ctx.app.inject({ url: '/api/audit?action=reveal&limit=1', headers: ctx.as.admin })).json().entries[0];
+    expect(audit).toMatchObject({ username: 'admin', objectType: 'problem', objectId: String(id) });
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('lets a grid manager set the measure of a problem in their grid; a leader gets neither reveal nor editor', async () => {
+    const { id } = await reportedInGrid(ctx.users.grid_manager.gridIds);
+    const gm = await watchedPage(browser, origin, ctx.sessions.grid_manager);
+    await openMap(gm.page, `${origin}/?problem=${id}`);
+    const card = gm.page.locator(`.problem-card[data-problem="${id}"]`);
+    await card.waitFor();
+    expect(await card.locator('[data-field="reporter"] button').count()).toBe(0);
+    await card.locator('[data-field="measure"]').getByRole('button', { name: '修改' }).click();
+    await card.getByLabel('整改措施').fill('安排专人每日巡查清理');
+    await card.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => card.locator('[data-field="measure"]').textContent()).toContain('安排专人每日巡查清理');
+    expect(await card.textContent()).toContain('制定措施');
+    expect((await ctx.app.store.problem(id))?.measure).toBe('安排专人每日巡查清理');
+    expect(gm.consoleErrors).toEqual([]);
+
+    const leader = await watchedPage(browser, origin, ctx.sessions.leader);
+    await openMap(leader.page, `${origin}/?problem=${id}`);
+    const seen = leader.page.locator(`.problem-card[data-problem="${id}"]`);
+    await seen.waitFor();
+    expect(await seen.locator('[data-field="measure"] button').count()).toBe(0);
+    expect(await seen.locator('[data-field="reporter"] button').count()).toBe(0);
+    expect(leader.consoleErrors).toEqual([]);
+  });
+});
+
+describe('the admin page', () => {
+  it('creates a grid manager with grids, shows the initial password once, and that password signs in', async () => {
+    const { page, consoleErrors } = await watchedPage(browser, origin, ctx.sessions.admin);
+    await page.goto(`${origin}/admin`);
+    await page.locator('[data-table=users] tr[data-user="leader"]').waitFor();
+    await page.getByRole('button', { name: '新建账号' }).click();
+    const form = page.getByRole('dialog', { name: '新建账号' });
+    await form.locator('input[name=username]').fill('zhangwei');
+    await form.locator('input[name=displayName]').fill('张伟');
+    await form.locator('select[name=role]').selectOption('grid_manager');
+    await form.locator('select[name=gridIds]').selectOption(['lizao-01', 'lizao-02']);
+    await form.getByRole('button', { name: '保存' }).click();
+    const secret = await page.locator('[data-secret]').textContent();
+    expect(secret).toMatch(/^.{16}$/);
+    const row = page.locator('[data-table=users] tr[data-user="zhangwei"]');
+    await expect.poll(() => row.textContent()).toContain('网格员');
+    await page.screenshot({ path: `${ARTIFACTS}/admin-users.png` });
+    const login = await ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'zhangwei', password: secret } });
+    expect(login.statusCode).toBe(200);
+    expect(login.json().user).toMatchObject({ displayName: '张伟', role: 'grid_manager', gridIds: ['lizao-01', 'lizao-02'] });
+    // Disabling the account ends its session at once.
+    const cookie = { cookie: `cw_session=${login.cookies[0].value}` };
+    await row.getByRole('button', { name: '停用' }).click();
+    await expect.poll(() => row.textContent()).toContain('已停用');
+    expect((await ctx.app.inject({ url: '/api/auth/me', headers: cookie })).statusCode).toBe(401);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('issues a display token whose wall URL shows the map to a screen that reads aggregates only', async () => {
+    const admin = await watchedPage(browser, origin, ctx.sessions.admin);
+    await admin.page.goto(`${origin}/admin`);
+    await admin.page.getByLabel('设备名称').fill('指挥中心大屏');
+    await admin.page.getByRole('button', { name: '签发令牌' }).click();
+    const url = (await admin.page.locator('[data-secret]').textContent()) ?? '';
+    expect(url).toMatch(new RegExp(`^${origin}/wall\\?display=[A-Za-z0-9_-]{43}$`));
+
+    const wall = await watchedPage(browser, origin, null);
+    const answers: number[] = [];
+    wall.page.on('response', (r) => r.url().includes('/api/') && answers.push(r.status()));
+    await openMap(wall.page, url);
+    await wall.page.waitForTimeout(3000);
+    expect(await wall.page.locator('.display-badge').textContent()).toBe('大屏：指挥中心大屏');
+    const png = await wall.page.screenshot({ path: `${ARTIFACTS}/wall-display-token.png` });
+    const grid: [number, number][] = [];
+    for (let x = 300; x < 1300; x += 40) for (let y = 200; y < 850; y += 40) grid.push([x, y]);
+    const colours = new Set((await pixels(wall.page, png, grid)).map((p) => p.join(',')));
+    expect(colours.size).toBeGreaterThan(20);
+    // Every call it made was allowed: it asks for no problem list or card.
+    expect(answers.every((s) => s === 200)).toBe(true);
+    expect(wall.consoleErrors).toEqual([]);
+    // Revoked, the token opens nothing.
+    const tokens = (await ctx.app.inject({ url: '/api/display-tokens', headers: ctx.as.admin })).json().tokens;
+    const id = tokens.find((t: { name: string }) => t.name === '指挥中心大屏').id;
+    await ctx.app.inject({ method: 'DELETE', url: `/api/display-tokens/${id}`, headers: { ...ctx.as.admin, origin: ORIGIN } });
+    const after = await watchedPage(browser, origin, null);
+    await after.page.goto(url);
+    await after.page.locator('.login-notice').waitFor();
+    expect(await after.page.locator('.login-notice').textContent()).toContain('大屏令牌无效或已被吊销');
+  });
+});
