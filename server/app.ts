@@ -8,7 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { ProblemTable } from './analytics/problem-table.ts';
 import { installAccessControl } from './auth/access.ts';
-import { AuthService } from './auth/auth-service.ts';
+import { type AuthPolicy, AuthService } from './auth/auth-service.ts';
 import { installErrorHandler } from './errors.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimits, registerHardening } from './hardening.ts';
 import areaRoutes from './routes/areas.ts';
@@ -33,6 +33,8 @@ export interface AppOptions {
   store: Store;
   /** Accounts, sessions and the audit log: every route but health and sign-in needs a signed-in caller. */
   accounts: AccountStore;
+  /** Sign-in policy: password rules, lockout, idle timeout (defaults: 等保 level 2 practice). */
+  authPolicy?: AuthPolicy;
   /** Requests a minute per address (all routes, and sign-in). */
   rateLimits?: RateLimits;
   /** The clock used for "now" (overdue, today, this week); tests pin it. */
@@ -77,7 +79,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Access control first, so that its check sees every route registered after it.
   await registerHardening(app, options.rateLimits ?? DEFAULT_RATE_LIMITS);
   await app.register(cookie);
-  const auth = new AuthService(options.accounts, options.now ?? Date.now);
+  const auth = new AuthService(options.accounts, options.now ?? Date.now, options.authPolicy);
   installAccessControl(app, auth);
 
   await app.register(swagger, {

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { type AuthPolicy, DEFAULT_AUTH_POLICY } from './auth/auth-service.ts';
 
 /** Everything the server reads from its environment, validated once at start. */
 export interface Config {
@@ -13,6 +14,8 @@ export interface Config {
   demoCount: number;
   /** Days the audit log is kept (at least 180, 等保 practice); older rows are purged daily. */
   auditRetentionDays: number;
+  /** Sign-in policy (等保 level 2 practice by default; may be made stricter, not weaker than 8 characters). */
+  authPolicy: AuthPolicy;
   /** Requests a minute from one address over all routes, and sign-in attempts a minute. */
   rateLimitPerMinute: number;
   loginRateLimitPerMinute: number;
@@ -60,6 +63,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoSeed: integer(env, 'DEMO_SEED', 20260101, 0, 2 ** 32 - 1),
     demoCount: integer(env, 'DEMO_COUNT', 5000, 0, 1_000_000),
     auditRetentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 365, 180, 3650),
+    authPolicy: {
+      password: {
+        minLength: integer(env, 'PASSWORD_MIN_LENGTH', DEFAULT_AUTH_POLICY.password.minLength, 8, 64),
+        minClasses: integer(env, 'PASSWORD_MIN_CLASSES', DEFAULT_AUTH_POLICY.password.minClasses, 1, 4),
+      },
+      maxFailures: integer(env, 'LOGIN_MAX_FAILURES', DEFAULT_AUTH_POLICY.maxFailures, 3, 20),
+      lockMinutes: integer(env, 'LOCK_MINUTES', DEFAULT_AUTH_POLICY.lockMinutes, 1, 1440),
+      idleMinutes: integer(env, 'SESSION_IDLE_MINUTES', DEFAULT_AUTH_POLICY.idleMinutes, 5, 480),
+    },
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 1200, 10, 10_000_000),
     loginRateLimitPerMinute: integer(env, 'LOGIN_RATE_LIMIT_PER_MINUTE', 20, 1, 10_000_000),
     logLevel,

@@ -24,6 +24,7 @@ async function main(): Promise<void> {
   const app = await buildApp({
     store,
     accounts,
+    authPolicy: config.authPolicy,
     rateLimits: { perMinute: config.rateLimitPerMinute, loginPerMinute: config.loginRateLimitPerMinute },
     logger: { level: config.logLevel },
   });

@@ -1,28 +1,21 @@
-import { mkdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { maskPhone } from '../../server/domain/personal-info.ts';
-import { demoApp, ORIGIN, TEST_PASSWORD } from '../helpers/demo.ts';
-import { launch, openMap, pixels, signIn, watchedPage } from './browser.ts';
+import { ORIGIN, TEST_PASSWORD } from '../helpers/demo.ts';
+import { ARTIFACTS, type BrowserSuite, browserSuite, openMap, pixels, signIn, watchedPage } from './browser.ts';
 
-const ARTIFACTS = 'test-artifacts';
 vi.setConfig({ testTimeout: 240_000 });
 
-let ctx: Awaited<ReturnType<typeof demoApp>>;
+let suite: BrowserSuite;
+let ctx: BrowserSuite['ctx'];
 let browser: Browser;
 let origin: string;
 
 beforeAll(async () => {
-  ctx = await demoApp(3000);
-  origin = await ctx.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await launch();
-  mkdirSync(ARTIFACTS, { recursive: true });
+  suite = await browserSuite(3000);
+  ({ ctx, browser, origin } = suite);
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await ctx?.close();
-});
+afterAll(async () => suite?.close());
 
 /** A public report (it has a reporter) in the demo grid manager's grids. */
 async function reportedInGrid(gridIds: string[]) {

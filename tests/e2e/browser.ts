@@ -1,6 +1,35 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { SESSION_COOKIE } from '../../server/auth/access.ts';
+import { type DemoApp, demoApp } from '../helpers/demo.ts';
+
+/** Where browser tests keep their screenshots (git-ignored; kept by CI). */
+export const ARTIFACTS = 'test-artifacts';
+
+/** What a browser test file runs against: a demo app listening on a free port, and a Chromium. */
+export interface BrowserSuite {
+  ctx: DemoApp;
+  browser: Browser;
+  origin: string;
+  close(): Promise<void>;
+}
+
+/** Starts a demo app with `count` problems on a free port and launches Chromium; `close` stops both. */
+export async function browserSuite(count: number): Promise<BrowserSuite> {
+  const ctx = await demoApp(count);
+  const origin = await ctx.app.listen({ host: '127.0.0.1', port: 0 });
+  const browser = await launch();
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return {
+    ctx,
+    browser,
+    origin,
+    async close() {
+      await browser.close();
+      await ctx.close();
+    },
+  };
+}
 
 export const CHROMIUM = '/usr/bin/chromium';
 /** Software WebGL through SwiftShader; no network noise. */

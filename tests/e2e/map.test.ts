@@ -1,32 +1,25 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { pointOnFeature } from '@turf/turf';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { monthEnd, periodStart } from '../../client/state/view-state.ts';
-import { DEMO_NOW, demoApp, TEST_PASSWORD } from '../helpers/demo.ts';
-import { launch, openMap, pagePoint, pixels, signIn, watchedPage } from './browser.ts';
-
-const ARTIFACTS = 'test-artifacts';
+import { DEMO_NOW, TEST_PASSWORD } from '../helpers/demo.ts';
+import { ARTIFACTS, type BrowserSuite, browserSuite, openMap, pagePoint, pixels, signIn, watchedPage } from './browser.ts';
 
 // Software WebGL on a shared 2-core machine: a browser test may take minutes when the machine is
 // busy. These tests check pixels and correctness, never speed (that is npm run bench:client).
 vi.setConfig({ testTimeout: 240_000 });
 
-let ctx: Awaited<ReturnType<typeof demoApp>>;
+let suite: BrowserSuite;
+let ctx: BrowserSuite['ctx'];
 let browser: Browser;
 let origin: string;
 
 beforeAll(async () => {
-  ctx = await demoApp(5000);
-  origin = await ctx.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await launch();
-  mkdirSync(ARTIFACTS, { recursive: true });
+  suite = await browserSuite(5000);
+  ({ ctx, browser, origin } = suite);
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await ctx?.close();
-});
+afterAll(async () => suite?.close());
 
 describe('the map page', () => {
   it('draws the town with heat over 李灶 and 东南, no console error and no request off the machine', async () => {

@@ -6,6 +6,14 @@ describe('loadConfig', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({ port: 8080, host: '127.0.0.1', demo: true, demoCount: 5000, dbFile: 'chuangwen.db', logLevel: 'info', auditRetentionDays: 365 });
     expect(c.dataDir).toMatch(/var$/);
+    // 等保 level 2 practice.
+    expect(c.authPolicy).toEqual({ password: { minLength: 8, minClasses: 3 }, maxFailures: 5, lockMinutes: 15, idleMinutes: 30 });
+    expect(c).toMatchObject({ rateLimitPerMinute: 1200, loginRateLimitPerMinute: 20 });
+  });
+
+  it('takes a stricter sign-in policy', () => {
+    const c = loadConfig({ PASSWORD_MIN_LENGTH: '12', PASSWORD_MIN_CLASSES: '4', LOGIN_MAX_FAILURES: '3', LOCK_MINUTES: '30', SESSION_IDLE_MINUTES: '10' });
+    expect(c.authPolicy).toEqual({ password: { minLength: 12, minClasses: 4 }, maxFailures: 3, lockMinutes: 30, idleMinutes: 10 });
   });
 
   it('reads the environment', () => {
@@ -26,6 +34,10 @@ describe('loadConfig', () => {
     ['DB_FILE', '../etc/passwd'],
     ['LOG_LEVEL', 'loud'],
     ['AUDIT_RETENTION_DAYS', '90'],
+    ['PASSWORD_MIN_LENGTH', '6'],
+    ['LOGIN_MAX_FAILURES', '0'],
+    ['SESSION_IDLE_MINUTES', '0'],
+    ['RATE_LIMIT_PER_MINUTE', 'lots'],
   ]) {
     it(`refuses ${name}=${value}, naming the variable`, () => {
       expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
