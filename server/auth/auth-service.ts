@@ -47,16 +47,7 @@ export class AuthService {
     const now = this.now();
     let user = await this.accounts.userByName(username);
     const audit = (action: string, detail: Record<string, unknown> = {}) =>
-      this.accounts.appendAudit({
-        at: now,
-        userId: user?.id ?? null,
-        username: user?.username ?? username,
-        address,
-        action,
-        objectType: 'user',
-        objectId: user ? String(user.id) : null,
-        detail,
-      });
+      this.#audit(now, { id: user?.id ?? null, name: user?.username ?? username }, address, action, 'user', user?.id ?? null, detail);
     if (!user) {
       await verifyPassword(password, await this.#decoy);
       await audit('login_failed', { reason: 'unknown_user' });
@@ -116,15 +107,7 @@ export class AuthService {
     if (!session) return;
     await this.accounts.deleteSession(hash);
     const user = await this.accounts.userById(session.userId);
-    await this.accounts.appendAudit({
-      at: this.now(),
-      userId: session.userId,
-      username: user?.username ?? null,
-      address,
-      action: 'logout',
-      objectType: 'user',
-      objectId: String(session.userId),
-    });
+    await this.#audit(this.now(), { id: session.userId, name: user?.username ?? null }, address, 'logout', 'user', session.userId);
   }
 
   /** Issues a display-device token (admin); the token is shown once, only its hash is kept. */
@@ -132,16 +115,7 @@ export class AuthService {
     const token = randomBytes(32).toString('base64url');
     const now = this.now();
     const record = await this.accounts.createDisplayToken(tokenHash(token), name, by.id, now);
-    await this.accounts.appendAudit({
-      at: now,
-      userId: by.id,
-      username: by.username,
-      address,
-      action: 'display_token.issue',
-      objectType: 'display_token',
-      objectId: String(record.id),
-      detail: { name },
-    });
+    await this.#audit(now, { id: by.id, name: by.username }, address, 'display_token.issue', 'display_token', record.id, { name });
     return { record, token };
   }
 
@@ -149,15 +123,7 @@ export class AuthService {
     const now = this.now();
     const done = await this.accounts.revokeDisplayToken(id, now);
     if (done) {
-      await this.accounts.appendAudit({
-        at: now,
-        userId: by.id,
-        username: by.username,
-        address,
-        action: 'display_token.revoke',
-        objectType: 'display_token',
-        objectId: String(id),
-      });
+      await this.#audit(now, { id: by.id, name: by.username }, address, 'display_token.revoke', 'display_token', id);
     }
     return done;
   }
@@ -165,16 +131,31 @@ export class AuthService {
   /** A wall screen connecting with its token: the token's record when live (audited), else null. */
   async connectDisplay(token: string, address: string): Promise<DisplayTokenRecord | null> {
     const record = await this.authenticateDisplay(token);
-    await this.accounts.appendAudit({
-      at: this.now(),
-      userId: null,
-      username: record ? `display:${record.name}` : null,
-      address,
-      action: record ? 'display.connect' : 'display.refused',
-      objectType: 'display_token',
-      objectId: record ? String(record.id) : null,
-    });
+    const who = { id: null, name: record ? `display:${record.name}` : null };
+    await this.#audit(this.now(), who, address, record ? 'display.connect' : 'display.refused', 'display_token', record?.id ?? null);
     return record;
+  }
+
+  /** One audit row: who (user id and name), when, from where, what, on which object. */
+  async #audit(
+    at: number,
+    who: { id: number | null; name: string | null },
+    address: string,
+    action: string,
+    objectType: string,
+    objectId: number | null,
+    detail?: Record<string, unknown>,
+  ): Promise<void> {
+    await this.accounts.appendAudit({
+      at,
+      userId: who.id,
+      username: who.name,
+      address,
+      action,
+      objectType,
+      objectId: objectId === null ? null : String(objectId),
+      detail,
+    });
   }
 
   /** The live display token a device presents, or null (revoked or unknown). Display tokens do not idle out. */
