@@ -2,19 +2,7 @@ import type { FeatureCollection } from 'geojson';
 import type { StyleSpecification } from 'maplibre-gl';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { shanghaiDate, toShanghaiIso } from '../server/domain/calendar.ts';
-import {
-  type AreaRow,
-  api,
-  type CategoryRow,
-  type GridStats,
-  type Hotspot,
-  type Meta,
-  type ProblemDetail,
-  type ProblemRow,
-  type Session,
-  type Summary,
-  type TrendPoint,
-} from './api/client.ts';
+import { type AreaRow, api, type CategoryRow, type GridStats, type Hotspot, type Meta, type ProblemDetail, type Session, type Summary } from './api/client.ts';
 import { UserMenu } from './auth/user-menu.tsx';
 import { basemapStyle } from './map/basemap-style.ts';
 import { download, exportPng } from './map/export-png.ts';
@@ -29,6 +17,7 @@ import { KpiStrip } from './panels/kpi-strip.tsx';
 import { Legend } from './panels/legend.tsx';
 import { MONTH_MS, Playback } from './panels/playback.tsx';
 import { ProblemCard } from './panels/problem-card.tsx';
+import { useKeyedLoad } from './state/use-keyed-load.ts';
 import {
   apiFilterQuery,
   apiTimelessQuery,
@@ -101,10 +90,6 @@ export function App({ session, onSignedOut }: AppProps) {
   const readsProblems = session.user !== null;
   const [town, setTown] = useState<Town | null>(null);
   const [view, setView] = useState<ViewState | null>(null);
-  const [filtered, setFiltered] = useState<Filtered | null>(null);
-  const [trend, setTrend] = useState<{ query: string; periods: TrendPoint[] } | null>(null);
-  const [problem, setProblem] = useState<ProblemDetail | null>(null);
-  const [overdue, setOverdue] = useState<{ key: string; rows: ProblemRow[] } | null>(null);
   const [street, setStreet] = useState(false);
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState(1);
@@ -147,74 +132,55 @@ export function App({ session, onSignedOut }: AppProps) {
   const weightNow = useRef<ViewState['weight']>('reported');
   weightNow.current = view?.weight ?? 'reported';
   const query = view && town ? apiFilterQuery(view, now) : null;
-  useEffect(() => {
-    if (query === null) return;
-    let current = true;
-    Promise.all([api.summary(query), api.points(query), api.gridStats(query), api.categoryStats(query), api.communityStats(query), api.hotspots(query)])
-      .then(([summary, points, gridStats, categories, communities, hotspots]) => {
-        if (!current) return;
-        const start = performance.now();
-        const columns = pointColumns(points);
-        // What the first heatmap frame needs; other columns are made when their layer is shown.
-        columns.offsets;
-        columns.weight(weightNow.current);
-        performance.measure('points-columns', { start, end: performance.now() });
-        setFiltered({
-          query,
-          summary,
-          columns,
-          gridStats: new Map(gridStats.map((g) => [g.id, g])),
-          categories,
-          communities,
-          hotspots: hotspots.slice(0, 8),
-        });
-      })
-      .catch((e: unknown) => current && setError(message(e)));
-    return () => {
-      current = false;
-    };
-  }, [query]);
+  const fail = (e: unknown) => setError(message(e));
+  const [filteredLoad] = useKeyedLoad(
+    query,
+    async (q): Promise<Filtered> => {
+      const [summary, points, gridStats, categories, communities, hotspots] = await Promise.all([
+        api.summary(q),
+        api.points(q),
+        api.gridStats(q),
+        api.categoryStats(q),
+        api.communityStats(q),
+        api.hotspots(q),
+      ]);
+      const start = performance.now();
+      const columns = pointColumns(points);
+      // What the first heatmap frame needs; other columns are made when their layer is shown.
+      columns.offsets;
+      columns.weight(weightNow.current);
+      performance.measure('points-columns', { start, end: performance.now() });
+      return {
+        query: q,
+        summary,
+        columns,
+        gridStats: new Map(gridStats.map((g) => [g.id, g])),
+        categories,
+        communities,
+        hotspots: hotspots.slice(0, 8),
+      };
+    },
+    fail,
+  );
+  const filtered = filteredLoad?.value ?? null;
 
   const timeless = view ? apiTimelessQuery(view) : null;
-  useEffect(() => {
-    if (timeless === null) return;
-    let current = true;
-    api
-      .trend(timeless)
-      .then((periods) => current && setTrend({ query: timeless, periods }))
-      .catch((e: unknown) => current && setError(message(e)));
-    return () => {
-      current = false;
-    };
-  }, [timeless]);
+  const [trendLoad] = useKeyedLoad(timeless, api.trend, fail);
+  const trend = trendLoad && { query: trendLoad.key, periods: trendLoad.value };
 
   const problemId = view?.problem ?? null;
-  useEffect(() => {
-    setProblem(null);
-    if (problemId === null || !readsProblems) return;
-    let current = true;
-    api
-      .problem(problemId)
-      .then((p) => current && setProblem(p))
-      .catch((e: unknown) => current && setError(message(e)));
-    return () => {
-      current = false;
-    };
-  }, [problemId, readsProblems]);
+  const [problemLoad, setProblemLoad] = useKeyedLoad(problemId !== null && readsProblems ? String(problemId) : null, (id) => api.problem(Number(id)), fail);
+  const problem = problemLoad && problemLoad.key === String(problemId) ? problemLoad.value : null;
+  const setProblem = (p: ProblemDetail) => setProblemLoad({ key: String(p.id), value: p });
 
   const gridId = view?.grid ?? null;
   const overdueQuery = view && town ? apiFilterQuery({ ...view, filterGrid: null }, now) : '';
-  useEffect(() => {
-    if (gridId === null || !readsProblems) return;
-    let current = true;
-    api
-      .overdueIn(gridId, overdueQuery)
-      .then((rows) => current && setOverdue({ key: `${gridId}${overdueQuery}`, rows }))
-      .catch((e: unknown) => current && setError(message(e)));
-    return () => {
-      current = false;
-    };
-  }, [gridId, overdueQuery, readsProblems]);
+  const [overdueLoad] = useKeyedLoad(
+    gridId !== null && readsProblems ? `${gridId}${overdueQuery}` : null,
+    () => api.overdueIn(gridId as string, overdueQuery),
+    fail,
+  );
+  const overdue = overdueLoad && { key: overdueLoad.key, rows: overdueLoad.value };
 
   useEffect(() => {
     if (view) window.history.replaceState(null, '', `${window.location.pathname}${viewStateSearch(view)}`);

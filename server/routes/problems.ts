@@ -4,16 +4,17 @@ import { type Static, Type } from 'typebox';
 import { selectPage } from '../analytics/filter.ts';
 import { encodePoints } from '../analytics/points.ts';
 import { mayChangeProblem, unitScope } from '../auth/access.ts';
-import { toShanghaiIso } from '../domain/calendar.ts';
+import { computeDeadline, toShanghaiIso } from '../domain/calendar.ts';
 import { findCategory } from '../domain/catalogue.ts';
-import { isOverdue } from '../domain/lifecycle.ts';
+import { actionCodes, isOverdue } from '../domain/lifecycle.ts';
 import { maskName, maskPhone } from '../domain/personal-info.ts';
+import { decideTransition } from '../domain/workflow.ts';
 import { badRequest, notFound, RequestError } from '../errors.ts';
 import { ErrorResponse, errorResponses, problemFilterProperties } from '../schemas/common.ts';
 import type { UserRecord } from '../store/account-store.ts';
 import type { ProblemEventRecord, ProblemRecord } from '../store/records.ts';
 import type { TownData } from '../town-data.ts';
-import { parseProblemFilter } from './problem-filter.ts';
+import { parseInstant, parseProblemFilter } from './problem-filter.ts';
 import { sendBinary, sendSerialized } from './send-serialized.ts';
 
 const ListQuery = Type.Object(
@@ -161,6 +162,8 @@ function eventJson(e: ProblemEventRecord) {
 
 const guarded = { 401: ErrorResponse, 403: ErrorResponse };
 
+const IfMatchHeaders = Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 32, description: 'the ETag of the problem as last read' })) });
+
 function stale(current: number): RequestError {
   return new RequestError(412, 'version_conflict', 'If-Match', `问题已被他人修改（当前版本 ${current}），请刷新后重试`);
 }
@@ -276,6 +279,36 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  /** The version the client saw (If-Match): 428 when missing, 400 when malformed, 412 when stale. */
+  function checkIfMatch(ifMatch: string | undefined, p: ProblemRecord): void {
+    if (ifMatch === undefined) throw new RequestError(428, 'precondition_required', 'If-Match', '请在 If-Match 中带上问题的版本（ETag），以免覆盖他人的修改');
+    const expected = /^(?:W\/)?"(\d{1,9})"$/.exec(ifMatch.trim());
+    if (!expected) throw badRequest('If-Match', 'If-Match 应为问题的 ETag，如 "3"');
+    if (Number(expected[1]) !== p.version) throw stale(p.version);
+  }
+
+  /**
+   * Writes a change: the new row and its event in one transaction that checks the version (412
+   * when another writer was first), then the in-memory table and the audit log; answers the problem.
+   */
+  async function commit(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    p: ProblemRecord,
+    change: Partial<ProblemRecord>,
+    event: { action: ProblemEventRecord['action']; note: string; photos: string[] },
+    detailForAudit: Record<string, unknown>,
+  ) {
+    const user = req.user as UserRecord;
+    const now = app.now();
+    const next: ProblemRecord = { ...p, ...change, updatedAt: now, version: p.version + 1 };
+    const written = await app.store.updateProblem(next, p.version, { at: now, actor: user.displayName, fromStatus: p.status, toStatus: next.status, ...event });
+    if (!written) throw stale(p.version);
+    app.problemTable.upsert(next);
+    await app.audit(req, `problem.${event.action}`, 'problem', p.id, { version: next.version, from: p.status, to: next.status, ...detailForAudit });
+    return detail(next, reply);
+  }
+
   app.put(
     '/api/problems/:id/measure',
     {
@@ -285,7 +318,7 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: '制定或修改整改措施（管理员；网格员限本人网格；责任单位限本单位问题）',
         description: "Send the problem's ETag back in If-Match: a stale version gets 412, a missing one 428. Answers the updated problem with its new ETag.",
         params: IdParams,
-        headers: Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 32 })) }),
+        headers: IfMatchHeaders,
         body: Type.Object({ measure: Type.String({ minLength: 1, maxLength: 200, description: '整改措施' }) }, { additionalProperties: false }),
         response: { 200: ProblemDetail, ...errorResponses, ...guarded, 412: ErrorResponse, 428: ErrorResponse },
       },
@@ -296,28 +329,72 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!mayChangeProblem(user, p)) {
         throw new RequestError(403, 'forbidden', 'id', user.role === 'grid_manager' ? '只能修改本人负责网格内的问题' : '只能修改本单位负责的问题');
       }
-      const ifMatch = req.headers['if-match'];
-      if (ifMatch === undefined) throw new RequestError(428, 'precondition_required', 'If-Match', '请在 If-Match 中带上问题的版本（ETag），以免覆盖他人的修改');
-      const expected = /^(?:W\/)?"(\d{1,9})"$/.exec(ifMatch.trim());
-      if (!expected) throw badRequest('If-Match', 'If-Match 应为问题的 ETag，如 "3"');
       const measure = req.body.measure.trim();
       if (!measure) throw badRequest('measure', '整改措施不能为空');
-      if (Number(expected[1]) !== p.version) throw stale(p.version);
+      checkIfMatch(req.headers['if-match'], p);
+      return commit(req, reply, p, { measure }, { action: 'measure', note: measure, photos: [] }, { measure });
+    },
+  );
+
+  app.post(
+    '/api/problems/:id/transitions',
+    {
+      config: { access: ['admin', 'grid_manager', 'unit'] },
+      schema: {
+        tags: ['problems'],
+        summary: '处置流转：交办、开始整改、提交整改、核查销号、核查退回、重新打开',
+        description:
+          "Rules per role and status in server/domain/workflow.ts: 403 when the role may not, 409 when the status does not allow it, 422 when something is missing (a unit to assign to, a reason to reject, an 'after' photo to submit). If-Match with the problem's ETag is required (412 stale, 428 missing).",
+        params: IdParams,
+        headers: IfMatchHeaders,
+        body: Type.Object(
+          {
+            action: Type.Union(
+              actionCodes.map((a) => Type.Literal(a)),
+              { description: actionCodes.join(' | ') },
+            ),
+            note: Type.Optional(Type.String({ maxLength: 500, description: '说明；退回时必填原因' })),
+            photos: Type.Optional(Type.Array(Type.String({ pattern: '^[0-9a-f]{64}$' }), { maxItems: 20, description: 'ids of photos of this problem' })),
+            unitId: Type.Optional(Type.String({ maxLength: 64, description: 'assign: the responsible unit' })),
+            deadline: Type.Optional(
+              Type.String({ maxLength: 40, description: 'assign: a deadline other than the category time limit (YYYY-MM-DD or ISO instant)' }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: ProblemDetail, ...errorResponses, ...guarded, 409: ErrorResponse, 412: ErrorResponse, 422: ErrorResponse, 428: ErrorResponse },
+      },
+    },
+    async (req, reply) => {
+      const p = await readableProblem(req);
+      const user = req.user as UserRecord;
+      const { action, note = '', photos = [], unitId } = req.body;
+      if (unitId !== undefined && !app.townData.unitById.has(unitId)) throw badRequest('unitId', `未知的责任单位：${unitId}`, 'unknown_value');
+      const stored = new Map((await app.store.photos(p.id)).map((ph) => [ph.id, ph]));
+      for (const id of photos) if (!stored.has(id)) throw new RequestError(422, 'unknown_photo', 'photos', `照片 ${id.slice(0, 12)}… 不是该问题的照片`);
+      const afterPhotos = photos.filter((id) => stored.get(id)?.kind === 'after');
+      // A stale version first: what the client saw is no longer there, whatever it asks.
+      checkIfMatch(req.headers['if-match'], p);
+      const verdict = decideTransition(user, p, action, { note, afterPhotos, unitId });
+      if (!verdict.ok) throw new RequestError(verdict.status, verdict.code, verdict.field, verdict.message);
       const now = app.now();
-      const next: ProblemRecord = { ...p, measure, updatedAt: now, version: p.version + 1 };
-      const event = await app.store.updateProblem(next, p.version, {
-        at: now,
-        actor: user.displayName,
-        action: 'measure',
-        fromStatus: p.status,
-        toStatus: p.status,
-        note: measure,
-        photos: [],
-      });
-      if (!event) throw stale(p.version);
-      app.problemTable.upsert(next);
-      await app.audit(req, 'problem.measure', 'problem', p.id, { version: next.version, measure });
-      return detail(next, reply);
+      const limit = findCategory(p.category)?.timeLimit;
+      const change: Partial<ProblemRecord> = { status: verdict.to };
+      if (action === 'assign') {
+        change.unitId = unitId ?? null;
+        if (req.body.deadline !== undefined) {
+          const deadline = parseInstant(req.body.deadline, 'deadline', true);
+          if (deadline <= now) throw badRequest('deadline', '整改期限不能早于现在');
+          change.deadline = deadline;
+        }
+      }
+      if (action === 'close') change.closedAt = now;
+      if (action === 'reopen') {
+        change.closedAt = null;
+        // A reopened problem gets a fresh time limit from now.
+        if (limit) change.deadline = computeDeadline(now, limit);
+      }
+      return commit(req, reply, p, change, { action, note: note.trim(), photos }, { note: note.trim(), photos, unitId: change.unitId });
     },
   );
 };

@@ -111,4 +111,16 @@ export const migrations: readonly string[] = [
   ALTER TABLE problems ADD COLUMN reporter_name TEXT;
   ALTER TABLE problems ADD COLUMN reporter_phone TEXT;
   `,
+  // v3: photos of problems (before / after rectification), stored by content hash in the data directory.
+  `
+  CREATE TABLE photos (
+    id TEXT PRIMARY KEY,
+    problem_id INTEGER NOT NULL REFERENCES problems(id),
+    kind TEXT NOT NULL CHECK (kind IN ('before', 'after')),
+    mime TEXT NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL, bytes INTEGER NOT NULL,
+    lon REAL, lat REAL,
+    created_at INTEGER NOT NULL, created_by TEXT NOT NULL
+  );
+  CREATE INDEX photos_problem ON photos(problem_id);
+  `,
 ];

@@ -130,3 +130,19 @@ export interface Dataset extends TownGeography {
   /** Problems in report order; an async source (a worker thread) feeds them in flat batches as they come. */
   problems: Iterable<ProblemDraft> | AsyncIterable<ProblemBatch>;
 }
+
+/** A photo of a problem: `id` is the SHA-256 of the stored (EXIF-free) file. */
+export interface PhotoRecord {
+  id: string;
+  problemId: number;
+  kind: 'before' | 'after';
+  mime: string;
+  width: number;
+  height: number;
+  bytes: number;
+  /** Where the camera said it was (read from EXIF before stripping), or null. */
+  lon: number | null;
+  lat: number | null;
+  createdAt: number;
+  createdBy: string;
+}

@@ -7,6 +7,7 @@ import type {
   CommunityRecord,
   Dataset,
   GridRecord,
+  PhotoRecord,
   ProblemDraft,
   ProblemEventRecord,
   ProblemRecord,
@@ -315,6 +316,31 @@ export class SqliteStore implements Store {
       return { ...event, id, problemId: next.id };
     });
     return write.immediate();
+  }
+
+  async addPhoto(photo: PhotoRecord): Promise<void> {
+    this.db
+      .prepare(
+        'INSERT OR IGNORE INTO photos (id, problem_id, kind, mime, width, height, bytes, lon, lat, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(photo.id, photo.problemId, photo.kind, photo.mime, photo.width, photo.height, photo.bytes, photo.lon, photo.lat, photo.createdAt, photo.createdBy);
+  }
+
+  async photos(problemId: number): Promise<PhotoRecord[]> {
+    const rows = this.db.prepare('SELECT * FROM photos WHERE problem_id = ? ORDER BY created_at, id').all(problemId) as Row[];
+    return rows.map((r) => ({
+      id: r.id as string,
+      problemId: r.problem_id as number,
+      kind: r.kind as PhotoRecord['kind'],
+      mime: r.mime as string,
+      width: r.width as number,
+      height: r.height as number,
+      bytes: r.bytes as number,
+      lon: r.lon as number | null,
+      lat: r.lat as number | null,
+      createdAt: r.created_at as number,
+      createdBy: r.created_by as string,
+    }));
   }
 
   async close(): Promise<void> {

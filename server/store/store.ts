@@ -3,6 +3,7 @@ import type {
   CommunityRecord,
   Dataset,
   GridRecord,
+  PhotoRecord,
   ProblemEventRecord,
   ProblemRecord,
   ReporterRecord,
@@ -53,6 +54,11 @@ export interface Store {
    * null when the version moved on (another writer was first) or the problem does not exist.
    */
   updateProblem(next: ProblemRecord, expectedVersion: number, event: Omit<ProblemEventRecord, 'id' | 'problemId'>): Promise<ProblemEventRecord | null>;
+
+  /** Records a stored photo of a problem (the file itself lives in the data directory). */
+  addPhoto(photo: PhotoRecord): Promise<void>;
+  /** A problem's photos, oldest first. */
+  photos(problemId: number): Promise<PhotoRecord[]>;
 
   close(): Promise<void>;
 }

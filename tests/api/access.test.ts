@@ -14,6 +14,8 @@ let own: number;
 let other: number;
 let reported: number;
 let spareUser: number;
+/** More problems in the grid manager's grids and of the demo unit, one per transition call. */
+let spareOwn: number[] = [];
 
 beforeAll(async () => {
   ctx = await demoApp(2000);
@@ -28,7 +30,9 @@ beforeAll(async () => {
   const unitId = ctx.users.unit.unitId;
   const table = ctx.app.problemTable;
   const rows = Array.from({ length: table.size }, (_, i) => table.record(i));
-  own = rows.find((p) => gridIds.includes(p.gridId) && p.unitId === unitId)?.id ?? 0;
+  const owned = rows.filter((p) => gridIds.includes(p.gridId) && p.unitId === unitId);
+  own = owned[0]?.id ?? 0;
+  spareOwn = owned.slice(1).map((p) => p.id);
   other = rows.find((p) => !gridIds.includes(p.gridId) && p.unitId !== null && p.unitId !== unitId)?.id ?? 0;
   for (const p of rows) if (!reported && (await ctx.app.store.reporter(p.id))) reported = p.id;
   expect([own, other, reported].every((id) => id > 0)).toBe(true);
@@ -66,6 +70,25 @@ const users = { ...aggregate, display: 403, display_token: 403 };
 const adminOnly = (status: number) => ({ ...all(403), anonymous: 401, admin: status });
 const get = (url: string) => () => ({ method: 'GET' as const, url });
 
+/** Puts a problem in `open` (as if just assigned) and returns it, for a transition from there. */
+async function openProblem(): Promise<number> {
+  const id = spareOwn.shift() as number;
+  const p = await ctx.app.store.problem(id);
+  if (!p) throw new Error(`no problem ${id}`);
+  const next = { ...p, status: 'open' as const, closedAt: null, version: p.version + 1 };
+  await ctx.app.store.updateProblem(next, p.version, {
+    at: DEMO_NOW,
+    actor: 'test',
+    action: 'reopen',
+    fromStatus: p.status,
+    toStatus: 'open',
+    note: '',
+    photos: [],
+  });
+  ctx.app.problemTable.upsert(next);
+  return id;
+}
+
 async function version(id: number): Promise<string> {
   return `"${(await ctx.app.store.problem(id))?.version}"`;
 }
@@ -99,6 +122,15 @@ const ROWS: Row[] = [
       headers: { 'if-match': await version(other) },
     }),
     expect: adminOnly(200),
+  },
+  {
+    // 开始整改 on an open problem of the unit in the grid manager's grids: the unit and the 创文办 may; a grid manager may not.
+    route: 'POST /api/problems/:id/transitions',
+    call: async () => {
+      const id = await openProblem();
+      return { method: 'POST', url: `/api/problems/${id}/transitions`, payload: { action: 'start' }, headers: { 'if-match': await version(id) } };
+    },
+    expect: { ...all(403), anonymous: 401, admin: 200, unit: 200 },
   },
   { route: 'GET /api/stats/summary', call: get('/api/stats/summary'), expect: aggregate },
   { route: 'GET /api/stats/grids', call: get('/api/stats/grids'), expect: aggregate },

@@ -60,6 +60,10 @@ const KNOWN_KEYS = [
   'disabled',
   'current',
   'next',
+  'action',
+  'note',
+  'photos',
+  'deadline',
 ];
 
 const NASTY = [
@@ -166,6 +170,7 @@ describe(`${RUNS} generated bad inputs to every route`, () => {
     'GET /api/problems/:id',
     'GET /api/problems/:id/reporter',
     'PUT /api/problems/:id/measure',
+    'POST /api/problems/:id/transitions',
     'GET /api/stats/summary',
     'GET /api/stats/grids',
     'GET /api/stats/communities',

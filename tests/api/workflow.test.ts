@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProblemRecord } from '../../server/store/records.ts';
+import { demoApp, ORIGIN } from '../helpers/demo.ts';
+
+let ctx: Awaited<ReturnType<typeof demoApp>>;
+let reported: ProblemRecord;
+
+beforeAll(async () => {
+  ctx = await demoApp(1500);
+  const t = ctx.app.problemTable;
+  // Reported or waiting to be rectified: both may be (re)assigned.
+  for (let i = 0; i < t.size && !reported; i++) if (['reported', 'open'].includes(t.record(i).status)) reported = t.record(i);
+  expect(reported).toBeDefined();
+});
+afterAll(async () => ctx.close());
+
+async function transition(id: number, body: object, as: 'admin' | 'grid_manager' | 'unit' = 'admin', ifMatch?: string) {
+  const etag = ifMatch ?? `"${(await ctx.app.store.problem(id))?.version}"`;
+  return ctx.app.inject({
+    method: 'POST',
+    url: `/api/problems/${id}/transitions`,
+    headers: { ...ctx.as[as], origin: ORIGIN, 'if-match': etag },
+    payload: body,
+  });
+}
+
+describe('POST /api/problems/:id/transitions', () => {
+  it('walks a problem from reported to closed and back, one event each, with ETags', async () => {
+    const id = reported.id;
+    const unitId = ctx.users.unit.unitId as string;
+    const assigned = await transition(id, { action: 'assign', unitId, note: '请限期整改' });
+    expect(assigned.statusCode).toBe(200);
+    expect(assigned.json().properties).toMatchObject({ status: 'open', unitId, version: reported.version + 1 });
+    expect(assigned.headers.etag).toBe(`"${reported.version + 1}"`);
+    expect((await transition(id, { action: 'start' })).json().properties.status).toBe('in_progress');
+
+    // Submitting needs an "after" photo of this problem.
+    const noPhoto = await transition(id, { action: 'submit' });
+    expect(noPhoto.statusCode).toBe(422);
+    expect(noPhoto.json()).toMatchObject({ field: 'photos', code: 'missing_photo' });
+    const photo = 'a'.repeat(64);
+    await ctx.app.store.addPhoto({
+      id: photo,
+      problemId: id,
+      kind: 'after',
+      mime: 'image/jpeg',
+      width: 10,
+      height: 10,
+      bytes: 100,
+      lon: null,
+      lat: null,
+      createdAt: 1,
+      createdBy: 't',
+    });
+    const unknown = await transition(id, { action: 'submit', photos: ['b'.repeat(64)] });
+    expect(unknown.json()).toMatchObject({ statusCode: 422, field: 'photos', code: 'unknown_photo' });
+    expect((await transition(id, { action: 'submit', photos: [photo] })).json().properties.status).toBe('awaiting_verification');
+
+    const noReason = await transition(id, { action: 'reject', note: ' ' });
+    expect(noReason.json()).toMatchObject({ statusCode: 422, field: 'note' });
+    expect((await transition(id, { action: 'reject', note: '仍有小广告残留' })).json().properties.status).toBe('open');
+    await transition(id, { action: 'start' });
+    await transition(id, { action: 'submit', photos: [photo] });
+    const closed = (await transition(id, { action: 'close' })).json().properties;
+    expect(closed).toMatchObject({ status: 'closed', closedAt: '2026-11-27T15:00:00+08:00', overdue: false });
+    const reopened = (await transition(id, { action: 'reopen', note: '群众再次反映' })).json().properties;
+    expect(reopened).toMatchObject({ status: 'open', closedAt: null });
+    expect(Date.parse(reopened.deadline)).toBeGreaterThan(Date.parse('2026-11-27T15:00:00+08:00'));
+
+    const history = reopened.history.map((e: { action: string }) => e.action);
+    expect(history.slice(-8)).toEqual(['assign', 'start', 'submit', 'reject', 'start', 'submit', 'close', 'reopen']);
+    expect(reopened.history.at(-5)).toMatchObject({ action: 'reject', note: '仍有小广告残留', fromStatus: 'awaiting_verification', toStatus: 'open' });
+    const audit = (await ctx.app.inject({ url: '/api/audit?action=problem.close&limit=1', headers: ctx.as.admin })).json().entries[0];
+    expect(audit).toMatchObject({ username: 'admin', objectType: 'problem', objectId: String(id) });
+    // The in-memory table follows: the statistics see the reopened problem.
+    const row = ctx.app.problemTable.record(ctx.app.problemTable.positionOf(id));
+    expect(row.status).toBe('open');
+  });
+
+  it('refuses a wrong status with 409, a missing If-Match with 428, a stale one with 412', async () => {
+    const t = ctx.app.problemTable;
+    let closed = 0;
+    for (let i = 0; i < t.size && !closed; i++) if (t.record(i).status === 'closed') closed = t.id[i];
+    const wrong = await transition(closed, { action: 'start' });
+    expect(wrong.statusCode).toBe(409);
+    expect(wrong.json()).toMatchObject({ code: 'invalid_transition', field: 'action' });
+    const missing = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/problems/${closed}/transitions`,
+      headers: { ...ctx.as.admin, origin: ORIGIN },
+      payload: { action: 'reopen' },
+    });
+    expect(missing.statusCode).toBe(428);
+    expect((await transition(closed, { action: 'reopen' }, 'admin', '"1"')).statusCode).toBe(412);
+  });
+
+  it('lets exactly one of two writers with the same version through; the other gets 412', async () => {
+    const t = ctx.app.problemTable;
+    let target = 0;
+    for (let i = 0; i < t.size && !target; i++) if (t.record(i).status === 'closed') target = t.id[i];
+    const etag = `"${(await ctx.app.store.problem(target))?.version}"`;
+    const both = await Promise.all([transition(target, { action: 'reopen' }, 'admin', etag), transition(target, { action: 'reopen' }, 'admin', etag)]);
+    expect(both.map((r) => r.statusCode).sort()).toEqual([200, 412]);
+    const events = await ctx.app.store.events(target);
+    expect(events.filter((e) => e.action === 'reopen')).toHaveLength(1);
+  });
+
+  it('keeps the event log append-only in the store', () => {
+    const db = (ctx.app.store as unknown as { db: import('better-sqlite3').Database }).db;
+    expect(() => db.prepare("UPDATE problem_events SET note = 'x' WHERE id = 1").run()).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM problem_events WHERE id = 1').run()).toThrow(/append-only/);
+  });
+});
