@@ -11,6 +11,7 @@ import { installAccessControl } from './auth/access.ts';
 import { type AuthPolicy, AuthService } from './auth/auth-service.ts';
 import { installErrorHandler } from './errors.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimits, registerHardening } from './hardening.ts';
+import { PhotoFiles } from './photos.ts';
 import areaRoutes from './routes/areas.ts';
 import auditRoutes from './routes/audit.ts';
 import authRoutes from './routes/auth.ts';
@@ -18,6 +19,7 @@ import displayTokenRoutes from './routes/display-tokens.ts';
 import healthRoutes from './routes/health.ts';
 import hotspotRoutes from './routes/hotspots.ts';
 import metaRoutes from './routes/meta.ts';
+import photoRoutes from './routes/photos.ts';
 import problemRoutes from './routes/problems.ts';
 import statsRoutes from './routes/stats.ts';
 import userRoutes from './routes/users.ts';
@@ -37,6 +39,8 @@ export interface AppOptions {
   authPolicy?: AuthPolicy;
   /** Requests a minute per address (all routes, and sign-in). */
   rateLimits?: RateLimits;
+  /** Where photo files are kept (by content hash). */
+  photoDir: string;
   /** The clock used for "now" (overdue, today, this week); tests pin it. */
   now?: () => number;
   logger?: FastifyServerOptions['logger'];
@@ -138,6 +142,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(auditRoutes, { accounts: options.accounts });
   await app.register(displayTokenRoutes, { auth, accounts: options.accounts });
   await app.register(userRoutes, { auth });
+  await app.register(photoRoutes, { files: new PhotoFiles(options.photoDir) });
 
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
 

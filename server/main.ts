@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     store,
     accounts,
     authPolicy: config.authPolicy,
+    photoDir: join(config.dataDir, 'photos'),
     rateLimits: { perMinute: config.rateLimitPerMinute, loginPerMinute: config.loginRateLimitPerMinute },
     logger: { level: config.logLevel },
   });

@@ -14,6 +14,7 @@ import { ErrorResponse, errorResponses, problemFilterProperties } from '../schem
 import type { UserRecord } from '../store/account-store.ts';
 import type { ProblemEventRecord, ProblemRecord } from '../store/records.ts';
 import type { TownData } from '../town-data.ts';
+import { problemFor } from './problem-access.ts';
 import { parseInstant, parseProblemFilter } from './problem-filter.ts';
 import { sendBinary, sendSerialized } from './send-serialized.ts';
 
@@ -219,16 +220,7 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  /** The problem a request names, when the caller may read it (a unit reads its own only). */
-  async function readableProblem(req: FastifyRequest & { params: { id: string } }): Promise<ProblemRecord> {
-    if (!/^[1-9]\d{0,9}$/.test(req.params.id)) throw badRequest('id', 'id 应为正整数');
-    const id = Number(req.params.id);
-    const p = await app.store.problem(id);
-    if (!p) throw notFound(`问题 ${id} 不存在`);
-    const unit = unitScope(req.principal);
-    if (unit !== null && p.unitId !== unit) throw new RequestError(403, 'forbidden', 'id', `问题 ${id} 不属于本单位`);
-    return p;
-  }
+  const readableProblem = (req: FastifyRequest & { params: { id: string } }) => problemFor(app, req.params.id, req.principal);
 
   /** A problem with names, the masked reporter and its history; the ETag is its version. */
   async function detail(p: ProblemRecord, reply: FastifyReply): Promise<Static<typeof ProblemDetail>> {

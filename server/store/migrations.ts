@@ -114,13 +114,15 @@ export const migrations: readonly string[] = [
   // v3: photos of problems (before / after rectification), stored by content hash in the data directory.
   `
   CREATE TABLE photos (
-    id TEXT PRIMARY KEY,
+    id TEXT NOT NULL,
     problem_id INTEGER NOT NULL REFERENCES problems(id),
     kind TEXT NOT NULL CHECK (kind IN ('before', 'after')),
     mime TEXT NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL, bytes INTEGER NOT NULL,
     lon REAL, lat REAL,
-    created_at INTEGER NOT NULL, created_by TEXT NOT NULL
+    created_at INTEGER NOT NULL, created_by TEXT NOT NULL,
+    -- The same file (same content hash) may document several problems.
+    PRIMARY KEY (problem_id, id)
   );
-  CREATE INDEX photos_problem ON photos(problem_id);
+  CREATE INDEX photos_id ON photos(id);
   `,
 ];

@@ -63,6 +63,22 @@ export function migrate(db: Database.Database): number {
   return version;
 }
 
+function toPhoto(r: Row): PhotoRecord {
+  return {
+    id: r.id as string,
+    problemId: r.problem_id as number,
+    kind: r.kind as PhotoRecord['kind'],
+    mime: r.mime as string,
+    width: r.width as number,
+    height: r.height as number,
+    bytes: r.bytes as number,
+    lon: r.lon as number | null,
+    lat: r.lat as number | null,
+    createdAt: r.created_at as number,
+    createdBy: r.created_by as string,
+  };
+}
+
 /** The embedded store: one SQLite file in WAL mode. */
 export class SqliteStore implements Store {
   readonly db: Database.Database;
@@ -326,21 +342,12 @@ export class SqliteStore implements Store {
       .run(photo.id, photo.problemId, photo.kind, photo.mime, photo.width, photo.height, photo.bytes, photo.lon, photo.lat, photo.createdAt, photo.createdBy);
   }
 
+  async photo(id: string): Promise<PhotoRecord[]> {
+    return (this.db.prepare('SELECT * FROM photos WHERE id = ? ORDER BY problem_id').all(id) as Row[]).map(toPhoto);
+  }
+
   async photos(problemId: number): Promise<PhotoRecord[]> {
-    const rows = this.db.prepare('SELECT * FROM photos WHERE problem_id = ? ORDER BY created_at, id').all(problemId) as Row[];
-    return rows.map((r) => ({
-      id: r.id as string,
-      problemId: r.problem_id as number,
-      kind: r.kind as PhotoRecord['kind'],
-      mime: r.mime as string,
-      width: r.width as number,
-      height: r.height as number,
-      bytes: r.bytes as number,
-      lon: r.lon as number | null,
-      lat: r.lat as number | null,
-      createdAt: r.created_at as number,
-      createdBy: r.created_by as string,
-    }));
+    return (this.db.prepare('SELECT * FROM photos WHERE problem_id = ? ORDER BY created_at, id').all(problemId) as Row[]).map(toPhoto);
   }
 
   async close(): Promise<void> {

@@ -57,6 +57,8 @@ export interface Store {
 
   /** Records a stored photo of a problem (the file itself lives in the data directory). */
   addPhoto(photo: PhotoRecord): Promise<void>;
+  /** The records of one photo file: one per problem it was attached to (usually one). */
+  photo(id: string): Promise<PhotoRecord[]>;
   /** A problem's photos, oldest first. */
   photos(problemId: number): Promise<PhotoRecord[]>;
 

@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DISPLAY_COOKIE } from '../../server/auth/access.ts';
 import type { Role } from '../../server/store/account-store.ts';
@@ -14,6 +15,17 @@ let own: number;
 let other: number;
 let reported: number;
 let spareUser: number;
+/** A photo of the `own` problem, and a small PNG to upload. */
+let photoUrl: string;
+let png: Buffer;
+const BOUNDARY = 'access-test-boundary';
+const photoBody = () =>
+  Buffer.concat([
+    Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nbefore\r\n`),
+    Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`),
+    png,
+    Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+  ]);
 /** More problems in the grid manager's grids and of the demo unit, one per transition call. */
 let spareOwn: number[] = [];
 
@@ -36,6 +48,16 @@ beforeAll(async () => {
   other = rows.find((p) => !gridIds.includes(p.gridId) && p.unitId !== null && p.unitId !== unitId)?.id ?? 0;
   for (const p of rows) if (!reported && (await ctx.app.store.reporter(p.id))) reported = p.id;
   expect([own, other, reported].every((id) => id > 0)).toBe(true);
+  png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#08f' } })
+    .png()
+    .toBuffer();
+  const uploaded = await ctx.app.inject({
+    method: 'POST',
+    url: `/api/problems/${own}/photos`,
+    headers: { ...ctx.as.admin, origin: ORIGIN, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+    payload: photoBody(),
+  });
+  photoUrl = uploaded.json().photo.url;
   spareUser = (await ctx.accounts.createUser({ username: 'spare', displayName: '备用', role: 'leader', passwordHash: ctx.users.leader.passwordHash }, DEMO_NOW))
     .id;
 });
@@ -50,7 +72,7 @@ function cookieOf(caller: Caller): Record<string, string> {
 interface Call {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
-  payload?: object;
+  payload?: object | Buffer;
   headers?: Record<string, string>;
 }
 
@@ -132,6 +154,28 @@ const ROWS: Row[] = [
     },
     expect: { ...all(403), anonymous: 401, admin: 200, unit: 200 },
   },
+  {
+    route: 'POST /api/problems/:id/photos',
+    call: () => ({
+      method: 'POST',
+      url: `/api/problems/${own}/photos`,
+      payload: photoBody(),
+      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+    }),
+    expect: { ...all(403), anonymous: 401, admin: 201, grid_manager: 201, unit: 201 },
+  },
+  {
+    route: 'POST /api/problems/:id/photos',
+    call: () => ({
+      method: 'POST',
+      url: `/api/problems/${other}/photos`,
+      payload: photoBody(),
+      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+    }),
+    expect: adminOnly(201),
+  },
+  { route: 'GET /api/problems/:id/photos', call: () => get(`/api/problems/${own}/photos`)(), expect: users },
+  { route: 'GET /api/photos/:photo', call: () => get(photoUrl)(), expect: users },
   { route: 'GET /api/stats/summary', call: get('/api/stats/summary'), expect: aggregate },
   { route: 'GET /api/stats/grids', call: get('/api/stats/grids'), expect: aggregate },
   { route: 'GET /api/stats/communities', call: get('/api/stats/communities'), expect: aggregate },

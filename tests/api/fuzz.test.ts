@@ -64,6 +64,8 @@ const KNOWN_KEYS = [
   'note',
   'photos',
   'deadline',
+  'kind',
+  'thumb',
 ];
 
 const NASTY = [
@@ -171,6 +173,9 @@ describe(`${RUNS} generated bad inputs to every route`, () => {
     'GET /api/problems/:id/reporter',
     'PUT /api/problems/:id/measure',
     'POST /api/problems/:id/transitions',
+    'POST /api/problems/:id/photos',
+    'GET /api/problems/:id/photos',
+    'GET /api/photos/:photo',
     'GET /api/stats/summary',
     'GET /api/stats/grids',
     'GET /api/stats/communities',

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
 import { DISPLAY_COOKIE, SESSION_COOKIE } from '../../server/auth/access.ts';
@@ -192,7 +193,13 @@ describe('sessions and lockout over HTTP', () => {
 describe('rate limits', () => {
   it('answer 429 with a reason once an address exceeds its budget on sign-in or on any route', async () => {
     const t = await tempAccounts();
-    const app = await buildApp({ store: t.store, accounts: t.accounts, now: () => DEMO_NOW, rateLimits: { perMinute: 30, loginPerMinute: 3 } });
+    const app = await buildApp({
+      store: t.store,
+      accounts: t.accounts,
+      photoDir: join(t.dir, 'photos'),
+      now: () => DEMO_NOW,
+      rateLimits: { perMinute: 30, loginPerMinute: 3 },
+    });
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 5; i++) {

@@ -65,7 +65,13 @@ export async function demoApp(count = 3000, options: { now?: () => number; rateL
   const t = tempStore();
   await t.store.load(generateDemo({ seed: DEMO_SEED, count, endMs: DEMO_NOW }));
   const accounts = new SqliteAccountStore(t.store.db);
-  const app = await buildApp({ store: t.store, accounts, now: options.now ?? (() => DEMO_NOW), rateLimits: options.rateLimits ?? UNLIMITED });
+  const app = await buildApp({
+    store: t.store,
+    accounts,
+    photoDir: join(t.dir, 'photos'),
+    now: options.now ?? (() => DEMO_NOW),
+    rateLimits: options.rateLimits ?? UNLIMITED,
+  });
   const { demoGridIds, demoUnitId } = demoAssignments(app);
   const passwordHash = await hashPassword(TEST_PASSWORD);
   const users = {} as Record<Role, UserRecord>;
