@@ -133,9 +133,12 @@ export function App({ session, onSignedOut }: AppProps) {
   weightNow.current = view?.weight ?? 'reported';
   const query = view && town ? apiFilterQuery(view, now) : null;
   const fail = (e: unknown) => setError(message(e));
+  // Bumped by a change made here, so that the map, KPIs and charts show it.
+  const [revision, setRevision] = useState(0);
   const [filteredLoad] = useKeyedLoad(
-    query,
-    async (q): Promise<Filtered> => {
+    query === null ? null : `${revision}|${query}`,
+    async (key): Promise<Filtered> => {
+      const q = key.slice(key.indexOf('|') + 1);
       const [summary, points, gridStats, categories, communities, hotspots] = await Promise.all([
         api.summary(q),
         api.points(q),
@@ -171,7 +174,10 @@ export function App({ session, onSignedOut }: AppProps) {
   const problemId = view?.problem ?? null;
   const [problemLoad, setProblemLoad] = useKeyedLoad(problemId !== null && readsProblems ? String(problemId) : null, (id) => api.problem(Number(id)), fail);
   const problem = problemLoad && problemLoad.key === String(problemId) ? problemLoad.value : null;
-  const setProblem = (p: ProblemDetail) => setProblemLoad({ key: String(p.id), value: p });
+  const setProblem = (p: ProblemDetail) => {
+    setProblemLoad({ key: String(p.id), value: p });
+    setRevision((r) => r + 1);
+  };
 
   const gridId = view?.grid ?? null;
   const overdueQuery = view && town ? apiFilterQuery({ ...view, filterGrid: null }, now) : '';

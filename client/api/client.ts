@@ -105,9 +105,25 @@ export interface ProblemDetail extends ProblemRow {
   communityName: string;
   unitName: string | null;
   siteName: string | null;
+  /** Photos before and after rectification, oldest first. */
+  photos: Photo[];
   /** Masked (张** / 138****5678); admins reveal it with api.revealReporter (audited). */
   reporter: { name: string; phone: string } | null;
   history: { id: number; at: string; actor: string; action: string; fromStatus: string | null; toStatus: string; note: string; photos: string[] }[];
+}
+
+/** A photo of a problem (EXIF removed; `lon`/`lat` were read from it before). */
+export interface Photo {
+  id: string;
+  kind: 'before' | 'after';
+  width: number;
+  height: number;
+  url: string;
+  thumbUrl: string;
+  lon: number | null;
+  lat: number | null;
+  createdAt: string;
+  createdBy: string;
 }
 
 /** Appends parameters to a filter query ('' or '?…'). */
@@ -196,6 +212,17 @@ export const api = {
   revealReporter: (id: number) => json<{ name: string; phone: string }>(`/api/problems/${id}/reporter`),
   setMeasure: (id: number, version: number, measure: string) =>
     send<{ properties: ProblemDetail }>('PUT', `/api/problems/${id}/measure`, { measure }, { 'if-match': `"${version}"` }).then((f) => f.properties),
+  transition: (id: number, version: number, body: { action: string; note?: string; photos?: string[]; unitId?: string }) =>
+    send<{ properties: ProblemDetail }>('POST', `/api/problems/${id}/transitions`, body, { 'if-match': `"${version}"` }).then((f) => f.properties),
+  async uploadPhoto(problemId: number, kind: 'before' | 'after', file: File): Promise<Photo> {
+    const form = new FormData();
+    form.append('kind', kind);
+    form.append('file', file);
+    const res = await fetch(`/api/problems/${problemId}/photos`, { method: 'POST', body: form });
+    if (!res.ok) throw await failure('photos', res);
+    return ((await res.json()) as { photo: Photo }).photo;
+  },
+  units: async () => (await json<{ units: { id: string; name: string }[] }>('/api/units')).units,
   /** Who is signed in, if anyone (no 401: the page decides between sign-in and the app). */
   session: () => json<Session>('/api/auth/session'),
   login: (username: string, password: string) => send<Session>('POST', '/api/auth/login', { username, password }),

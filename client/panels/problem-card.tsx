@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { mayChangeProblem } from '../../server/domain/permissions.ts';
 import { ApiError, api, type ProblemDetail, type User } from '../api/client.ts';
 import { PanelHeader } from './controls.tsx';
+import { PhotoStrip, ProblemActions } from './problem-actions.tsx';
 
 const time = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
 
@@ -28,7 +29,6 @@ export interface ProblemCardProps {
 
 /** One problem: what, where, who rectifies it by when, and its history. */
 export function ProblemCard({ problem: p, names, user, onClose, onChanged }: ProblemCardProps) {
-  const photos = p.history.flatMap((e) => e.photos);
   const [revealed, setRevealed] = useState<{ id: number; name: string; phone: string } | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -120,11 +120,8 @@ export function ProblemCard({ problem: p, names, user, onClose, onChanged }: Pro
           {error}
         </p>
       )}
-      {photos.length > 0 && (
-        <p className="muted" data-field="photos">
-          现场照片 {photos.length} 张
-        </p>
-      )}
+      <PhotoStrip photos={p.photos} />
+      {user && <ProblemActions user={user} problem={p} onChanged={onChanged} />}
       <h3>处置过程</h3>
       <ol className="timeline">
         {p.history.map((e) => (

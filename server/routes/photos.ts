@@ -11,7 +11,7 @@ import type { PhotoRecord } from '../store/records.ts';
 import { problemFor } from './problem-access.ts';
 import { sendBinary } from './send-serialized.ts';
 
-const Photo = Type.Object({
+export const Photo = Type.Object({
   id: Type.String(),
   kind: Type.String({ description: 'before | after' }),
   width: Type.Integer(),

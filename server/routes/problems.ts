@@ -14,6 +14,7 @@ import { ErrorResponse, errorResponses, problemFilterProperties } from '../schem
 import type { UserRecord } from '../store/account-store.ts';
 import type { ProblemEventRecord, ProblemRecord } from '../store/records.ts';
 import type { TownData } from '../town-data.ts';
+import { Photo as PhotoSchema, photoJson } from './photos.ts';
 import { problemFor } from './problem-access.ts';
 import { parseInstant, parseProblemFilter } from './problem-filter.ts';
 import { sendBinary, sendSerialized } from './send-serialized.ts';
@@ -90,6 +91,7 @@ const ProblemDetail = Type.Object({
     communityName: Type.String(),
     unitName: NullableString,
     siteName: NullableString,
+    photos: Type.Array(PhotoSchema, { description: 'photos before and after rectification, oldest first' }),
     history: Type.Array(HistoryEntry),
   }),
 });
@@ -236,6 +238,7 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...feature.properties,
         reporter: reporter ? { name: maskName(reporter.name), phone: maskPhone(reporter.phone) } : null,
         ...problemNames(p, app.townData),
+        photos: (await app.store.photos(p.id)).map(photoJson),
         history,
       },
     };

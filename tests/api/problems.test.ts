@@ -71,6 +71,7 @@ describe('GET /api/problems', () => {
       const {
         history: _h,
         reporter: _r,
+        photos: _p,
         categoryName: _c,
         gridName: _g,
         gridManager: _m,

@@ -1,4 +1,5 @@
 import type { Browser } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { maskPhone } from '../../server/domain/personal-info.ts';
 import { ORIGIN, TEST_PASSWORD } from '../helpers/demo.ts';
@@ -85,6 +86,62 @@ describe('the problem card by role', () => {
     expect(await seen.locator('[data-field="measure"] button').count()).toBe(0);
     expect(await seen.locator('[data-field="reporter"] button').count()).toBe(0);
     expect(leader.consoleErrors).toEqual([]);
+  });
+});
+
+describe('rectification on the problem card', () => {
+  it('a unit submits with an after photo it uploads; the grid manager verifies and closes it', async () => {
+    // A problem of the demo unit in the grid manager's grids, put in 整改中.
+    const t = ctx.app.problemTable;
+    const { gridIds } = ctx.users.grid_manager;
+    let id = 0;
+    for (let i = 0; i < t.size && !id; i++) {
+      const p = t.record(i);
+      if (gridIds.includes(p.gridId) && p.unitId === ctx.users.unit.unitId && p.status === 'closed') id = p.id;
+    }
+    const before = await ctx.app.store.problem(id);
+    if (!before) throw new Error('no problem to rectify');
+    const next = { ...before, status: 'in_progress' as const, closedAt: null, version: before.version + 1 };
+    await ctx.app.store.updateProblem(next, before.version, {
+      at: Date.now(),
+      actor: 'test',
+      action: 'start',
+      fromStatus: 'closed',
+      toStatus: 'in_progress',
+      note: '',
+      photos: [],
+    });
+    ctx.app.problemTable.upsert(next);
+
+    const unit = await watchedPage(browser, origin, ctx.sessions.unit);
+    await openMap(unit.page, `${origin}/?problem=${id}`);
+    const card = unit.page.locator(`.problem-card[data-problem="${id}"]`);
+    await card.locator('[data-action="submit"]').click();
+    const photo = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#6a8' } })
+      .jpeg()
+      .toBuffer();
+    await card.locator('input[type=file]').setInputFiles({ name: 'after.jpg', mimeType: 'image/jpeg', buffer: photo });
+    await card.locator('.upload-preview img').waitFor();
+    await card.getByLabel('说明').fill('已清理完毕');
+    await card.getByRole('button', { name: '确定提交整改' }).click();
+    await expect.poll(() => card.locator('.status').textContent()).toBe('待核查');
+    await card.locator('[data-photos="after"] img').waitFor();
+    await unit.page.screenshot({ path: `${ARTIFACTS}/problem-card-submitted.png` });
+    expect(unit.consoleErrors).toEqual([]);
+
+    const gm = await watchedPage(browser, origin, ctx.sessions.grid_manager);
+    await openMap(gm.page, `${origin}/?problem=${id}`);
+    const seen = gm.page.locator(`.problem-card[data-problem="${id}"]`);
+    expect(await seen.locator('[data-action]').evaluateAll((b) => b.map((x) => x.getAttribute('data-action')))).toEqual(['close', 'reject']);
+    await seen.locator('[data-action="close"]').click();
+    await seen.getByRole('button', { name: '确定核查销号' }).click();
+    await expect.poll(() => seen.locator('.status').textContent()).toBe('已销号');
+    const stored = await ctx.app.store.events(id);
+    expect(stored.slice(-2).map((e) => [e.action, e.actor, e.note, e.photos.length])).toEqual([
+      ['submit', '测试unit', '已清理完毕', 1],
+      ['close', '测试grid_manager', '', 0],
+    ]);
+    expect(gm.consoleErrors).toEqual([]);
   });
 });
 

@@ -1,0 +1,153 @@
+import { useEffect, useState } from 'react';
+import { type Action, actions, type Status } from '../../server/domain/lifecycle.ts';
+import { decideTransition } from '../../server/domain/workflow.ts';
+import { ApiError, api, type Photo, type ProblemDetail, type User } from '../api/client.ts';
+
+/** The actions a user may take on a problem now (role and status; what each needs is asked for below). */
+export function offeredActions(user: User, p: ProblemDetail): Action[] {
+  const complete = { note: '——', afterPhotos: ['x'], unitId: 'x' };
+  return actions.filter((a) => decideTransition(user, { ...p, status: p.status as Status }, a.code, complete).ok).map((a) => a.code);
+}
+
+const NAMES = Object.fromEntries(actions.map((a) => [a.code, a.name])) as Record<Action, string>;
+
+/** Before and after photos side by side. */
+export function PhotoStrip({ photos }: { photos: Photo[] }) {
+  if (photos.length === 0) return null;
+  const column = (kind: Photo['kind'], title: string) => (
+    <div className="photo-column" data-photos={kind}>
+      <h4>{title}</h4>
+      {photos
+        .filter((p) => p.kind === kind)
+        .map((p) => (
+          <a key={p.id} href={p.url} target="_blank" rel="noreferrer">
+            <img src={p.thumbUrl} alt={title} loading="lazy" />
+          </a>
+        ))}
+    </div>
+  );
+  return (
+    <div className="photo-strip">
+      {column('before', '整改前')}
+      {column('after', '整改后')}
+    </div>
+  );
+}
+
+/**
+ * The lifecycle buttons the user's role and the problem's status allow, each with what it needs:
+ * a unit to assign to, a reason to reject, an "after" photo to submit. The server decides again.
+ */
+export function ProblemActions({ user, problem: p, onChanged }: { user: User; problem: ProblemDetail; onChanged: (p: ProblemDetail) => void }) {
+  const offered = offeredActions(user, p);
+  const [action, setAction] = useState<Action | null>(null);
+  const [note, setNote] = useState('');
+  const [unitId, setUnitId] = useState('');
+  const [units, setUnits] = useState<{ id: string; name: string }[]>([]);
+  const [uploaded, setUploaded] = useState<Photo[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (action === 'assign' && units.length === 0) api.units().then(setUnits, (e: unknown) => setError(String(e)));
+  }, [action, units.length]);
+
+  if (offered.length === 0) return null;
+  const reset = () => {
+    setAction(null);
+    setNote('');
+    setUploaded([]);
+    setError(null);
+  };
+  const upload = async (files: FileList | null, kind: Photo['kind']) => {
+    if (!files) return;
+    setBusy(true);
+    try {
+      for (const f of files) {
+        const photo = await api.uploadPhoto(p.id, kind, f);
+        setUploaded((u) => [...u, photo]);
+      }
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const submit = async () => {
+    if (!action) return;
+    setBusy(true);
+    try {
+      const next = await api.transition(p.id, p.version, {
+        action,
+        note: note.trim() || undefined,
+        photos: uploaded.map((u) => u.id),
+        ...(action === 'assign' ? { unitId } : {}),
+      });
+      reset();
+      onChanged(next);
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="problem-actions" aria-label="处置">
+      <div className="action-buttons">
+        {offered.map((a) => (
+          <button key={a} type="button" data-action={a} aria-pressed={action === a} onClick={() => (action === a ? reset() : setAction(a))}>
+            {NAMES[a]}
+          </button>
+        ))}
+      </div>
+      {action && (
+        <div className="action-form">
+          {action === 'assign' && (
+            <select aria-label="责任单位" value={unitId} onChange={(e) => setUnitId(e.target.value)}>
+              <option value="">选择责任单位</option>
+              {units.map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.name}
+                </option>
+              ))}
+            </select>
+          )}
+          {(action === 'submit' || action === 'start') && (
+            <label className="upload">
+              {action === 'submit' ? '整改后照片（至少一张）' : '整改前照片（可选）'}
+              <input
+                type="file"
+                accept="image/jpeg,image/png,image/webp"
+                multiple
+                onChange={(e) => upload(e.target.files, action === 'submit' ? 'after' : 'before')}
+              />
+            </label>
+          )}
+          {uploaded.length > 0 && (
+            <div className="upload-preview">
+              {uploaded.map((u) => (
+                <img key={u.id} src={u.thumbUrl} alt="已上传" />
+              ))}
+            </div>
+          )}
+          <textarea
+            aria-label="说明"
+            placeholder={action === 'reject' ? '退回原因（必填）' : '说明（可选）'}
+            maxLength={500}
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+          />
+          <button type="button" className="primary" disabled={busy} onClick={submit}>
+            确定{NAMES[action]}
+          </button>
+          {error && (
+            <p className="form-error" role="alert">
+              {error}
+            </p>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
