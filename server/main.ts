@@ -8,6 +8,9 @@ import { seedDemoIfEmpty } from './demo-seed.ts';
 import { SqliteAccountStore } from './store/account-store.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
 
+/** Days an Idempotency-Key is remembered (at least 7, as the API promises). */
+const IDEMPOTENCY_KEY_DAYS = 7;
+
 async function main(): Promise<void> {
   const config = loadConfig();
   mkdirSync(config.dataDir, { recursive: true });
@@ -35,10 +38,23 @@ async function main(): Promise<void> {
     now: Date.now(),
     ...demoAssignments(app),
   });
-  const stopPurge = scheduleAuditPurge(accounts, config.auditRetentionDays, {
+  const stopAuditPurge = scheduleAuditPurge(accounts, config.auditRetentionDays, {
     purged: (n) => n > 0 && app.log.info({ rows: n, days: config.auditRetentionDays }, 'purged old audit rows'),
     failed: (e) => app.log.error(e, 'audit purge failed'),
   });
+  // Idempotency keys are kept 7 days (a retry comes within minutes; a week covers a device offline over a holiday).
+  const purgeKeys = () =>
+    store.purgeIdempotencyKeys(Date.now() - IDEMPOTENCY_KEY_DAYS * 86_400_000).then(
+      (n) => n > 0 && app.log.info({ rows: n }, 'purged old idempotency keys'),
+      (e) => app.log.error(e, 'idempotency key purge failed'),
+    );
+  void purgeKeys();
+  const keyTimer = setInterval(purgeKeys, 86_400_000);
+  keyTimer.unref();
+  const stopPurge = () => {
+    stopAuditPurge();
+    clearInterval(keyTimer);
+  };
   app.server.headersTimeout = 15_000;
 
   let closing = false;

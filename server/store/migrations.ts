@@ -125,4 +125,23 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX photos_id ON photos(id);
   `,
+  // v4: idempotency keys of creating requests (kept at least 7 days), and recurrences (反弹).
+  `
+  CREATE TABLE idempotency_keys (
+    key TEXT NOT NULL,
+    user_id INTEGER NOT NULL,
+    body_hash TEXT NOT NULL,
+    problem_id INTEGER NOT NULL REFERENCES problems(id),
+    status INTEGER,
+    response TEXT,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (user_id, key)
+  );
+  CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);
+  CREATE TABLE recurrences (
+    problem_id INTEGER PRIMARY KEY REFERENCES problems(id),
+    of_problem_id INTEGER NOT NULL REFERENCES problems(id),
+    distance_m REAL NOT NULL
+  );
+  `,
 ];

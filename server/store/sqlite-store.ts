@@ -16,7 +16,7 @@ import type {
   TownRecord,
   UnitRecord,
 } from './records.ts';
-import type { DatasetInfo, Store } from './store.ts';
+import type { CreateOptions, CreateResult, DatasetInfo, Store } from './store.ts';
 
 type Row = Record<string, unknown>;
 
@@ -348,6 +348,67 @@ export class SqliteStore implements Store {
 
   async photos(problemId: number): Promise<PhotoRecord[]> {
     return (this.db.prepare('SELECT * FROM photos WHERE problem_id = ? ORDER BY created_at, id').all(problemId) as Row[]).map(toPhoto);
+  }
+
+  async createProblem(draft: ProblemDraft, options: CreateOptions): Promise<CreateResult> {
+    const db = this.db;
+    const run = db.transaction((): CreateResult => {
+      const idem = options.idempotency;
+      if (idem) {
+        const earlier = db
+          .prepare('SELECT body_hash, problem_id, status, response FROM idempotency_keys WHERE user_id = ? AND key = ?')
+          .get(idem.userId, idem.key) as { body_hash: string; problem_id: number; status: number | null; response: string | null } | undefined;
+        if (earlier)
+          return {
+            created: false,
+            earlier: { bodyHash: earlier.body_hash, problemId: earlier.problem_id, status: earlier.status, response: earlier.response },
+          };
+      }
+      const row = toBatch([draft]).problems;
+      const id = Number(
+        db
+          .prepare(
+            `INSERT INTO problems (${PROBLEM_COLUMNS.replace('id, ', '')}, reporter_name, reporter_phone) VALUES (${Array(ROW_WIDTH).fill('?').join(', ')})`,
+          )
+          .run(row).lastInsertRowid,
+      );
+      for (const e of draft.events) {
+        this.stmts.insertEvent.run(id, e.at, e.actor, e.action, e.fromStatus, e.toStatus, e.note, JSON.stringify(e.photos));
+      }
+      if (options.recurrence) {
+        db.prepare('INSERT INTO recurrences (problem_id, of_problem_id, distance_m) VALUES (?, ?, ?)').run(
+          id,
+          options.recurrence.problemId,
+          options.recurrence.distanceM,
+        );
+      }
+      if (idem) {
+        db.prepare('INSERT INTO idempotency_keys (key, user_id, body_hash, problem_id, created_at) VALUES (?, ?, ?, ?, ?)').run(
+          idem.key,
+          idem.userId,
+          idem.bodyHash,
+          id,
+          idem.at,
+        );
+      }
+      return { created: true, id };
+    });
+    return run.immediate();
+  }
+
+  async saveIdempotentAnswer(userId: number, key: string, status: number, response: string): Promise<void> {
+    this.db.prepare('UPDATE idempotency_keys SET status = ?, response = ? WHERE user_id = ? AND key = ?').run(status, response, userId, key);
+  }
+
+  async purgeIdempotencyKeys(before: number): Promise<number> {
+    return this.db.prepare('DELETE FROM idempotency_keys WHERE created_at < ?').run(before).changes;
+  }
+
+  async recurrenceOf(problemId: number): Promise<{ problemId: number; distanceM: number } | null> {
+    const r = this.db.prepare('SELECT of_problem_id, distance_m FROM recurrences WHERE problem_id = ?').get(problemId) as
+      | { of_problem_id: number; distance_m: number }
+      | undefined;
+    return r ? { problemId: r.of_problem_id, distanceM: r.distance_m } : null;
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,7 @@ import type {
   Dataset,
   GridRecord,
   PhotoRecord,
+  ProblemDraft,
   ProblemEventRecord,
   ProblemRecord,
   ReporterRecord,
@@ -11,6 +12,15 @@ import type {
   TownRecord,
   UnitRecord,
 } from './records.ts';
+
+export interface CreateOptions {
+  idempotency?: { userId: number; key: string; bodyHash: string; at: number };
+  recurrence?: { problemId: number; distanceM: number } | null;
+}
+
+export type CreateResult =
+  | { created: true; id: number }
+  | { created: false; earlier: { bodyHash: string; problemId: number; status: number | null; response: string | null } };
 
 /** Where the data in a store came from: the demo generator or an import, and its details. */
 export interface DatasetInfo {
@@ -61,6 +71,20 @@ export interface Store {
   photo(id: string): Promise<PhotoRecord[]>;
   /** A problem's photos, oldest first. */
   photos(problemId: number): Promise<PhotoRecord[]>;
+
+  /**
+   * Creates a problem with its `report` event (and reporter, and the recurrence it repeats) in one
+   * transaction. With an idempotency key: when the caller already used that key, nothing is
+   * created and the earlier request is returned instead (its body hash, problem and answer, the
+   * answer null while it is being written).
+   */
+  createProblem(draft: ProblemDraft, options: CreateOptions): Promise<CreateResult>;
+  /** Saves the answer given to an idempotent create, for its retries. */
+  saveIdempotentAnswer(userId: number, key: string, status: number, response: string): Promise<void>;
+  /** Deletes idempotency keys older than `before`; returns how many. */
+  purgeIdempotencyKeys(before: number): Promise<number>;
+  /** The earlier problem a problem repeats (反弹), if any. */
+  recurrenceOf(problemId: number): Promise<{ problemId: number; distanceM: number } | null>;
 
   close(): Promise<void>;
 }

@@ -66,6 +66,11 @@ const KNOWN_KEYS = [
   'deadline',
   'kind',
   'thumb',
+  'lon',
+  'lat',
+  'description',
+  'address',
+  'reporter',
 ];
 
 const NASTY = [
@@ -168,6 +173,7 @@ describe(`${RUNS} generated bad inputs to every route`, () => {
     'GET /api/basemap',
     'GET /api/units',
     'GET /api/problems',
+    'POST /api/problems',
     'GET /api/problems/points',
     'GET /api/problems/:id',
     'GET /api/problems/:id/reporter',

@@ -111,3 +111,109 @@ describe('POST /api/problems/:id/transitions', () => {
     expect(() => db.prepare('DELETE FROM problem_events WHERE id = 1').run()).toThrow(/append-only/);
   });
 });
+
+describe('POST /api/problems', () => {
+  const post = (body: object, as: 'admin' | 'grid_manager' = 'admin', key?: string) =>
+    ctx.app.inject({
+      method: 'POST',
+      url: '/api/problems',
+      headers: { ...ctx.as[as], origin: ORIGIN, ...(key ? { 'idempotency-key': key } : {}) },
+      payload: body,
+    });
+  /** A point inside a grid of the grid manager, and one in a grid that is not theirs. */
+  const pointIn = (mine: boolean) => {
+    const t = ctx.app.problemTable;
+    for (let i = 0; i < t.size; i++) if (ctx.users.grid_manager.gridIds.includes(t.record(i).gridId) === mine) return t.record(i);
+    throw new Error('no point');
+  };
+
+  it('reports a problem: grid, community and deadline from the point and category, a report event, the reporter masked', async () => {
+    const at = pointIn(true);
+    const res = await post({
+      lon: at.lon,
+      lat: at.lat,
+      category: 'flyers',
+      description: '电线杆上新贴了小广告',
+      source: 'public_report',
+      reporter: { name: '王建国', phone: '13912345678' },
+    });
+    expect(res.statusCode).toBe(201);
+    const { problem, possibleDuplicates, recurrenceOf } = res.json();
+    expect(problem.properties).toMatchObject({
+      status: 'reported',
+      gridId: at.gridId,
+      communityId: at.communityId,
+      category: 'flyers',
+      reportedAt: '2026-11-27T15:00:00+08:00',
+      version: 1,
+      reporter: { name: '王**', phone: '139****5678' },
+    });
+    expect(problem.properties.deadline > problem.properties.reportedAt).toBe(true);
+    expect(problem.properties.history).toEqual([expect.objectContaining({ action: 'report', toStatus: 'reported', actor: '测试admin' })]);
+    expect(res.headers.location).toBe(`/api/problems/${problem.id}`);
+    expect(Array.isArray(possibleDuplicates)).toBe(true);
+    expect(recurrenceOf === null || typeof recurrenceOf.id === 'number').toBe(true);
+    expect(await ctx.app.store.reporter(problem.id)).toEqual({ name: '王建国', phone: '13912345678' });
+    // The statistics count it at once.
+    expect((await ctx.app.inject({ url: '/api/stats/summary', headers: ctx.as.admin })).json().total).toBe(1501);
+  });
+
+  it('refuses a point outside the town (422 naming lon) and a grid manager outside their grids (403)', async () => {
+    const outside = await post({ lon: 121.5, lat: 31.2, category: 'flyers', description: '上海', source: 'inspection' });
+    expect(outside.statusCode).toBe(422);
+    expect(outside.json()).toMatchObject({ code: 'outside_town', field: 'lon' });
+    expect(outside.json().message).toContain('不在盐东镇范围内');
+    const theirs = pointIn(false);
+    expect(
+      (await post({ lon: theirs.lon, lat: theirs.lat, category: 'flyers', description: '别人网格', source: 'grid_patrol' }, 'grid_manager')).statusCode,
+    ).toBe(403);
+    const mine = pointIn(true);
+    expect((await post({ lon: mine.lon, lat: mine.lat, category: 'flyers', description: '本人网格', source: 'grid_patrol' }, 'grid_manager')).statusCode).toBe(
+      201,
+    );
+    expect((await post({ lon: mine.lon, lat: mine.lat, category: 'nonsense', description: 'x', source: 'grid_patrol' })).json()).toMatchObject({
+      statusCode: 422,
+      field: 'category',
+    });
+  });
+
+  it('makes a retry with the same Idempotency-Key safe, and refuses the key with another body', async () => {
+    const at = pointIn(true);
+    const body = { lon: at.lon, lat: at.lat, category: 'littering', description: '路边有暴露垃圾', source: 'volunteer' };
+    const before = ctx.app.problemTable.size;
+    const first = await post(body, 'admin', 'retry-key-0001');
+    const again = await post(body, 'admin', 'retry-key-0001');
+    expect(first.statusCode).toBe(201);
+    expect(again.statusCode).toBe(201);
+    expect(again.json()).toEqual(first.json());
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(ctx.app.problemTable.size).toBe(before + 1);
+    const misuse = await post({ ...body, description: '另一件事' }, 'admin', 'retry-key-0001');
+    expect(misuse.statusCode).toBe(422);
+    expect(misuse.json()).toMatchObject({ code: 'idempotency_key_reused', field: 'Idempotency-Key' });
+    expect(await ctx.app.store.purgeIdempotencyKeys(Date.parse('2026-11-27T15:00:00+08:00') + 1)).toBeGreaterThan(0);
+  });
+
+  it('lists open problems of the same category nearby as possible duplicates, and marks a recurrence of one closed lately', async () => {
+    const t = ctx.app.problemTable;
+    const now = Date.parse('2026-11-27T15:00:00+08:00');
+    let open: ProblemRecord | undefined;
+    let closedLately: ProblemRecord | undefined;
+    for (let i = 0; i < t.size; i++) {
+      const p = t.record(i);
+      if (!open && p.status !== 'closed') open = p;
+      if (!closedLately && p.status === 'closed' && p.closedAt !== null && now - p.closedAt < 60 * 86_400_000) closedLately = p;
+    }
+    if (!open || !closedLately) throw new Error('fixtures');
+    const dup = (await post({ lon: open.lon + 0.0001, lat: open.lat, category: open.category, description: '又发现', source: 'inspection' })).json();
+    expect(dup.possibleDuplicates.map((d: { id: number }) => d.id)).toContain(open.id);
+    const d = dup.possibleDuplicates.find((x: { id: number }) => x.id === open.id);
+    expect(d.distanceM).toBeGreaterThan(5);
+    expect(d.distanceM).toBeLessThan(15);
+    const again = (
+      await post({ lon: closedLately.lon, lat: closedLately.lat + 0.0002, category: closedLately.category, description: '反弹了', source: 'inspection' })
+    ).json();
+    expect(again.recurrenceOf).toMatchObject({ id: expect.any(Number) });
+    expect(await ctx.app.store.recurrenceOf(again.problem.id)).toMatchObject({ problemId: again.recurrenceOf.id });
+  });
+});
