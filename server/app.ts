@@ -11,11 +11,13 @@ import { installAccessControl } from './auth/access.ts';
 import { type AuthPolicy, AuthService } from './auth/auth-service.ts';
 import { installErrorHandler } from './errors.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimits, registerHardening } from './hardening.ts';
+import { LiveHub } from './live.ts';
 import { PhotoFiles } from './photos.ts';
 import areaRoutes from './routes/areas.ts';
 import auditRoutes from './routes/audit.ts';
 import authRoutes from './routes/auth.ts';
 import displayTokenRoutes from './routes/display-tokens.ts';
+import eventRoutes from './routes/events.ts';
 import healthRoutes from './routes/health.ts';
 import hotspotRoutes from './routes/hotspots.ts';
 import metaRoutes from './routes/meta.ts';
@@ -53,6 +55,8 @@ declare module 'fastify' {
     townData: TownData;
     problemTable: ProblemTable;
     now: () => number;
+    /** Live changes to the open event streams. */
+    live: LiveHub;
     /** Appends an audit row for a request: who (the signed-in user), when, from where, what, on which object. */
     audit(req: FastifyRequest, action: string, objectType: string | null, objectId: string | number | null, detail?: Record<string, unknown>): Promise<void>;
   }
@@ -113,6 +117,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.decorate('store', options.store);
   app.decorate('accounts', options.accounts);
+  const live = new LiveHub();
+  app.decorate('live', live);
   app.decorate('townData', townData);
   app.decorate('problemTable', problemTable);
   app.decorate('now', options.now ?? Date.now);
@@ -143,6 +149,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(displayTokenRoutes, { auth, accounts: options.accounts });
   await app.register(userRoutes, { auth });
   await app.register(photoRoutes, { files: new PhotoFiles(options.photoDir) });
+  await app.register(eventRoutes, { hub: live });
 
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
 

@@ -14,6 +14,7 @@ import { actionCodes, isOverdue, statusCodes } from '../domain/lifecycle.ts';
 import { maskName, maskPhone } from '../domain/personal-info.ts';
 import { decideTransition } from '../domain/workflow.ts';
 import { badRequest, notFound, RequestError } from '../errors.ts';
+import { changeOf } from '../live.ts';
 import { ErrorResponse, errorResponses, problemFilterProperties } from '../schemas/common.ts';
 import type { UserRecord } from '../store/account-store.ts';
 import type { ProblemDraft, ProblemEventRecord, ProblemRecord, SiteRecord } from '../store/records.ts';
@@ -318,6 +319,7 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const written = await app.store.updateProblem(next, p.version, { at: now, actor: user.displayName, fromStatus: p.status, toStatus: next.status, ...event });
     if (!written) throw stale(p.version);
     app.problemTable.upsert(next);
+    app.live.publish(changeOf(next, written));
     await app.audit(req, `problem.${event.action}`, 'problem', p.id, { version: next.version, from: p.status, to: next.status, ...detailForAudit });
     return detail(next, reply);
   }
@@ -529,6 +531,8 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const record = await app.store.problem(result.id);
       if (!record) throw new Error(`problem ${result.id} vanished after insert`);
       app.problemTable.upsert(record);
+      const [reportEvent] = await app.store.events(record.id);
+      app.live.publish(changeOf(record, reportEvent));
       await app.audit(req, 'problem.report', 'problem', record.id, { category: category.code, gridId, idempotencyKey: key ?? null });
       const answer = {
         problem: await detail(record, reply),

@@ -411,6 +411,34 @@ export class SqliteStore implements Store {
     return r ? { problemId: r.of_problem_id, distanceM: r.distance_m } : null;
   }
 
+  async eventsAfter(afterId: number, limit: number) {
+    const rows = this.db
+      .prepare(
+        `SELECT e.*, p.category, p.grid_id, p.community_id, p.unit_id FROM problem_events e JOIN problems p ON p.id = e.problem_id
+         WHERE e.id > ? ORDER BY e.id LIMIT ?`,
+      )
+      .all(afterId, limit) as Row[];
+    return rows.map((r) => ({
+      id: r.id as number,
+      problemId: r.problem_id as number,
+      at: r.at as number,
+      actor: r.actor as string,
+      action: r.action as ProblemEventRecord['action'],
+      fromStatus: r.from_status as ProblemEventRecord['fromStatus'],
+      toStatus: r.to_status as ProblemEventRecord['toStatus'],
+      note: r.note as string,
+      photos: JSON.parse(r.photos as string),
+      category: r.category as string,
+      gridId: r.grid_id as string,
+      communityId: r.community_id as string,
+      unitId: r.unit_id as string | null,
+    }));
+  }
+
+  async lastEventId(): Promise<number> {
+    return (this.db.prepare('SELECT coalesce(max(id), 0) AS id FROM problem_events').get() as { id: number }).id;
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }

@@ -86,5 +86,13 @@ export interface Store {
   /** The earlier problem a problem repeats (反弹), if any. */
   recurrenceOf(problemId: number): Promise<{ problemId: number; distanceM: number } | null>;
 
+  /** Events after `afterId` with their problem's current grid, community, unit and category, oldest first, at most `limit`. */
+  eventsAfter(
+    afterId: number,
+    limit: number,
+  ): Promise<(ProblemEventRecord & { category: string; gridId: string; communityId: string; unitId: string | null })[]>;
+  /** The newest event id (0 when none). */
+  lastEventId(): Promise<number>;
+
   close(): Promise<void>;
 }

@@ -206,7 +206,9 @@ describe(`${RUNS} generated bad inputs to every route`, () => {
   ];
 
   it('covers every route the app serves', () => {
-    expect(ctx.app.apiRoutes.filter((r) => !r.startsWith('GET /api/docs')).sort()).toEqual([...routes].sort());
+    // The event stream never ends for a valid request, so inject cannot fuzz it; tests/api/events.test.ts sends it bad input over HTTP.
+    const streams = ['GET /api/events'];
+    expect(ctx.app.apiRoutes.filter((r) => !r.startsWith('GET /api/docs') && !streams.includes(r)).sort()).toEqual([...routes].sort());
   });
 
   for (const route of routes) {

@@ -1,0 +1,82 @@
+import { toShanghaiIso } from './domain/calendar.ts';
+import type { ProblemEventRecord, ProblemRecord } from './store/records.ts';
+
+/** What a live message says about a change (no personal information: wall screens receive it too). */
+export interface LiveChange {
+  /** The problem event's id: the SSE message id a client resumes from. */
+  eventId: number;
+  problemId: number;
+  action: string;
+  fromStatus: string | null;
+  toStatus: string;
+  at: string;
+  category: string;
+  gridId: string;
+  communityId: string;
+  unitId: string | null;
+}
+
+/** A live stream: gets the changes it may see, heartbeats, and its end. */
+export interface Subscriber {
+  deliver(change: LiveChange): void;
+  ping(): void;
+  end(): void;
+}
+
+/** Milliseconds between heartbeats: proxies and browsers keep a quiet stream open. */
+export const HEARTBEAT_MS = 15_000;
+
+/** Open server-sent-event streams, fed by every committed change; ended all at once on shutdown. */
+export class LiveHub {
+  readonly #subscribers = new Set<Subscriber>();
+  readonly #timer: NodeJS.Timeout;
+
+  constructor(heartbeatMs = HEARTBEAT_MS) {
+    this.#timer = setInterval(() => {
+      for (const s of this.#subscribers) s.ping();
+    }, heartbeatMs);
+    this.#timer.unref();
+  }
+
+  get size(): number {
+    return this.#subscribers.size;
+  }
+
+  /** Adds a stream; returns the function that removes it. */
+  add(s: Subscriber): () => void {
+    this.#subscribers.add(s);
+    return () => this.#subscribers.delete(s);
+  }
+
+  publish(change: LiveChange): void {
+    for (const s of this.#subscribers) s.deliver(change);
+  }
+
+  /** Ends every stream (server shutdown): clients reconnect to the next server. */
+  close(): void {
+    clearInterval(this.#timer);
+    for (const s of this.#subscribers) s.end();
+    this.#subscribers.clear();
+  }
+}
+
+/** One SSE message: `id` is the event id, so a reconnecting client says where it stopped. */
+export function sseMessage(change: LiveChange): string {
+  return `id: ${change.eventId}\nevent: change\ndata: ${JSON.stringify(change)}\n\n`;
+}
+
+/** The live message for an event just written, with its problem's state after it. */
+export function changeOf(p: ProblemRecord, e: ProblemEventRecord): LiveChange {
+  return {
+    eventId: e.id,
+    problemId: p.id,
+    action: e.action,
+    fromStatus: e.fromStatus,
+    toStatus: e.toStatus,
+    at: toShanghaiIso(e.at),
+    category: p.category,
+    gridId: p.gridId,
+    communityId: p.communityId,
+    unitId: p.unitId,
+  };
+}

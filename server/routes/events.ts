@@ -1,0 +1,97 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { unitScope } from '../auth/access.ts';
+import { toShanghaiIso } from '../domain/calendar.ts';
+import { badRequest } from '../errors.ts';
+import { type LiveChange, type LiveHub, sseMessage } from '../live.ts';
+import { ErrorResponse } from '../schemas/common.ts';
+
+/** Events replayed to a reconnecting client at most; past that it is told to reload everything. */
+const REPLAY_LIMIT = 2000;
+
+/**
+ * GET /api/events: server-sent events, one message per problem event (`id` = the event id). A
+ * client that reconnects with Last-Event-ID (or ?lastEventId=) first receives what it missed, then
+ * live changes; a heartbeat comment every 15 s; every stream ends when the server shuts down.
+ */
+const eventRoutes: FastifyPluginAsyncTypebox<{ hub: LiveHub }> = async (app, { hub }) => {
+  app.addHook('preClose', async () => hub.close());
+
+  app.get(
+    '/api/events',
+    {
+      config: { access: 'aggregate' },
+      schema: {
+        tags: ['problems'],
+        summary: '实时变化（server-sent events；Last-Event-ID 续传）',
+        headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ maxLength: 20 })) }),
+        querystring: Type.Object(
+          { lastEventId: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.String({ description: 'text/event-stream' }), 400: ErrorResponse, 401: ErrorResponse },
+      },
+    },
+    async (req, reply) => {
+      const header = req.headers['last-event-id'];
+      const fromHeader = header !== undefined && /^\d{1,15}$/.test(header.trim()) ? Number(header) : undefined;
+      const fromQuery = req.query.lastEventId;
+      if (fromQuery !== undefined && !Number.isSafeInteger(fromQuery)) throw badRequest('lastEventId', 'lastEventId 应为上一条消息的 id');
+      const after = fromHeader ?? fromQuery ?? null;
+      const unit = unitScope(req.principal);
+      const sees = (c: LiveChange) => unit === null || c.unitId === unit;
+
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      res.write('retry: 2000\n\n');
+
+      // Changes published while the missed ones are read wait in `pending`, so none is lost or doubled.
+      let replaying = true;
+      let lastSent = after ?? (await app.store.lastEventId());
+      const pending: LiveChange[] = [];
+      const send = (c: LiveChange) => {
+        if (c.eventId <= lastSent || !sees(c)) return;
+        lastSent = c.eventId;
+        res.write(sseMessage(c));
+      };
+      const remove = hub.add({
+        deliver: (c) => (replaying ? pending.push(c) : send(c)),
+        ping: () => res.write(': heartbeat\n\n'),
+        end: () => res.end(),
+      });
+      req.raw.on('close', remove);
+      if (after !== null) {
+        const missed = await app.store.eventsAfter(after, REPLAY_LIMIT + 1);
+        if (missed.length > REPLAY_LIMIT) {
+          res.write('event: reset\ndata: {}\n\n');
+          lastSent = await app.store.lastEventId();
+        } else {
+          for (const e of missed) {
+            send({
+              eventId: e.id,
+              problemId: e.problemId,
+              action: e.action,
+              fromStatus: e.fromStatus,
+              toStatus: e.toStatus,
+              at: toShanghaiIso(e.at),
+              category: e.category,
+              gridId: e.gridId,
+              communityId: e.communityId,
+              unitId: e.unitId,
+            });
+          }
+        }
+      }
+      replaying = false;
+      for (const c of pending.splice(0)) send(c);
+    },
+  );
+};
+
+export default eventRoutes;
