@@ -3,6 +3,7 @@ import type { StyleSpecification } from 'maplibre-gl';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { shanghaiDate, toShanghaiIso } from '../server/domain/calendar.ts';
 import { type AreaRow, api, type CategoryRow, type GridStats, type Hotspot, type Meta, type ProblemDetail, type Session, type Summary } from './api/client.ts';
+import { followLive } from './api/live.ts';
 import { UserMenu } from './auth/user-menu.tsx';
 import { basemapStyle } from './map/basemap-style.ts';
 import { download, exportPng } from './map/export-png.ts';
@@ -16,7 +17,7 @@ import { GridPanel } from './panels/grid-panel.tsx';
 import { KpiStrip } from './panels/kpi-strip.tsx';
 import { Legend } from './panels/legend.tsx';
 import { MONTH_MS, Playback } from './panels/playback.tsx';
-import { ProblemCard } from './panels/problem-card.tsx';
+import { ACTION_NAMES, ProblemCard } from './panels/problem-card.tsx';
 import { useKeyedLoad } from './state/use-keyed-load.ts';
 import {
   apiFilterQuery,
@@ -172,12 +173,46 @@ export function App({ session, onSignedOut }: AppProps) {
   const trend = trendLoad && { query: trendLoad.key, periods: trendLoad.value };
 
   const problemId = view?.problem ?? null;
-  const [problemLoad, setProblemLoad] = useKeyedLoad(problemId !== null && readsProblems ? String(problemId) : null, (id) => api.problem(Number(id)), fail);
-  const problem = problemLoad && problemLoad.key === String(problemId) ? problemLoad.value : null;
+  // Bumped when a live change touches the open problem, so that its card reloads.
+  const [problemRevision, setProblemRevision] = useState(0);
+  const problemKey = problemId !== null && readsProblems ? `${problemId}#${problemRevision}` : null;
+  const [problemLoad, setProblemLoad] = useKeyedLoad(problemKey, (key) => api.problem(Number(key.split('#')[0])), fail);
+  const problem = problemLoad && problemLoad.value.id === problemId ? problemLoad.value : null;
   const setProblem = (p: ProblemDetail) => {
-    setProblemLoad({ key: String(p.id), value: p });
+    setProblemLoad({ key: problemKey ?? String(p.id), value: p });
     setRevision((r) => r + 1);
   };
+
+  // Live changes: reload what the filters show (once for a burst), the open card if it changed, and say what happened.
+  const [toasts, setToasts] = useState<{ key: number; text: string }[]>([]);
+  const [online, setOnline] = useState(true);
+  const openProblem = useRef<number | null>(null);
+  openProblem.current = problemId;
+  useEffect(() => {
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    const refresh = () => {
+      clearTimeout(pending);
+      pending = setTimeout(() => setRevision((r) => r + 1), 300);
+    };
+    const stop = followLive({
+      change: (c) => {
+        refresh();
+        if (c.problemId === openProblem.current) setProblemRevision((r) => r + 1);
+        const key = c.eventId;
+        setToasts((t) => [...t.slice(-3), { key, text: `编号 ${c.problemId}：${ACTION_NAMES[c.action] ?? c.action}` }]);
+        setTimeout(() => setToasts((t) => t.filter((x) => x.key !== key)), 5000);
+      },
+      reset: refresh,
+      online: (up) => {
+        setOnline(up);
+        if (up) refresh();
+      },
+    });
+    return () => {
+      stop();
+      clearTimeout(pending);
+    };
+  }, []);
 
   const gridId = view?.grid ?? null;
   const overdueQuery = view && town ? apiFilterQuery({ ...view, filterGrid: null }, now) : '';
@@ -267,8 +302,14 @@ export function App({ session, onSignedOut }: AppProps) {
             高清 2×
           </button>
         </fieldset>
+        {!online && <span className="offline-badge">离线，正在重连…</span>}
         <UserMenu session={session} onSignedOut={onSignedOut} />
       </header>
+      <ul className="toasts" aria-live="polite">
+        {toasts.map((t) => (
+          <li key={t.key}>{t.text}</li>
+        ))}
+      </ul>
       <FilterBar view={view} meta={meta} today={shanghaiDate(now)} communities={town.communities} grids={town.gridOptions} onChange={setView} />
       <KpiStrip summary={filtered.summary} />
       <div className="stage">

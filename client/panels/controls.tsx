@@ -30,7 +30,7 @@ export function PanelHeader({ title, onClose }: { title: ReactNode; onClose: () 
   return (
     <header>
       <h2>{title}</h2>
-      <button type="button" onClick={onClose} aria-label="关闭">
+      <button type="button" className="panel-close" onClick={onClose} aria-label="关闭">
         ×
       </button>
     </header>

@@ -96,7 +96,14 @@ export function ProblemActions({ user, problem: p, onChanged }: { user: User; pr
     <section className="problem-actions" aria-label="处置">
       <div className="action-buttons">
         {offered.map((a) => (
-          <button key={a} type="button" data-action={a} aria-pressed={action === a} onClick={() => (action === a ? reset() : setAction(a))}>
+          <button
+            key={a}
+            type="button"
+            className="action-button"
+            data-action={a}
+            aria-pressed={action === a}
+            onClick={() => (action === a ? reset() : setAction(a))}
+          >
             {NAMES[a]}
           </button>
         ))}

@@ -6,7 +6,8 @@ import { PhotoStrip, ProblemActions } from './problem-actions.tsx';
 
 const time = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
 
-const ACTION_NAMES: Record<string, string> = {
+/** History and live messages: what each event did. */
+export const ACTION_NAMES: Record<string, string> = {
   report: '上报',
   assign: '交办',
   start: '开始整改',

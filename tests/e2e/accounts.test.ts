@@ -145,6 +145,28 @@ describe('rectification on the problem card', () => {
   });
 });
 
+describe('live changes', () => {
+  it('a change made elsewhere shows on an open page: its card, its map and a message', async () => {
+    const { page, consoleErrors } = await watchedPage(browser, origin, ctx.sessions.leader);
+    const id = 11;
+    await openMap(page, `${origin}/?problem=${id}`);
+    const card = page.locator(`.problem-card[data-problem="${id}"]`);
+    await card.waitFor();
+    await page.waitForTimeout(1000); // the event stream is open
+    const version = (await ctx.app.store.problem(id))?.version;
+    const res = await ctx.app.inject({
+      method: 'PUT',
+      url: `/api/problems/${id}/measure`,
+      headers: { ...ctx.as.admin, origin: ORIGIN, 'if-match': `"${version}"` },
+      payload: { measure: '由指挥中心重新部署' },
+    });
+    expect(res.statusCode).toBe(200);
+    await expect.poll(() => card.locator('[data-field="measure"]').textContent(), { timeout: 5000 }).toContain('由指挥中心重新部署');
+    await expect.poll(() => page.locator('.toasts li').first().textContent(), { timeout: 5000 }).toBe(`编号 ${id}：制定措施`);
+    expect(consoleErrors).toEqual([]);
+  });
+});
+
 describe('the admin page', () => {
   it('creates a grid manager with grids, shows the initial password once, and that password signs in', async () => {
     const { page, consoleErrors } = await watchedPage(browser, origin, ctx.sessions.admin);

@@ -1,0 +1,42 @@
+import type { LiveChange } from '../../server/live.ts';
+
+export type { LiveChange } from '../../server/live.ts';
+
+/**
+ * Follows /api/events. The browser alone gives up after an error or a non-200 answer, so this
+ * re-creates the stream itself (1 s, doubling to 10 s) and resumes from the last event it saw;
+ * `reset` means too much was missed: reload everything.
+ */
+export function followLive(handlers: { change: (c: LiveChange) => void; reset: () => void; online: (up: boolean) => void }): () => void {
+  let last: number | null = null;
+  let source: EventSource | null = null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let delay = 1000;
+  let stopped = false;
+  const connect = () => {
+    source = new EventSource(last === null ? '/api/events' : `/api/events?lastEventId=${last}`);
+    source.addEventListener('open', () => {
+      delay = 1000;
+      handlers.online(true);
+    });
+    source.addEventListener('change', (e) => {
+      const m = e as MessageEvent<string>;
+      last = Number(m.lastEventId);
+      handlers.change(JSON.parse(m.data) as LiveChange);
+    });
+    source.addEventListener('reset', () => handlers.reset());
+    source.addEventListener('error', () => {
+      source?.close();
+      handlers.online(false);
+      if (stopped) return;
+      timer = setTimeout(connect, delay);
+      delay = Math.min(delay * 2, 10_000);
+    });
+  };
+  connect();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+    source?.close();
+  };
+}
