@@ -63,6 +63,20 @@ export function migrate(db: Database.Database): number {
   return version;
 }
 
+function toEvent(r: Row): ProblemEventRecord {
+  return {
+    id: r.id as number,
+    problemId: r.problem_id as number,
+    at: r.at as number,
+    actor: r.actor as string,
+    action: r.action as ProblemEventRecord['action'],
+    fromStatus: r.from_status as ProblemEventRecord['fromStatus'],
+    toStatus: r.to_status as ProblemEventRecord['toStatus'],
+    note: r.note as string,
+    photos: JSON.parse(r.photos as string),
+  };
+}
+
 function toPhoto(r: Row): PhotoRecord {
   return {
     id: r.id as string,
@@ -286,17 +300,7 @@ export class SqliteStore implements Store {
   }
 
   async events(problemId: number): Promise<ProblemEventRecord[]> {
-    return (this.stmts.events.all(problemId) as Row[]).map((r) => ({
-      id: r.id as number,
-      problemId: r.problem_id as number,
-      at: r.at as number,
-      actor: r.actor as string,
-      action: r.action as ProblemEventRecord['action'],
-      fromStatus: r.from_status as ProblemEventRecord['fromStatus'],
-      toStatus: r.to_status as ProblemEventRecord['toStatus'],
-      note: r.note as string,
-      photos: JSON.parse(r.photos as string),
-    }));
+    return (this.stmts.events.all(problemId) as Row[]).map(toEvent);
   }
 
   async reporter(problemId: number): Promise<ReporterRecord | null> {
@@ -419,15 +423,7 @@ export class SqliteStore implements Store {
       )
       .all(afterId, limit) as Row[];
     return rows.map((r) => ({
-      id: r.id as number,
-      problemId: r.problem_id as number,
-      at: r.at as number,
-      actor: r.actor as string,
-      action: r.action as ProblemEventRecord['action'],
-      fromStatus: r.from_status as ProblemEventRecord['fromStatus'],
-      toStatus: r.to_status as ProblemEventRecord['toStatus'],
-      note: r.note as string,
-      photos: JSON.parse(r.photos as string),
+      ...toEvent(r),
       category: r.category as string,
       gridId: r.grid_id as string,
       communityId: r.community_id as string,
