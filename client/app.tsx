@@ -185,7 +185,8 @@ export function App({ session, onSignedOut }: AppProps) {
 
   // Live changes: reload what the filters show (once for a burst), the open card if it changed, and say what happened.
   const [toasts, setToasts] = useState<{ key: number; text: string }[]>([]);
-  const [online, setOnline] = useState(true);
+  // The event stream: connecting at first, then on, or off while it reconnects.
+  const [live, setLive] = useState<'connecting' | 'on' | 'off'>('connecting');
   const openProblem = useRef<number | null>(null);
   openProblem.current = problemId;
   useEffect(() => {
@@ -204,8 +205,12 @@ export function App({ session, onSignedOut }: AppProps) {
       },
       reset: refresh,
       online: (up) => {
-        setOnline(up);
-        if (up) refresh();
+        setLive(up ? 'on' : 'off');
+        // Back on (or on at last): what changed meanwhile is reloaded, the open card too.
+        if (up) {
+          refresh();
+          setProblemRevision((r) => r + 1);
+        }
       },
     });
     return () => {
@@ -283,7 +288,7 @@ export function App({ session, onSignedOut }: AppProps) {
   };
 
   return (
-    <div className="app" data-query={filtered.query} data-loading={!shown}>
+    <div className="app" data-query={filtered.query} data-loading={!shown} data-live={live}>
       <header className="title">
         <h1>{title}</h1>
         {meta.demo && <span className="demo-badge">演示数据</span>}
@@ -302,7 +307,7 @@ export function App({ session, onSignedOut }: AppProps) {
             高清 2×
           </button>
         </fieldset>
-        {!online && <span className="offline-badge">离线，正在重连…</span>}
+        {live === 'off' && <span className="offline-badge">离线，正在重连…</span>}
         <UserMenu session={session} onSignedOut={onSignedOut} />
       </header>
       <ul className="toasts" aria-live="polite">

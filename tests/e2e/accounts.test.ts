@@ -152,7 +152,7 @@ describe('live changes', () => {
     await openMap(page, `${origin}/?problem=${id}`);
     const card = page.locator(`.problem-card[data-problem="${id}"]`);
     await card.waitFor();
-    await page.waitForTimeout(1000); // the event stream is open
+    await page.locator('.app[data-live="on"]').waitFor(); // the event stream is open
     const version = (await ctx.app.store.problem(id))?.version;
     const res = await ctx.app.inject({
       method: 'PUT',
