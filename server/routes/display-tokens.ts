@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { AuthService } from '../auth/auth-service.ts';
 import { toShanghaiIso } from '../domain/calendar.ts';
 import { badRequest, notFound } from '../errors.ts';
-import { ErrorResponse } from '../schemas/common.ts';
+import { ErrorResponse, guardedResponses } from '../schemas/common.ts';
 import type { AccountStore, DisplayTokenRecord, UserRecord } from '../store/account-store.ts';
 
 const TokenInfo = Type.Object({
@@ -16,8 +16,6 @@ const TokenInfo = Type.Object({
 
 const info = (t: DisplayTokenRecord) => ({ ...t, createdAt: toShanghaiIso(t.createdAt), revokedAt: t.revokedAt === null ? null : toShanghaiIso(t.revokedAt) });
 
-const guarded = { 401: ErrorResponse, 403: ErrorResponse };
-
 /** Display devices (wall screens): an admin issues a token for the wall URL, lists and revokes them. */
 const displayTokenRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; accounts: AccountStore }> = async (app, { auth, accounts }) => {
   app.post(
@@ -28,7 +26,7 @@ const displayTokenRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; account
         tags: ['auth'],
         summary: '签发大屏令牌（仅管理员；令牌只显示这一次）',
         body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 64, description: '设备名称，如 指挥中心大屏' }) }, { additionalProperties: false }),
-        response: { 201: Type.Object({ token: TokenInfo, secret: Type.String(), url: Type.String() }), 400: ErrorResponse, ...guarded },
+        response: { 201: Type.Object({ token: TokenInfo, secret: Type.String(), url: Type.String() }), 400: ErrorResponse, ...guardedResponses },
       },
     },
     async (req, reply) => {
@@ -43,7 +41,7 @@ const displayTokenRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; account
     '/api/display-tokens',
     {
       config: { access: ['admin'] },
-      schema: { tags: ['auth'], summary: '大屏令牌列表（仅管理员）', response: { 200: Type.Object({ tokens: Type.Array(TokenInfo) }), ...guarded } },
+      schema: { tags: ['auth'], summary: '大屏令牌列表（仅管理员）', response: { 200: Type.Object({ tokens: Type.Array(TokenInfo) }), ...guardedResponses } },
     },
     async () => ({ tokens: (await accounts.displayTokens()).map(info) }),
   );
@@ -56,7 +54,7 @@ const displayTokenRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; account
         tags: ['auth'],
         summary: '吊销大屏令牌（仅管理员）',
         params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
-        response: { 204: Type.Null(), 400: ErrorResponse, 404: ErrorResponse, ...guarded },
+        response: { 204: Type.Null(), 400: ErrorResponse, 404: ErrorResponse, ...guardedResponses },
       },
     },
     async (req, reply) => {

@@ -5,7 +5,7 @@ import { mayChangeProblem } from '../auth/access.ts';
 import { toShanghaiIso } from '../domain/calendar.ts';
 import { badRequest, notFound, RequestError } from '../errors.ts';
 import { MAX_PHOTO_BYTES, type PhotoFiles, processPhoto } from '../photos.ts';
-import { ErrorResponse, errorResponses } from '../schemas/common.ts';
+import { ErrorResponse, errorResponses, guardedResponses } from '../schemas/common.ts';
 import type { UserRecord } from '../store/account-store.ts';
 import type { PhotoRecord } from '../store/records.ts';
 import { problemFor } from './problem-access.ts';
@@ -38,7 +38,6 @@ export const photoJson = (p: PhotoRecord) => ({
 });
 
 const IdParams = Type.Object({ id: Type.String({ maxLength: 12, description: 'problem id' }) });
-const guarded = { 401: ErrorResponse, 403: ErrorResponse };
 
 /** Photos of problems: upload (multipart), list, and the files, each only to who may see the problem. */
 const photoRoutes: FastifyPluginAsyncTypebox<{ files: PhotoFiles }> = async (app, { files }) => {
@@ -55,7 +54,7 @@ const photoRoutes: FastifyPluginAsyncTypebox<{ files: PhotoFiles }> = async (app
           'Checked by content, not by name; at most 60 million pixels; EXIF (GPS included) is stripped from what is stored and served, after the position was read. Files are named by the SHA-256 of the stored bytes.',
         consumes: ['multipart/form-data'],
         params: IdParams,
-        response: { 201: Type.Object({ photo: Photo }), ...errorResponses, ...guarded, 413: ErrorResponse, 415: ErrorResponse, 422: ErrorResponse },
+        response: { 201: Type.Object({ photo: Photo }), ...errorResponses, ...guardedResponses, 413: ErrorResponse, 415: ErrorResponse, 422: ErrorResponse },
       },
     },
     async (req, reply) => {
@@ -112,7 +111,7 @@ const photoRoutes: FastifyPluginAsyncTypebox<{ files: PhotoFiles }> = async (app
         tags: ['problems'],
         summary: '问题的现场照片',
         params: IdParams,
-        response: { 200: Type.Object({ photos: Type.Array(Photo) }), ...errorResponses, ...guarded },
+        response: { 200: Type.Object({ photos: Type.Array(Photo) }), ...errorResponses, ...guardedResponses },
       },
     },
     async (req) => ({ photos: (await app.store.photos((await problemFor(app, req.params.id, req.principal)).id)).map(photoJson) }),
@@ -127,7 +126,7 @@ const photoRoutes: FastifyPluginAsyncTypebox<{ files: PhotoFiles }> = async (app
         summary: '照片文件（去除 EXIF；thumb=true 为缩略图）',
         params: Type.Object({ photo: Type.String({ pattern: '^[0-9a-f]{64}$', description: 'photo id' }) }),
         querystring: Type.Object({ thumb: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
-        response: { 200: Type.String({ format: 'binary' }), ...errorResponses, ...guarded },
+        response: { 200: Type.String({ format: 'binary' }), ...errorResponses, ...guardedResponses },
       },
     },
     async (req, reply) => {

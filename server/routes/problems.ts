@@ -15,7 +15,7 @@ import { maskName, maskPhone } from '../domain/personal-info.ts';
 import { decideTransition } from '../domain/workflow.ts';
 import { badRequest, notFound, RequestError } from '../errors.ts';
 import { changeOf } from '../live.ts';
-import { ErrorResponse, errorResponses, problemFilterProperties } from '../schemas/common.ts';
+import { ErrorResponse, errorResponses, guardedResponses, problemFilterProperties } from '../schemas/common.ts';
 import type { UserRecord } from '../store/account-store.ts';
 import type { ProblemDraft, ProblemEventRecord, ProblemRecord, SiteRecord } from '../store/records.ts';
 import type { TownData } from '../town-data.ts';
@@ -168,8 +168,6 @@ function eventJson(e: ProblemEventRecord) {
   };
 }
 
-const guarded = { 401: ErrorResponse, 403: ErrorResponse };
-
 const IfMatchHeaders = Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 32, description: 'the ETag of the problem as last read' })) });
 
 function stale(current: number): RequestError {
@@ -267,7 +265,12 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/problems/:id',
     {
       config: { access: 'users' },
-      schema: { tags: ['problems'], summary: '单个问题及其处置记录', params: IdParams, response: { 200: ProblemDetail, ...errorResponses, ...guarded } },
+      schema: {
+        tags: ['problems'],
+        summary: '单个问题及其处置记录',
+        params: IdParams,
+        response: { 200: ProblemDetail, ...errorResponses, ...guardedResponses },
+      },
     },
     async (req, reply) => detail(await readableProblem(req), reply),
   );
@@ -280,7 +283,7 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['problems'],
         summary: '查看举报人完整信息（仅管理员，记入审计日志）',
         params: IdParams,
-        response: { 200: Type.Object({ name: Type.String(), phone: Type.String() }), ...errorResponses, ...guarded },
+        response: { 200: Type.Object({ name: Type.String(), phone: Type.String() }), ...errorResponses, ...guardedResponses },
       },
     },
     async (req, reply) => {
@@ -335,7 +338,7 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: IdParams,
         headers: IfMatchHeaders,
         body: Type.Object({ measure: Type.String({ minLength: 1, maxLength: 200, description: '整改措施' }) }, { additionalProperties: false }),
-        response: { 200: ProblemDetail, ...errorResponses, ...guarded, 412: ErrorResponse, 428: ErrorResponse },
+        response: { 200: ProblemDetail, ...errorResponses, ...guardedResponses, 412: ErrorResponse, 428: ErrorResponse },
       },
     },
     async (req, reply) => {
@@ -377,7 +380,15 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: { 200: ProblemDetail, ...errorResponses, ...guarded, 409: ErrorResponse, 412: ErrorResponse, 422: ErrorResponse, 428: ErrorResponse },
+        response: {
+          200: ProblemDetail,
+          ...errorResponses,
+          ...guardedResponses,
+          409: ErrorResponse,
+          412: ErrorResponse,
+          422: ErrorResponse,
+          428: ErrorResponse,
+        },
       },
     },
     async (req, reply) => {
@@ -450,7 +461,7 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: { 201: Created, ...errorResponses, ...guarded, 409: ErrorResponse, 422: ErrorResponse },
+        response: { 201: Created, ...errorResponses, ...guardedResponses, 409: ErrorResponse, 422: ErrorResponse },
       },
     },
     async (req, reply) => {
@@ -528,11 +539,10 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
         reply.header('Idempotent-Replayed', 'true');
         return sendSerialized(reply.code(earlier.status), earlier.response, 'application/json; charset=utf-8');
       }
-      const record = await app.store.problem(result.id);
-      if (!record) throw new Error(`problem ${result.id} vanished after insert`);
+      // The row and its report event as written: no need to read them back.
+      const record: ProblemRecord = { ...draft.problem, id: result.id };
       app.problemTable.upsert(record);
-      const [reportEvent] = await app.store.events(record.id);
-      app.live.publish(changeOf(record, reportEvent));
+      app.live.publish(changeOf(record, { ...draft.events[0], id: result.eventIds[0], problemId: result.id }));
       await app.audit(req, 'problem.report', 'problem', record.id, { category: category.code, gridId, idempotencyKey: key ?? null });
       const answer = {
         problem: await detail(record, reply),

@@ -4,7 +4,7 @@ import type { AuthService } from '../auth/auth-service.ts';
 import { hashPassword, policyViolation, randomPassword, verifyPassword } from '../auth/password.ts';
 import { toShanghaiIso } from '../domain/calendar.ts';
 import { badRequest, notFound, RequestError } from '../errors.ts';
-import { ErrorResponse } from '../schemas/common.ts';
+import { ErrorResponse, guardedResponses } from '../schemas/common.ts';
 import { ROLES, type Role, type UserRecord } from '../store/account-store.ts';
 import { publicUser } from './auth.ts';
 
@@ -31,7 +31,7 @@ const Assignment = {
   gridIds: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 200, description: 'grids (role grid_manager)' })),
 };
 
-const guarded = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
+const guarded = { 400: ErrorResponse, 404: ErrorResponse, ...guardedResponses };
 
 /** Accounts for the admin page (create, change, disable, reset password) and a user's own password change. */
 const userRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = async (app, { auth }) => {

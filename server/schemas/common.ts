@@ -18,6 +18,12 @@ export const errorResponses = {
   500: ErrorResponse,
 };
 
+/** The refusals of a route that needs a signed-in caller: 401 (nobody signed in) and 403 (not allowed). */
+export const guardedResponses = {
+  401: ErrorResponse,
+  403: ErrorResponse,
+};
+
 /** A GeoJSON FeatureCollection (RFC 7946). Bulk routes send it pre-serialized. */
 export const FeatureCollection = Type.Object(
   {

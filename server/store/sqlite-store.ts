@@ -114,6 +114,10 @@ export class SqliteStore implements Store {
       updateProblem: this.db.prepare(
         'UPDATE problems SET status = ?, unit_id = ?, measure = ?, deadline = ?, closed_at = ?, updated_at = ?, version = ? WHERE id = ? AND version = ?',
       ),
+      // A problem row as toBatch flattens it: its fields, then the reporter's name and phone.
+      insertProblem: this.db.prepare(
+        `INSERT INTO problems (${PROBLEM_COLUMNS.replace('id, ', '')}, reporter_name, reporter_phone) VALUES (${Array(ROW_WIDTH).fill('?').join(', ')})`,
+      ),
       insertEvent: this.db.prepare(
         'INSERT INTO problem_events (problem_id, at, actor, action, from_status, to_status, note, photos) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -137,12 +141,7 @@ export class SqliteStore implements Store {
   async load(dataset: Dataset): Promise<{ problems: number; events: number }> {
     if (!(await this.isEmpty())) throw new Error('the store already holds a dataset');
     const db = this.db;
-    const insertProblem = db.prepare(
-      `INSERT INTO problems (${PROBLEM_COLUMNS.replace('id, ', '')}, reporter_name, reporter_phone) VALUES (${Array(ROW_WIDTH).fill('?').join(', ')})`,
-    );
-    const insertEvent = db.prepare(
-      'INSERT INTO problem_events (problem_id, at, actor, action, from_status, to_status, note, photos) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    );
+    const { insertProblem, insertEvent } = this.stmts;
     let problems = 0;
     let events = 0;
     // A manual transaction: the problems may arrive asynchronously (from a worker), which
@@ -369,16 +368,10 @@ export class SqliteStore implements Store {
           };
       }
       const row = toBatch([draft]).problems;
-      const id = Number(
-        db
-          .prepare(
-            `INSERT INTO problems (${PROBLEM_COLUMNS.replace('id, ', '')}, reporter_name, reporter_phone) VALUES (${Array(ROW_WIDTH).fill('?').join(', ')})`,
-          )
-          .run(row).lastInsertRowid,
+      const id = Number(this.stmts.insertProblem.run(row).lastInsertRowid);
+      const eventIds = draft.events.map((e) =>
+        Number(this.stmts.insertEvent.run(id, e.at, e.actor, e.action, e.fromStatus, e.toStatus, e.note, JSON.stringify(e.photos)).lastInsertRowid),
       );
-      for (const e of draft.events) {
-        this.stmts.insertEvent.run(id, e.at, e.actor, e.action, e.fromStatus, e.toStatus, e.note, JSON.stringify(e.photos));
-      }
       if (options.recurrence) {
         db.prepare('INSERT INTO recurrences (problem_id, of_problem_id, distance_m) VALUES (?, ?, ?)').run(
           id,
@@ -395,7 +388,7 @@ export class SqliteStore implements Store {
           idem.at,
         );
       }
-      return { created: true, id };
+      return { created: true, id, eventIds };
     });
     return run.immediate();
   }

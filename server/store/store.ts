@@ -19,7 +19,7 @@ export interface CreateOptions {
 }
 
 export type CreateResult =
-  | { created: true; id: number }
+  | { created: true; id: number /** the ids of the draft's events, in order */; eventIds: number[] }
   | { created: false; earlier: { bodyHash: string; problemId: number; status: number | null; response: string | null } };
 
 /** Where the data in a store came from: the demo generator or an import, and its details. */
