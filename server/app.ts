@@ -9,7 +9,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerO
 import { ProblemTable } from './analytics/problem-table.ts';
 import { installAccessControl } from './auth/access.ts';
 import { type AuthPolicy, AuthService } from './auth/auth-service.ts';
-import { installErrorHandler } from './errors.ts';
+import { badRequest, installErrorHandler } from './errors.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimits, registerHardening } from './hardening.ts';
 import { LiveHub } from './live.ts';
 import { PhotoFiles } from './photos.ts';
@@ -106,6 +106,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } });
 
   installErrorHandler(app);
+  // Ajv coerces "1e309" to Infinity and lets it pass integer and maximum checks: refuse any
+  // non-finite query number here, for every route, before a handler or SQLite sees it.
+  app.addHook('preHandler', async (req) => {
+    const query = req.query as Record<string, unknown> | undefined;
+    if (!query || typeof query !== 'object') return;
+    for (const [field, value] of Object.entries(query)) {
+      if (typeof value === 'number' && !Number.isFinite(value)) throw badRequest(field, `${field} 不是有效的数字`);
+    }
+  });
 
   const townData = await TownData.fromStore(options.store);
   const problemTable = await ProblemTable.fromStore(options.store, {
