@@ -4,7 +4,7 @@ import { computeDeadline, startOfShanghaiDay } from '../../server/domain/calenda
 import { categories, findCategory, type SourceCode } from '../../server/domain/catalogue.ts';
 import { distanceKm, KM_PER_DEG_LAT, kmPerDegLon, offsetKm } from '../../server/domain/geometry.ts';
 import type { Status } from '../../server/domain/lifecycle.ts';
-import type { ProblemDraft, ProblemEventRecord, ReporterRecord, SiteRecord } from '../../server/store/records.ts';
+import type { EventChanges, ProblemDraft, ProblemEventRecord, ReporterRecord, SiteRecord } from '../../server/store/records.ts';
 import { type Geography, randomPointIn, unitIdFor } from './geography.ts';
 import { Random } from './random.ts';
 import { REPORTER_STREAM_SALT } from './streams.ts';
@@ -253,19 +253,19 @@ export function* simulateProblems(rng: Random, geo: Geography, options: ProblemO
     const events: Omit<ProblemEventRecord, 'id' | 'problemId'>[] = [];
     let status: Status = 'reported';
     let closedAt: number | null = null;
-    const push = (at: number, actor: string, action: ProblemEventRecord['action'], to: Status, note: string): boolean => {
+    const push = (at: number, actor: string, action: ProblemEventRecord['action'], to: Status, note: string, changes: EventChanges = {}): boolean => {
       if (at > endMs) return false;
-      events.push({ at: Math.round(at), actor, action, fromStatus: action === 'report' ? null : status, toStatus: to, note, photos: [] });
+      events.push({ at: Math.round(at), actor, action, fromStatus: action === 'report' ? null : status, toStatus: to, note, photos: [], changes });
       status = to;
       return true;
     };
     const reporter = source === 'grid_patrol' ? `网格员${grid.manager}` : REPORTER[source];
-    push(reportedAt, reporter, 'report', 'reported', '');
+    push(reportedAt, reporter, 'report', 'reported', '', { deadline });
     const stalls = rng.chance(0.02 + 0.12 * (1 - m));
     const stallsBeforeStart = stalls && rng.chance(0.5);
     let t = reportedAt + Math.max(5 * 60_000, rng.exponential(Math.min(1.5 * HOUR, limitMs / 4)));
     const measure = measures[category.code] ?? null;
-    if (push(t, '镇创文办', 'assign', 'open', `交办${unitName}：${measure ?? '限期整改'}`)) {
+    if (push(t, '镇创文办', 'assign', 'open', `交办${unitName}：${measure ?? '限期整改'}`, { unitId, measure })) {
       for (let attempt = 0; attempt < 3; attempt++) {
         if (stallsBeforeStart) break;
         t += Math.max(5 * 60_000, rng.exponential(Math.min(2 * HOUR, limitMs / 4)));
@@ -280,7 +280,7 @@ export function* simulateProblems(rng: Random, geo: Geography, options: ProblemO
           if (!push(t, '镇创文办核查员', 'reject', 'open', '核查未通过：整改不到位，退回重新整改')) break;
           continue;
         }
-        if (push(t, '镇创文办核查员', 'close', 'closed', '')) closedAt = Math.round(t);
+        if (push(t, '镇创文办核查员', 'close', 'closed', '', { closedAt: Math.round(t) })) closedAt = Math.round(t);
         break;
       }
     }

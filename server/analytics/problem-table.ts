@@ -130,6 +130,8 @@ export class ProblemTable {
   /** Inserts a new problem (ids only grow) or updates an existing one in place. */
   upsert(p: ProblemRecord): void {
     let i = this.positionOf(p.id);
+    // Writes may finish out of order; a row never goes back to an older version.
+    if (i >= 0 && this.version[i] > p.version) return;
     if (i < 0) {
       if (this.size > 0 && p.id < this.id[this.size - 1]) throw new Error(`problem ${p.id} arrived out of id order`);
       this.reserve(this.size + 1);

@@ -17,7 +17,7 @@ import { badRequest, notFound, RequestError } from '../errors.ts';
 import { changeOf } from '../live.ts';
 import { ErrorResponse, errorResponses, guardedResponses, problemFilterProperties } from '../schemas/common.ts';
 import type { UserRecord } from '../store/account-store.ts';
-import type { ProblemDraft, ProblemEventRecord, ProblemRecord, SiteRecord } from '../store/records.ts';
+import type { EventChanges, ProblemDraft, ProblemEventRecord, ProblemRecord, SiteRecord } from '../store/records.ts';
 import type { TownData } from '../town-data.ts';
 import { Photo as PhotoSchema, photoJson } from './photos.ts';
 import { problemFor } from './problem-access.ts';
@@ -56,6 +56,15 @@ const HistoryEntry = Type.Object({
   toStatus: Type.String(),
   note: Type.String(),
   photos: Type.Array(Type.String()),
+  changes: Type.Object(
+    {
+      unitId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+      measure: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+      deadline: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+      closedAt: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    },
+    { description: 'the fields the event set besides the status (replaying the history gives the problem)' },
+  ),
 });
 
 const NullableString = Type.Union([Type.String(), Type.Null()]);
@@ -155,6 +164,12 @@ function problemNames(p: ProblemRecord, town: TownData) {
   };
 }
 
+/** An event's changes as the API gives them: instants as ISO text. */
+function historyChanges(c: EventChanges): { unitId?: string | null; measure?: string | null; deadline?: string | null; closedAt?: string | null } {
+  const { deadline, closedAt, ...rest } = c;
+  return { ...rest, ...(deadline !== undefined && { deadline: iso(deadline) }), ...(closedAt !== undefined && { closedAt: iso(closedAt) }) };
+}
+
 function eventJson(e: ProblemEventRecord) {
   return {
     id: e.id,
@@ -165,6 +180,7 @@ function eventJson(e: ProblemEventRecord) {
     toStatus: e.toStatus,
     note: e.note,
     photos: e.photos,
+    changes: historyChanges(e.changes),
   };
 }
 
@@ -312,14 +328,22 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
     req: FastifyRequest,
     reply: FastifyReply,
     p: ProblemRecord,
-    change: Partial<ProblemRecord>,
+    status: ProblemRecord['status'],
+    changes: EventChanges,
     event: { action: ProblemEventRecord['action']; note: string; photos: string[] },
     detailForAudit: Record<string, unknown>,
   ) {
     const user = req.user as UserRecord;
     const now = app.now();
-    const next: ProblemRecord = { ...p, ...change, updatedAt: now, version: p.version + 1 };
-    const written = await app.store.updateProblem(next, p.version, { at: now, actor: user.displayName, fromStatus: p.status, toStatus: next.status, ...event });
+    const next: ProblemRecord = { ...p, ...changes, status, updatedAt: now, version: p.version + 1 };
+    const written = await app.store.updateProblem(next, p.version, {
+      at: now,
+      actor: user.displayName,
+      fromStatus: p.status,
+      toStatus: status,
+      changes,
+      ...event,
+    });
     if (!written) throw stale(p.version);
     app.problemTable.upsert(next);
     app.live.publish(changeOf(next, written));
@@ -350,7 +374,7 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const measure = req.body.measure.trim();
       if (!measure) throw badRequest('measure', '整改措施不能为空');
       checkIfMatch(req.headers['if-match'], p);
-      return commit(req, reply, p, { measure }, { action: 'measure', note: measure, photos: [] }, { measure });
+      return commit(req, reply, p, p.status, { measure }, { action: 'measure', note: measure, photos: [] }, { measure });
     },
   );
 
@@ -405,7 +429,7 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!verdict.ok) throw new RequestError(verdict.status, verdict.code, verdict.field, verdict.message);
       const now = app.now();
       const limit = findCategory(p.category)?.timeLimit;
-      const change: Partial<ProblemRecord> = { status: verdict.to };
+      const change: EventChanges = {};
       if (action === 'assign') {
         change.unitId = unitId ?? null;
         if (req.body.deadline !== undefined) {
@@ -420,7 +444,7 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
         // A reopened problem gets a fresh time limit from now.
         if (limit) change.deadline = computeDeadline(now, limit);
       }
-      return commit(req, reply, p, change, { action, note: note.trim(), photos }, { note: note.trim(), photos, unitId: change.unitId });
+      return commit(req, reply, p, verdict.to, change, { action, note: note.trim(), photos }, { note: note.trim(), photos, unitId: change.unitId });
     },
   );
 
@@ -500,6 +524,7 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const site = nearestSite(app.townData.sites, [b.lon, b.lat]);
       const community = app.townData.communityById.get(grid.communityId);
       const address = b.address?.trim() || `${community?.name ?? ''} ${site?.name ?? grid.name}`.trim();
+      const deadline = computeDeadline(now, category.timeLimit);
       const draft: ProblemDraft = {
         problem: {
           townId: app.townData.town.id,
@@ -516,12 +541,14 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
           address,
           measure: null,
           reportedAt: now,
-          deadline: computeDeadline(now, category.timeLimit),
+          deadline,
           closedAt: null,
           updatedAt: now,
           version: 1,
         },
-        events: [{ at: now, actor: user.displayName, action: 'report', fromStatus: null, toStatus: 'reported', note: '', photos: [] }],
+        events: [
+          { at: now, actor: user.displayName, action: 'report', fromStatus: null, toStatus: 'reported', note: '', photos: [], changes: { deadline: deadline } },
+        ],
         reporter: b.reporter ? { name: b.reporter.name.trim(), phone: b.reporter.phone.replace(/[\s-]/g, '') } : null,
       };
       const result = await app.store.createProblem(draft, {

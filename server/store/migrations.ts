@@ -144,4 +144,9 @@ export const migrations: readonly string[] = [
     distance_m REAL NOT NULL
   );
   `,
+  // v5: what each event set besides the status (JSON), so that replaying a problem's events gives its row.
+  // Events written before v5 keep '{}': their history says the status only.
+  `
+  ALTER TABLE problem_events ADD COLUMN changes TEXT NOT NULL DEFAULT '{}';
+  `,
 ];

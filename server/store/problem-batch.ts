@@ -37,15 +37,15 @@ export const PROBLEM_FIELDS = [
 /** Values a problem takes in a batch: its fields, then reporter name and phone. */
 export const ROW_WIDTH = PROBLEM_FIELDS.length + 2;
 
-export const EVENT_FIELDS = ['at', 'actor', 'action', 'fromStatus', 'toStatus', 'note', 'photos'] as const;
+export const EVENT_FIELDS = ['at', 'actor', 'action', 'fromStatus', 'toStatus', 'note', 'photos', 'changes'] as const;
 
-/** Flattens drafts into a batch; photos travel as their JSON text. */
+/** Flattens drafts into a batch; photos and changes travel as their JSON text. */
 export function toBatch(drafts: readonly ProblemDraft[]): ProblemBatch {
   const batch: ProblemBatch = { problems: [], events: [], eventCounts: [] };
   for (const { problem, events, reporter } of drafts) {
     for (const f of PROBLEM_FIELDS) batch.problems.push(problem[f]);
     batch.problems.push(reporter?.name ?? null, reporter?.phone ?? null);
-    for (const e of events) batch.events.push(e.at, e.actor, e.action, e.fromStatus, e.toStatus, e.note, JSON.stringify(e.photos));
+    for (const e of events) batch.events.push(e.at, e.actor, e.action, e.fromStatus, e.toStatus, e.note, JSON.stringify(e.photos), JSON.stringify(e.changes));
     batch.eventCounts.push(events.length);
   }
   return batch;

@@ -85,6 +85,12 @@ export interface ProblemRecord {
   version: number;
 }
 
+/**
+ * The fields of a problem row an event set besides its status: replaying a problem's events in
+ * order (server/domain/replay.ts) gives back its row. Absent fields were left as they were.
+ */
+export type EventChanges = Partial<Pick<ProblemRecord, 'unitId' | 'measure' | 'deadline' | 'closedAt'>>;
+
 /** One entry of a problem's append-only history. `report` is the event that creates it; `measure` sets the 整改措施. */
 export interface ProblemEventRecord {
   id: number;
@@ -96,6 +102,7 @@ export interface ProblemEventRecord {
   toStatus: Status;
   note: string;
   photos: string[];
+  changes: EventChanges;
 }
 
 /** A problem with its history, as a generator or an import produces it (ids not yet given). */

@@ -74,6 +74,7 @@ function toEvent(r: Row): ProblemEventRecord {
     toStatus: r.to_status as ProblemEventRecord['toStatus'],
     note: r.note as string,
     photos: JSON.parse(r.photos as string),
+    changes: JSON.parse(r.changes as string),
   };
 }
 
@@ -119,7 +120,7 @@ export class SqliteStore implements Store {
         `INSERT INTO problems (${PROBLEM_COLUMNS.replace('id, ', '')}, reporter_name, reporter_phone) VALUES (${Array(ROW_WIDTH).fill('?').join(', ')})`,
       ),
       insertEvent: this.db.prepare(
-        'INSERT INTO problem_events (problem_id, at, actor, action, from_status, to_status, note, photos) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO problem_events (problem_id, at, actor, action, from_status, to_status, note, photos, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       scan: this.db.prepare(`SELECT ${PROBLEM_COLUMNS} FROM problems WHERE id > ? ORDER BY id LIMIT ?`).raw(true),
     };
@@ -180,7 +181,7 @@ export class SqliteStore implements Store {
         for (let k = 0, pi = 0; k < eventCounts.length; k++, pi += ROW_WIDTH) {
           const id = insertProblem.run(p.slice(pi, pi + ROW_WIDTH)).lastInsertRowid;
           for (let j = 0; j < eventCounts[k]; j++, ei += EVENT_FIELDS.length) {
-            insertEvent.run(id, e[ei], e[ei + 1], e[ei + 2], e[ei + 3], e[ei + 4], e[ei + 5], e[ei + 6]);
+            insertEvent.run(id, e[ei], e[ei + 1], e[ei + 2], e[ei + 3], e[ei + 4], e[ei + 5], e[ei + 6], e[ei + 7]);
           }
           events += eventCounts[k];
         }
@@ -331,6 +332,7 @@ export class SqliteStore implements Store {
         event.toStatus,
         event.note,
         JSON.stringify(event.photos),
+        JSON.stringify(event.changes),
       ).lastInsertRowid as number;
       return { ...event, id, problemId: next.id };
     });
@@ -370,7 +372,10 @@ export class SqliteStore implements Store {
       const row = toBatch([draft]).problems;
       const id = Number(this.stmts.insertProblem.run(row).lastInsertRowid);
       const eventIds = draft.events.map((e) =>
-        Number(this.stmts.insertEvent.run(id, e.at, e.actor, e.action, e.fromStatus, e.toStatus, e.note, JSON.stringify(e.photos)).lastInsertRowid),
+        Number(
+          this.stmts.insertEvent.run(id, e.at, e.actor, e.action, e.fromStatus, e.toStatus, e.note, JSON.stringify(e.photos), JSON.stringify(e.changes))
+            .lastInsertRowid,
+        ),
       );
       if (options.recurrence) {
         db.prepare('INSERT INTO recurrences (problem_id, of_problem_id, distance_m) VALUES (?, ?, ?)').run(

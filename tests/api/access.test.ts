@@ -97,7 +97,7 @@ async function openProblem(): Promise<number> {
   const id = spareOwn.shift() as number;
   const p = await ctx.app.store.problem(id);
   if (!p) throw new Error(`no problem ${id}`);
-  const next = { ...p, status: 'open' as const, closedAt: null, version: p.version + 1 };
+  const next = { ...p, status: 'open' as const, closedAt: null, updatedAt: DEMO_NOW, version: p.version + 1 };
   await ctx.app.store.updateProblem(next, p.version, {
     at: DEMO_NOW,
     actor: 'test',
@@ -106,6 +106,7 @@ async function openProblem(): Promise<number> {
     toStatus: 'open',
     note: '',
     photos: [],
+    changes: { closedAt: null },
   });
   ctx.app.problemTable.upsert(next);
   return id;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replayMismatches } from '../../server/domain/replay.ts';
 import type { ProblemRecord } from '../../server/store/records.ts';
 import { demoApp, ORIGIN } from '../helpers/demo.ts';
 
@@ -75,6 +76,10 @@ describe('POST /api/problems/:id/transitions', () => {
     // The in-memory table follows: the statistics see the reopened problem.
     const row = ctx.app.problemTable.record(ctx.app.problemTable.positionOf(id));
     expect(row.status).toBe('open');
+    // The row is its history replayed: unit, deadline and closing time included.
+    const stored = (await ctx.app.store.problem(id)) as ProblemRecord;
+    expect(replayMismatches(stored, await ctx.app.store.events(id))).toEqual([]);
+    expect(reopened.history.findLast((e: { action: string }) => e.action === 'assign').changes).toMatchObject({ unitId });
   });
 
   it('refuses a wrong status with 409, a missing If-Match with 428, a stale one with 412', async () => {

@@ -101,15 +101,17 @@ describe('rectification on the problem card', () => {
     }
     const before = await ctx.app.store.problem(id);
     if (!before) throw new Error('no problem to rectify');
-    const next = { ...before, status: 'in_progress' as const, closedAt: null, version: before.version + 1 };
+    const at = Date.now();
+    const next = { ...before, status: 'in_progress' as const, closedAt: null, updatedAt: at, version: before.version + 1 };
     await ctx.app.store.updateProblem(next, before.version, {
-      at: Date.now(),
+      at,
       actor: 'test',
       action: 'start',
       fromStatus: 'closed',
       toStatus: 'in_progress',
       note: '',
       photos: [],
+      changes: { closedAt: null },
     });
     ctx.app.problemTable.upsert(next);
 
