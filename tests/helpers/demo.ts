@@ -57,6 +57,12 @@ export interface DemoApp {
   as: Record<Role, { cookie: string }>;
   /** The cookie value alone, for a browser context. */
   sessions: Record<Role, string>;
+  /**
+   * Stops the app as a shutdown does (live streams ended, store closed) and builds a new one over
+   * the same database, which replaces `app`; a listening app listens again on the same port.
+   * Sessions live in the database, so they outlive it.
+   */
+  restart: () => Promise<{ stopMs: number }>;
   close: () => Promise<void>;
 }
 
@@ -64,14 +70,17 @@ export interface DemoApp {
 export async function demoApp(count = 3000, options: { now?: () => number; rateLimits?: RateLimits } = {}): Promise<DemoApp> {
   const t = tempStore();
   await t.store.load(generateDemo({ seed: DEMO_SEED, count, endMs: DEMO_NOW }));
-  const accounts = new SqliteAccountStore(t.store.db);
-  const app = await buildApp({
-    store: t.store,
-    accounts,
-    photoDir: join(t.dir, 'photos'),
-    now: options.now ?? (() => DEMO_NOW),
-    rateLimits: options.rateLimits ?? UNLIMITED,
-  });
+  const build = (store: SqliteStore) =>
+    buildApp({
+      store,
+      accounts: new SqliteAccountStore(store.db),
+      photoDir: join(t.dir, 'photos'),
+      now: options.now ?? (() => DEMO_NOW),
+      rateLimits: options.rateLimits ?? UNLIMITED,
+    });
+  let store = t.store;
+  const accounts = new SqliteAccountStore(store.db);
+  const app = await build(store);
   const { demoGridIds, demoUnitId } = demoAssignments(app);
   const passwordHash = await hashPassword(TEST_PASSWORD);
   const users = {} as Record<Role, UserRecord>;
@@ -95,16 +104,30 @@ export async function demoApp(count = 3000, options: { now?: () => number; rateL
     sessions[role] = cookie.value;
     as[role] = { cookie: `${SESSION_COOKIE}=${cookie.value}` };
   }
-  return {
+  const ctx: DemoApp = {
     app,
     accounts,
     dir: t.dir,
     users,
     as,
     sessions,
+    restart: async () => {
+      const address = ctx.app.server.listening ? (ctx.app.server.address() as { port: number; address: string }) : null;
+      const started = performance.now();
+      await ctx.app.close();
+      await store.close();
+      const stopMs = performance.now() - started;
+      store = new SqliteStore(t.path);
+      ctx.app = await build(store);
+      ctx.accounts = new SqliteAccountStore(store.db);
+      if (address) await ctx.app.listen({ host: address.address, port: address.port });
+      return { stopMs };
+    },
     close: async () => {
-      await app.close();
+      await ctx.app.close();
+      await store.close();
       await t.cleanup();
     },
   };
+  return ctx;
 }
