@@ -96,6 +96,12 @@ export function App({ session, onSignedOut }: AppProps) {
   const [speed, setSpeed] = useState(1);
   const [exporting, setExporting] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Short messages in the corner: live changes, and reloads that failed.
+  const [toasts, setToasts] = useState<{ key: string; text: string }[]>([]);
+  const notify = useCallback((key: string, text: string) => {
+    setToasts((t) => [...t.filter((x) => x.key !== key).slice(-3), { key, text }]);
+    setTimeout(() => setToasts((t) => t.filter((x) => x.key !== key)), 5000);
+  }, []);
 
   useEffect(() => {
     Promise.all([api.meta(), api.communities(), api.grids(), api.basemap(), api.sites()])
@@ -133,7 +139,10 @@ export function App({ session, onSignedOut }: AppProps) {
   const weightNow = useRef<ViewState['weight']>('reported');
   weightNow.current = view?.weight ?? 'reported';
   const query = view && town ? apiFilterQuery(view, now) : null;
-  const fail = (e: unknown) => setError(message(e));
+  // Until the town has loaded a failure is the page's message; after that a failed reload (the
+  // server restarting, the network gone) keeps what is on screen, says so, and the next change or
+  // the event stream coming back reloads it.
+  const fail = (e: unknown) => (town ? notify('reload-failed', `数据刷新失败，保留当前数据：${message(e)}`) : setError(message(e)));
   // Bumped by a change made here, so that the map, KPIs and charts show it.
   const [revision, setRevision] = useState(0);
   const [filteredLoad] = useKeyedLoad(
@@ -184,7 +193,6 @@ export function App({ session, onSignedOut }: AppProps) {
   };
 
   // Live changes: reload what the filters show (once for a burst), the open card if it changed, and say what happened.
-  const [toasts, setToasts] = useState<{ key: number; text: string }[]>([]);
   // The event stream: connecting at first, then on, or off while it reconnects.
   const [live, setLive] = useState<'connecting' | 'on' | 'off'>('connecting');
   const openProblem = useRef<number | null>(null);
@@ -198,10 +206,12 @@ export function App({ session, onSignedOut }: AppProps) {
     const stop = followLive({
       change: (c) => {
         refresh();
-        if (c.problemId === openProblem.current) setProblemRevision((r) => r + 1);
-        const key = c.eventId;
-        setToasts((t) => [...t.slice(-3), { key, text: `编号 ${c.problemId}：${ACTION_NAMES[c.action] ?? c.action}` }]);
-        setTimeout(() => setToasts((t) => t.filter((x) => x.key !== key)), 5000);
+        if (c.problemId === openProblem.current) {
+          // The new status shows at once, from the message; the reload brings the rest of the card.
+          setProblemLoad((l) => (l && l.value.id === c.problemId ? { ...l, value: { ...l.value, status: c.toStatus } } : l));
+          setProblemRevision((r) => r + 1);
+        }
+        notify(`event-${c.eventId}`, `编号 ${c.problemId}：${ACTION_NAMES[c.action] ?? c.action}`);
       },
       reset: refresh,
       online: (up) => {
@@ -217,7 +227,7 @@ export function App({ session, onSignedOut }: AppProps) {
       stop();
       clearTimeout(pending);
     };
-  }, []);
+  }, [setProblemLoad, notify]);
 
   const gridId = view?.grid ?? null;
   const overdueQuery = view && town ? apiFilterQuery({ ...view, filterGrid: null }, now) : '';
@@ -281,7 +291,7 @@ export function App({ session, onSignedOut }: AppProps) {
       });
       download(blob, `创文一张图-${stamp.replace(/[-: ]/g, '')}${scale === 2 ? '@2x' : ''}.png`);
     } catch (e) {
-      setError(message(e));
+      notify('export-failed', `导出失败：${message(e)}`);
     } finally {
       setExporting(false);
     }
