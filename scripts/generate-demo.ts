@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { markRecurrences } from '../server/demo-seed.ts';
 import { SqliteStore } from '../server/store/sqlite-store.ts';
 import { generateDemoInWorker } from './demo/generate.ts';
 
@@ -44,6 +45,7 @@ mkdirSync(dirname(path), { recursive: true });
 const started = performance.now();
 const store = new SqliteStore(path);
 const result = await store.load(generateDemoInWorker({ seed: Number(values.seed), count: Number(values.count), endMs }));
+const recurrences = await markRecurrences(store);
 await store.close();
 const seconds = (performance.now() - started) / 1000;
-console.log(`wrote ${result.problems} problems and ${result.events} events to ${path} in ${seconds.toFixed(1)} s`);
+console.log(`wrote ${result.problems} problems (${recurrences} recurrences) and ${result.events} events to ${path} in ${seconds.toFixed(1)} s`);

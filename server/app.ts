@@ -124,6 +124,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     unitIds: townData.units.map((u) => u.id),
     siteIds: townData.sites.map((s) => s.id),
   });
+  problemTable.markRecurrent(await options.store.recurrentProblemIds());
   app.decorate('store', options.store);
   app.decorate('accounts', options.accounts);
   const live = new LiveHub();

@@ -32,6 +32,9 @@ export interface GridStats {
   overdue: number;
   rectificationRate: number | null;
   perKm2: number;
+  /** 反弹: reported near one of the same category closed in the 90 days before. */
+  recurrences: number;
+  recurrenceRate: number | null;
 }
 
 /** A row of `/api/stats/communities`. */
@@ -44,6 +47,8 @@ export interface AreaRow {
   overdue: number;
   rectificationRate: number | null;
   perKm2: number;
+  recurrences: number;
+  recurrenceRate: number | null;
 }
 
 /** A row of `/api/stats/categories`. */

@@ -35,6 +35,11 @@ export function GridPanel({ grid, overdue, categoryName, onProblem, onClose }: G
         <dd data-field="overdue" className={grid.overdue > 0 ? 'alert' : ''}>
           {grid.overdue}
         </dd>
+        <dt title="整改销号后 90 天内，50 米内又出现同类问题">反弹</dt>
+        <dd data-field="recurrences">
+          {grid.recurrences}
+          {grid.recurrences > 0 && `（${percent(grid.recurrenceRate)}）`}
+        </dd>
         {STATUS_LABELS.map(([code, label]) => (
           <FigureRow key={code} label={label} field={code} value={grid.byStatus[code] ?? 0} />
         ))}

@@ -4,6 +4,7 @@ import http from 'node:http';
 import { basename, dirname } from 'node:path';
 import { SESSION_COOKIE } from '../../server/auth/access.ts';
 import { hashPassword, randomPassword } from '../../server/auth/password.ts';
+import { markRecurrences } from '../../server/demo-seed.ts';
 import { SqliteAccountStore } from '../../server/store/account-store.ts';
 import { SqliteStore } from '../../server/store/sqlite-store.ts';
 import { generateDemoInWorker } from '../demo/generate.ts';
@@ -22,6 +23,9 @@ export async function demoDatabase(path: string, count: number): Promise<void> {
   const t = performance.now();
   const store = new SqliteStore(path);
   const r = await store.load(generateDemoInWorker({ seed: 20260101, count, endMs: Date.now() }));
+  const marked = performance.now();
+  const recurrences = await markRecurrences(store);
+  console.log(`recurrences: ${recurrences} found in ${seconds(performance.now() - marked)}`);
   await store.close();
   console.log(`generator: ${r.problems} problems + ${r.events} events written in ${seconds(performance.now() - t)}`);
 }

@@ -50,6 +50,8 @@ export class ProblemTable {
   site = new Uint16Array(0);
   updatedAt = new Float64Array(0);
   version = new Int32Array(0);
+  /** 1 when the problem is a recurrence (反弹) of one closed nearby before it; set by `markRecurrent`. */
+  recurrent = new Uint8Array(0);
   readonly description = new TextColumn();
   readonly address = new TextColumn();
   readonly measure = new TextColumn();
@@ -125,6 +127,14 @@ export class ProblemTable {
       updatedAt: this.updatedAt[i],
       version: this.version[i],
     };
+  }
+
+  /** Marks problems as recurrences (反弹); ids not in the table are ignored. */
+  markRecurrent(ids: Iterable<number>): void {
+    for (const id of ids) {
+      const i = this.positionOf(id);
+      if (i >= 0) this.recurrent[i] = 1;
+    }
   }
 
   /** Inserts a new problem (ids only grow) or updates an existing one in place. */
@@ -229,6 +239,7 @@ export class ProblemTable {
     this.site = grow(this.site);
     this.updatedAt = grow(this.updatedAt);
     this.version = grow(this.version);
+    this.recurrent = grow(this.recurrent);
     this.description.resize(cap);
     this.address.resize(cap);
     this.measure.resize(cap);

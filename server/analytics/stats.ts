@@ -201,6 +201,10 @@ export interface AreaStats {
   closed: number;
   overdue: number;
   rectificationRate: number | null;
+  /** Problems that are recurrences (反弹) of one closed nearby in the 90 days before. */
+  recurrences: number;
+  /** recurrences / total, 4 decimals; null when total is 0. */
+  recurrenceRate: number | null;
 }
 
 /** Per-area totals (grid or community) or per-category totals, indexed like the table's dictionary for that column. */
@@ -210,8 +214,9 @@ export function summarizeByArea(table: ProblemTable, f: ProblemFilter, now: numb
   const nStatus = statusCodes.length;
   const counts = new Float64Array(n * nStatus);
   const overdue = new Float64Array(n);
+  const recurrences = new Float64Array(n);
   const closed = table.statusIndex.get('closed') ?? -1;
-  const { status, deadline } = table;
+  const { status, deadline, recurrent } = table;
   const match = compileFilter(table, f, now);
   for (let i = 0; i < table.size; i++) {
     if (match !== null && !match(i)) continue;
@@ -219,6 +224,7 @@ export function summarizeByArea(table: ProblemTable, f: ProblemFilter, now: numb
     const s = status[i];
     counts[a * nStatus + s]++;
     if (s !== closed && now > deadline[i]) overdue[a]++;
+    recurrences[a] += recurrent[i];
   }
   const out: AreaStats[] = [];
   for (let a = 0; a < n; a++) {
@@ -229,7 +235,15 @@ export function summarizeByArea(table: ProblemTable, f: ProblemFilter, now: numb
       total += counts[a * nStatus + s];
     });
     const nClosed = byStatus.closed;
-    out.push({ total, byStatus, closed: nClosed, overdue: overdue[a], rectificationRate: total === 0 ? null : round(nClosed / total, 4) });
+    out.push({
+      total,
+      byStatus,
+      closed: nClosed,
+      overdue: overdue[a],
+      rectificationRate: total === 0 ? null : round(nClosed / total, 4),
+      recurrences: recurrences[a],
+      recurrenceRate: total === 0 ? null : round(recurrences[a] / total, 4),
+    });
   }
   return out;
 }

@@ -569,6 +569,7 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // The row and its report event as written: no need to read them back.
       const record: ProblemRecord = { ...draft.problem, id: result.id };
       app.problemTable.upsert(record);
+      if (recurrence) app.problemTable.markRecurrent([record.id]);
       app.live.publish(changeOf(record, { ...draft.events[0], id: result.eventIds[0], problemId: result.id }));
       await app.audit(req, 'problem.report', 'problem', record.id, { category: category.code, gridId, idempotencyKey: key ?? null });
       const answer = {

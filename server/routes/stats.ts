@@ -12,6 +12,11 @@ const FilterQuery = Type.Object(problemFilterProperties, { additionalProperties:
 const StatusCounts = Type.Record(Type.String(), Type.Number());
 const Rate = Type.Union([Type.Number(), Type.Null()], { description: 'closed / total, 0–1; null when total is 0' });
 
+const RecurrenceFields = {
+  recurrences: Type.Integer({ description: '反弹: problems reported within 50 m of one of the same category closed in the 90 days before' }),
+  recurrenceRate: Type.Union([Type.Number(), Type.Null()], { description: 'recurrences / total, 0–1; null when total is 0' }),
+};
+
 const Summary = Type.Object({
   total: Type.Integer(),
   byStatus: StatusCounts,
@@ -34,11 +39,12 @@ const AreaRow = Type.Object({
   overdue: Type.Integer(),
   rectificationRate: Rate,
   perKm2: Type.Number({ description: 'problems per km²' }),
+  ...RecurrenceFields,
   communityId: Type.Optional(Type.String()),
   manager: Type.Optional(Type.String()),
 });
 
-const sortKeys = ['perKm2', 'total', 'overdue', 'rectificationRate', 'id'] as const;
+const sortKeys = ['perKm2', 'total', 'overdue', 'rectificationRate', 'recurrenceRate', 'id'] as const;
 type SortKey = (typeof sortKeys)[number];
 
 const AreaQuery = Type.Object(
@@ -155,6 +161,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
                 closed: Type.Integer(),
                 overdue: Type.Integer(),
                 rectificationRate: Rate,
+                ...RecurrenceFields,
               }),
             ),
           }),

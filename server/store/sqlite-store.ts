@@ -406,6 +406,15 @@ export class SqliteStore implements Store {
     return this.db.prepare('DELETE FROM idempotency_keys WHERE created_at < ?').run(before).changes;
   }
 
+  async addRecurrences(rows: readonly { problemId: number; ofProblemId: number; distanceM: number }[]): Promise<number> {
+    const insert = this.db.prepare('INSERT OR IGNORE INTO recurrences (problem_id, of_problem_id, distance_m) VALUES (?, ?, ?)');
+    return this.db.transaction(() => rows.reduce((n, r) => n + insert.run(r.problemId, r.ofProblemId, r.distanceM).changes, 0))();
+  }
+
+  async recurrentProblemIds(): Promise<number[]> {
+    return this.db.prepare('SELECT problem_id FROM recurrences ORDER BY problem_id').pluck().all() as number[];
+  }
+
   async recurrenceOf(problemId: number): Promise<{ problemId: number; distanceM: number } | null> {
     const r = this.db.prepare('SELECT of_problem_id, distance_m FROM recurrences WHERE problem_id = ?').get(problemId) as
       | { of_problem_id: number; distance_m: number }

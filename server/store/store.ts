@@ -83,6 +83,10 @@ export interface Store {
   saveIdempotentAnswer(userId: number, key: string, status: number, response: string): Promise<void>;
   /** Deletes idempotency keys older than `before`; returns how many. */
   purgeIdempotencyKeys(before: number): Promise<number>;
+  /** Records recurrences found over a whole history (the demo, an import); known ones are kept as they are. */
+  addRecurrences(rows: readonly { problemId: number; ofProblemId: number; distanceM: number }[]): Promise<number>;
+  /** The ids of every problem that is a recurrence. */
+  recurrentProblemIds(): Promise<number[]>;
   /** The earlier problem a problem repeats (反弹), if any. */
   recurrenceOf(problemId: number): Promise<{ problemId: number; distanceM: number } | null>;
 

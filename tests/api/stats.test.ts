@@ -72,6 +72,31 @@ describe('GET /api/stats/communities and /api/stats/grids', () => {
     expect(g.manager).toBeTruthy();
   });
 
+  it('gives the recurrences (反弹) per community and grid as the recurrence rule finds them in the history', async () => {
+    const ids = new Set(await ctx.app.store.recurrentProblemIds());
+    expect(ids.size).toBeGreaterThan(10);
+    const all = (await get('/api/problems?limit=10000')).features as (P & { id: number })[];
+    const { communities } = await get('/api/stats/communities?sort=recurrenceRate');
+    for (const c of communities) {
+      const mine = all.filter((p) => p.properties.communityId === c.id);
+      const expected = mine.filter((p) => ids.has(p.id)).length;
+      expect(c.recurrences, c.name).toBe(expected);
+      expect(c.recurrenceRate, c.name).toBeCloseTo(mine.length ? expected / mine.length : 0, 4);
+    }
+    for (let i = 1; i < communities.length; i++) expect(communities[i - 1].recurrenceRate ?? -1).toBeGreaterThanOrEqual(communities[i].recurrenceRate ?? -1);
+    const { grids } = await get('/api/stats/grids');
+    expect(grids.reduce((n: number, g: { recurrences: number }) => n + g.recurrences, 0)).toBe(ids.size);
+    // Each is the report of a problem of the same category within 50 m, closed in the 90 days before.
+    for (const id of [...ids].slice(0, 20)) {
+      const of = (await ctx.app.store.recurrenceOf(id))?.problemId as number;
+      const [p, q] = [all.find((x) => x.id === id), all.find((x) => x.id === of)] as (P & { id: number })[];
+      expect(q.properties.category).toBe(p.properties.category);
+      const gap = Date.parse(p.properties.reportedAt) - Date.parse(q.properties.closedAt as string);
+      expect(gap).toBeGreaterThanOrEqual(0);
+      expect(gap).toBeLessThanOrEqual(90 * 86_400_000);
+    }
+  });
+
   it('sorts by the key asked for', async () => {
     const { grids } = await get('/api/stats/grids?sort=overdue');
     for (let i = 1; i < grids.length; i++) expect(grids[i - 1].overdue).toBeGreaterThanOrEqual(grids[i].overdue);

@@ -215,10 +215,16 @@ describe('POST /api/problems', () => {
     const d = dup.possibleDuplicates.find((x: { id: number }) => x.id === open.id);
     expect(d.distanceM).toBeGreaterThan(5);
     expect(d.distanceM).toBeLessThan(15);
-    const again = (
-      await post({ lon: closedLately.lon, lat: closedLately.lat + 0.0002, category: closedLately.category, description: '反弹了', source: 'inspection' })
-    ).json();
+    const gridRecurrences = async (gridId: string) =>
+      (await ctx.app.inject({ url: '/api/stats/grids', headers: ctx.as.admin })).json().grids.find((g: { id: string }) => g.id === gridId).recurrences;
+    const spot = { lon: closedLately.lon, lat: closedLately.lat + 0.0002 };
+    const gridId = ctx.app.townData.gridIndex.locate(spot.lon, spot.lat) as string;
+    const before = await gridRecurrences(gridId);
+    const again = (await post({ ...spot, category: closedLately.category, description: '反弹了', source: 'inspection' })).json();
     expect(again.recurrenceOf).toMatchObject({ id: expect.any(Number) });
     expect(await ctx.app.store.recurrenceOf(again.problem.id)).toMatchObject({ problemId: again.recurrenceOf.id });
+    // The statistics count it at once (the grid's recurrence rate).
+    expect(again.problem.properties.gridId).toBe(gridId);
+    expect(await gridRecurrences(gridId)).toBe(before + 1);
   });
 });

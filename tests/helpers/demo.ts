@@ -7,6 +7,7 @@ import { buildApp } from '../../server/app.ts';
 import { SESSION_COOKIE } from '../../server/auth/access.ts';
 import { demoAssignments } from '../../server/auth/bootstrap.ts';
 import { hashPassword } from '../../server/auth/password.ts';
+import { markRecurrences } from '../../server/demo-seed.ts';
 import type { RateLimits } from '../../server/hardening.ts';
 import { ROLES, type Role, SqliteAccountStore, type UserRecord } from '../../server/store/account-store.ts';
 import { SqliteStore } from '../../server/store/sqlite-store.ts';
@@ -70,6 +71,7 @@ export interface DemoApp {
 export async function demoApp(count = 3000, options: { now?: () => number; rateLimits?: RateLimits } = {}): Promise<DemoApp> {
   const t = tempStore();
   await t.store.load(generateDemo({ seed: DEMO_SEED, count, endMs: DEMO_NOW }));
+  await markRecurrences(t.store);
   const build = (store: SqliteStore) =>
     buildApp({
       store,
