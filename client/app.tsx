@@ -370,6 +370,7 @@ export function App({ session, onSignedOut }: AppProps) {
               user={session.user}
               onClose={() => setView({ ...view, problem: null })}
               onChanged={setProblem}
+              onOpen={onProblemClick}
             />
           ) : (
             selected && (

@@ -114,6 +114,10 @@ export interface ProblemDetail extends ProblemRow {
   photos: Photo[];
   /** Masked (张** / 138****5678); admins reveal it with api.revealReporter (audited). */
   reporter: { name: string; phone: string } | null;
+  /** A duplicate: the problem it was merged into. */
+  mergedInto: number | null;
+  /** The duplicates merged into this problem. */
+  duplicates: number[];
   history: { id: number; at: string; actor: string; action: string; fromStatus: string | null; toStatus: string; note: string; photos: string[] }[];
 }
 
@@ -227,6 +231,9 @@ export const api = {
     if (!res.ok) throw await failure('photos', res);
     return ((await res.json()) as { photo: Photo }).photo;
   },
+  /** Merges a duplicate report into the problem it repeats (admin): the duplicate is closed. */
+  merge: (id: number, version: number, into: number, note?: string) =>
+    send<ProblemDetail>('POST', `/api/problems/${id}/merge`, { into, ...(note ? { note } : {}) }, { 'if-match': `"${version}"` }),
   units: async () => (await json<{ units: { id: string; name: string }[] }>('/api/units')).units,
   /** Who is signed in, if anyone (no 401: the page decides between sign-in and the app). */
   session: () => json<Session>('/api/auth/session'),

@@ -16,6 +16,7 @@ export const ACTION_NAMES: Record<string, string> = {
   reject: '退回整改',
   reopen: '重新打开',
   measure: '制定措施',
+  merge: '合并办结',
 };
 
 export interface ProblemCardProps {
@@ -26,11 +27,14 @@ export interface ProblemCardProps {
   onClose: () => void;
   /** The problem after a change made here. */
   onChanged: (p: ProblemDetail) => void;
+  /** Opens another problem (the one a duplicate was merged into, a merged duplicate). */
+  onOpen: (id: number) => void;
 }
 
 /** One problem: what, where, who rectifies it by when, and its history. */
-export function ProblemCard({ problem: p, names, user, onClose, onChanged }: ProblemCardProps) {
+export function ProblemCard({ problem: p, names, user, onClose, onChanged, onOpen }: ProblemCardProps) {
   const [revealed, setRevealed] = useState<{ id: number; name: string; phone: string } | null>(null);
+  const [mergeInto, setMergeInto] = useState<string | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const reporter = revealed?.id === p.id ? revealed : p.reporter;
@@ -51,6 +55,25 @@ export function ProblemCard({ problem: p, names, user, onClose, onChanged }: Pro
       setError(e instanceof ApiError ? e.message : String(e));
     }
   };
+  const merge = async () => {
+    const into = Number(mergeInto);
+    if (!Number.isInteger(into) || into < 1) {
+      setError('请输入要并入的问题编号');
+      return;
+    }
+    try {
+      onChanged(await api.merge(p.id, p.version, into));
+      setMergeInto(null);
+      setError(null);
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    }
+  };
+  const problemLink = (id: number) => (
+    <button key={id} type="button" className="link-button" data-open-problem={id} onClick={() => onOpen(id)}>
+      编号 {id}
+    </button>
+  );
   return (
     <aside className="side-panel problem-card" aria-label="问题详情" data-problem={p.id}>
       <PanelHeader title={p.categoryName} onClose={onClose} />
@@ -115,7 +138,44 @@ export function ProblemCard({ problem: p, names, user, onClose, onChanged }: Pro
         </dd>
         <dt>销号时间</dt>
         <dd>{time(p.closedAt)}</dd>
+        {p.mergedInto !== null && (
+          <>
+            <dt>重复件</dt>
+            <dd data-field="merged-into">已并入 {problemLink(p.mergedInto)}</dd>
+          </>
+        )}
+        {p.duplicates.length > 0 && (
+          <>
+            <dt>合并的重复件</dt>
+            <dd data-field="duplicates">{p.duplicates.map(problemLink)}</dd>
+          </>
+        )}
       </dl>
+      {user?.role === 'admin' && p.status !== 'closed' && (
+        <div className="merge-form">
+          {mergeInto === null ? (
+            <button type="button" className="link-button" onClick={() => setMergeInto('')}>
+              作为重复件合并…
+            </button>
+          ) : (
+            <span className="inline-form">
+              <input
+                aria-label="并入的问题编号"
+                inputMode="numeric"
+                placeholder="并入的问题编号"
+                value={mergeInto}
+                onChange={(e) => setMergeInto(e.target.value.trim())}
+              />
+              <button type="button" className="primary" onClick={merge}>
+                合并
+              </button>
+              <button type="button" onClick={() => setMergeInto(null)}>
+                取消
+              </button>
+            </span>
+          )}
+        </div>
+      )}
       {error && (
         <p className="form-error" role="alert">
           {error}

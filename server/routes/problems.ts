@@ -62,6 +62,7 @@ const HistoryEntry = Type.Object({
       measure: Type.Optional(Type.Union([Type.String(), Type.Null()])),
       deadline: Type.Optional(Type.Union([Type.String(), Type.Null()])),
       closedAt: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+      mergedInto: Type.Optional(Type.Integer()),
     },
     { description: 'the fields the event set besides the status (replaying the history gives the problem)' },
   ),
@@ -106,6 +107,8 @@ const ProblemDetail = Type.Object({
     unitName: NullableString,
     siteName: NullableString,
     photos: Type.Array(PhotoSchema, { description: 'photos before and after rectification, oldest first' }),
+    mergedInto: Type.Union([Type.Integer(), Type.Null()], { description: 'a duplicate: the problem it was merged into (合并办结)' }),
+    duplicates: Type.Array(Type.Integer(), { description: 'the duplicates merged into this problem' }),
     history: Type.Array(HistoryEntry),
   }),
 });
@@ -165,7 +168,13 @@ function problemNames(p: ProblemRecord, town: TownData) {
 }
 
 /** An event's changes as the API gives them: instants as ISO text. */
-function historyChanges(c: EventChanges): { unitId?: string | null; measure?: string | null; deadline?: string | null; closedAt?: string | null } {
+function historyChanges(c: EventChanges): {
+  unitId?: string | null;
+  measure?: string | null;
+  deadline?: string | null;
+  closedAt?: string | null;
+  mergedInto?: number;
+} {
   const { deadline, closedAt, ...rest } = c;
   return { ...rest, ...(deadline !== undefined && { deadline: iso(deadline) }), ...(closedAt !== undefined && { closedAt: iso(closedAt) }) };
 }
@@ -260,7 +269,9 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /** A problem with names, the masked reporter and its history; the ETag is its version. */
   async function detail(p: ProblemRecord, reply: FastifyReply): Promise<Static<typeof ProblemDetail>> {
     const feature = problemFeature(p, app.now());
-    const history = (await app.store.events(p.id)).map(eventJson);
+    const events = await app.store.events(p.id);
+    const history = events.map(eventJson);
+    const merged = events.findLast((e) => e.action === 'merge');
     const reporter = await app.store.reporter(p.id);
     reply.header('ETag', `"${p.version}"`);
     return {
@@ -272,6 +283,8 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
         reporter: reporter ? { name: maskName(reporter.name), phone: maskPhone(reporter.phone) } : null,
         ...problemNames(p, app.townData),
         photos: (await app.store.photos(p.id)).map(photoJson),
+        mergedInto: p.status === 'closed' ? (merged?.changes.mergedInto ?? null) : null,
+        duplicates: await app.store.mergedInto(p.id),
         history,
       },
     };
@@ -335,7 +348,8 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
   ) {
     const user = req.user as UserRecord;
     const now = app.now();
-    const next: ProblemRecord = { ...p, ...changes, status, updatedAt: now, version: p.version + 1 };
+    const { mergedInto: _, ...fields } = changes;
+    const next: ProblemRecord = { ...p, ...fields, status, updatedAt: now, version: p.version + 1 };
     const written = await app.store.updateProblem(next, p.version, {
       at: now,
       actor: user.displayName,
@@ -445,6 +459,64 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (limit) change.deadline = computeDeadline(now, limit);
       }
       return commit(req, reply, p, verdict.to, change, { action, note: note.trim(), photos }, { note: note.trim(), photos, unitId: change.unitId });
+    },
+  );
+
+  app.post(
+    '/api/problems/:id/merge',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags: ['problems'],
+        summary: '合并重复问题（仅管理员）：本问题作为重复件并入另一问题并办结',
+        description:
+          "The problem (a duplicate report) is closed with a `merge` event naming the problem it repeats, and its photos are attached to that problem too. Both must be of the same category; the duplicate must not be closed (409) and the target must not itself be a merged duplicate. If-Match with the duplicate's ETag is required.",
+        params: IdParams,
+        headers: IfMatchHeaders,
+        body: Type.Object(
+          {
+            into: Type.Integer({ minimum: 1, maximum: 2 ** 31 - 1, description: 'the id of the problem this one repeats' }),
+            note: Type.Optional(Type.String({ maxLength: 500 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: ProblemDetail,
+          ...errorResponses,
+          ...guardedResponses,
+          409: ErrorResponse,
+          412: ErrorResponse,
+          422: ErrorResponse,
+          428: ErrorResponse,
+        },
+      },
+    },
+    async (req, reply) => {
+      const p = await readableProblem(req);
+      const { into, note = '' } = req.body;
+      if (into === p.id) throw new RequestError(422, 'invalid_value', 'into', '不能合并到问题自身');
+      const target = await app.store.problem(into);
+      if (!target) throw new RequestError(422, 'unknown_problem', 'into', `问题 ${into} 不存在`);
+      checkIfMatch(req.headers['if-match'], p);
+      if (p.status === 'closed') throw new RequestError(409, 'invalid_transition', 'id', '问题已销号，不能再合并');
+      if (target.category !== p.category) throw new RequestError(422, 'category_mismatch', 'into', '只能合并同一类型的问题');
+      if (target.status === 'closed' && (await app.store.events(target.id)).some((e) => e.action === 'merge'))
+        throw new RequestError(422, 'merged_target', 'into', `问题 ${into} 本身已作为重复件合并，请合并到它所并入的问题`);
+      const user = req.user as UserRecord;
+      const now = app.now();
+      const answer = await commit(
+        req,
+        reply,
+        p,
+        'closed',
+        { closedAt: now, mergedInto: target.id },
+        { action: 'merge', note: note.trim() || `与编号 ${target.id} 重复，合并办结`, photos: [] },
+        { into: target.id },
+      );
+      // The duplicate's photos document the problem it repeats too.
+      for (const photo of await app.store.photos(p.id))
+        await app.store.addPhoto({ ...photo, problemId: target.id, createdAt: now, createdBy: user.displayName });
+      return answer;
     },
   );
 

@@ -406,6 +406,13 @@ export class SqliteStore implements Store {
     return this.db.prepare('DELETE FROM idempotency_keys WHERE created_at < ?').run(before).changes;
   }
 
+  async mergedInto(problemId: number): Promise<number[]> {
+    return this.db
+      .prepare("SELECT problem_id FROM problem_events WHERE action = 'merge' AND json_extract(changes, '$.mergedInto') = ? ORDER BY id")
+      .pluck()
+      .all(problemId) as number[];
+  }
+
   async addRecurrences(rows: readonly { problemId: number; ofProblemId: number; distanceM: number }[]): Promise<number> {
     const insert = this.db.prepare('INSERT OR IGNORE INTO recurrences (problem_id, of_problem_id, distance_m) VALUES (?, ?, ?)');
     return this.db.transaction(() => rows.reduce((n, r) => n + insert.run(r.problemId, r.ofProblemId, r.distanceM).changes, 0))();

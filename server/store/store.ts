@@ -83,6 +83,8 @@ export interface Store {
   saveIdempotentAnswer(userId: number, key: string, status: number, response: string): Promise<void>;
   /** Deletes idempotency keys older than `before`; returns how many. */
   purgeIdempotencyKeys(before: number): Promise<number>;
+  /** The ids of the duplicates merged into a problem, in merge order. */
+  mergedInto(problemId: number): Promise<number[]>;
   /** Records recurrences found over a whole history (the demo, an import); known ones are kept as they are. */
   addRecurrences(rows: readonly { problemId: number; ofProblemId: number; distanceM: number }[]): Promise<number>;
   /** The ids of every problem that is a recurrence. */

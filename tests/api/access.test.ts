@@ -112,6 +112,20 @@ async function openProblem(): Promise<number> {
   return id;
 }
 
+/** Two open problems of one category (a duplicate and what it repeats), not used by other rows. */
+function mergePair(): [number, number] {
+  const t = ctx.app.problemTable;
+  const firstOf = new Map<string, number>();
+  for (let i = t.size - 1; i >= 0; i--) {
+    const p = t.record(i);
+    if (p.status === 'closed' || p.id === own || p.id === other || spareOwn.includes(p.id)) continue;
+    const seen = firstOf.get(p.category);
+    if (seen !== undefined) return [p.id, seen];
+    firstOf.set(p.category, p.id);
+  }
+  throw new Error('no two open problems of one category');
+}
+
 async function version(id: number): Promise<string> {
   return `"${(await ctx.app.store.problem(id))?.version}"`;
 }
@@ -187,6 +201,14 @@ const ROWS: Row[] = [
       headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
     }),
     expect: adminOnly(201),
+  },
+  {
+    route: 'POST /api/problems/:id/merge',
+    call: async () => {
+      const [dup, into] = mergePair();
+      return { method: 'POST', url: `/api/problems/${dup}/merge`, payload: { into }, headers: { 'if-match': await version(dup) } };
+    },
+    expect: adminOnly(200),
   },
   { route: 'GET /api/problems/:id/photos', call: () => get(`/api/problems/${own}/photos`)(), expect: users },
   { route: 'GET /api/photos/:photo', call: () => get(photoUrl)(), expect: users },

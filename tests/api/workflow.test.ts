@@ -228,3 +228,60 @@ describe('POST /api/problems', () => {
     expect(await gridRecurrences(gridId)).toBe(before + 1);
   });
 });
+
+describe('POST /api/problems/:id/merge', () => {
+  const merge = async (id: number, body: object, ifMatch?: string) =>
+    ctx.app.inject({
+      method: 'POST',
+      url: `/api/problems/${id}/merge`,
+      headers: { ...ctx.as.admin, origin: ORIGIN, 'if-match': ifMatch ?? `"${(await ctx.app.store.problem(id))?.version}"` },
+      payload: body,
+    });
+
+  it('closes a duplicate into the problem it repeats, with its photos, and both cards say so', async () => {
+    const t = ctx.app.problemTable;
+    const open: ProblemRecord[] = [];
+    for (let i = 0; i < t.size; i++) {
+      const p = t.record(i);
+      if (p.status !== 'closed' && (open.length === 0 || p.category === open[0].category)) open.push(p);
+      if (open.length === 2) break;
+    }
+    const [target, dup] = open;
+    const photo = 'c'.repeat(64);
+    await ctx.app.store.addPhoto({
+      id: photo,
+      problemId: dup.id,
+      kind: 'before',
+      mime: 'image/jpeg',
+      width: 1,
+      height: 1,
+      bytes: 1,
+      lon: null,
+      lat: null,
+      createdAt: 1,
+      createdBy: 't',
+    });
+
+    const res = await merge(dup.id, { into: target.id });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().properties).toMatchObject({ status: 'closed', mergedInto: target.id, closedAt: '2026-11-27T15:00:00+08:00' });
+    expect(res.json().properties.history.at(-1)).toMatchObject({ action: 'merge', toStatus: 'closed', note: `与编号 ${target.id} 重复，合并办结` });
+    const after = (await ctx.app.inject({ url: `/api/problems/${target.id}`, headers: ctx.as.admin })).json().properties;
+    expect(after.duplicates).toEqual([dup.id]);
+    expect(after.photos.map((p: { id: string }) => p.id)).toContain(photo);
+    // The duplicate's row is still its history replayed; the table and the statistics see it closed.
+    expect(replayMismatches((await ctx.app.store.problem(dup.id)) as ProblemRecord, await ctx.app.store.events(dup.id))).toEqual([]);
+    expect(t.record(t.positionOf(dup.id)).status).toBe('closed');
+
+    // Refusals, each naming its field.
+    const closedAgain = await merge(dup.id, { into: target.id });
+    expect(closedAgain.json()).toMatchObject({ statusCode: 409, code: 'invalid_transition' });
+    expect((await merge(target.id, { into: target.id })).json()).toMatchObject({ statusCode: 422, field: 'into' });
+    expect((await merge(target.id, { into: 999_999 })).json()).toMatchObject({ statusCode: 422, field: 'into', code: 'unknown_problem' });
+    expect((await merge(target.id, { into: dup.id })).json()).toMatchObject({ statusCode: 422, field: 'into', code: 'merged_target' });
+    expect((await merge(target.id, { into: dup.id }, '"1"')).json()).toMatchObject({ statusCode: 412, field: 'If-Match' });
+    let otherCategory = 0;
+    for (let i = 0; i < t.size && !otherCategory; i++) if (t.record(i).category !== target.category) otherCategory = t.id[i];
+    expect((await merge(target.id, { into: otherCategory })).json()).toMatchObject({ statusCode: 422, field: 'into', code: 'category_mismatch' });
+  });
+});
