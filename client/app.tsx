@@ -18,6 +18,7 @@ import { KpiStrip } from './panels/kpi-strip.tsx';
 import { Legend } from './panels/legend.tsx';
 import { MONTH_MS, Playback } from './panels/playback.tsx';
 import { ACTION_NAMES, ProblemCard } from './panels/problem-card.tsx';
+import { ReportForm } from './panels/report-form.tsx';
 import { useKeyedLoad } from './state/use-keyed-load.ts';
 import {
   apiFilterQuery,
@@ -89,6 +90,11 @@ export interface AppProps {
 /** The map. A display device (wall) reads aggregates only: no problem card and no problem lists. */
 export function App({ session, onSignedOut }: AppProps) {
   const readsProblems = session.user !== null;
+  // 上报问题: admins anywhere, grid managers in their grids (the server decides again).
+  const mayReport = session.user?.role === 'admin' || session.user?.role === 'grid_manager';
+  const [reporting, setReporting] = useState(false);
+  const [reportPoint, setReportPoint] = useState<[number, number] | null>(null);
+  const pick = useMemo(() => (reporting ? { point: reportPoint, onPick: setReportPoint } : null), [reporting, reportPoint]);
   const [town, setTown] = useState<Town | null>(null);
   const [view, setView] = useState<ViewState | null>(null);
   const [street, setStreet] = useState(false);
@@ -317,6 +323,11 @@ export function App({ session, onSignedOut }: AppProps) {
             高清 2×
           </button>
         </fieldset>
+        {mayReport && (
+          <button type="button" className="report-button" aria-pressed={reporting} onClick={() => setReporting((r) => !r)}>
+            上报问题
+          </button>
+        )}
         {live === 'off' && <span className="offline-badge">离线，正在重连…</span>}
         <UserMenu session={session} onSignedOut={onSignedOut} />
       </header>
@@ -345,6 +356,7 @@ export function App({ session, onSignedOut }: AppProps) {
             onGridClick={onGridClick}
             onProblemClick={onProblemClick}
             onStreetChange={setStreet}
+            pick={pick}
           />
           <div className="map-tools">
             {view.mode === 'grid' ? (
@@ -363,7 +375,24 @@ export function App({ session, onSignedOut }: AppProps) {
             onPlaying={setPlaying}
             onSpeed={setSpeed}
           />
-          {problem && view.problem === problem.id ? (
+          {reporting && session.user ? (
+            <ReportForm
+              meta={meta}
+              user={session.user}
+              point={reportPoint}
+              onPoint={setReportPoint}
+              onClose={() => {
+                setReporting(false);
+                setReportPoint(null);
+              }}
+              onOpen={(id) => {
+                setReporting(false);
+                setReportPoint(null);
+                onProblemClick(id);
+              }}
+              onCreated={() => setRevision((r) => r + 1)}
+            />
+          ) : problem && view.problem === problem.id ? (
             <ProblemCard
               problem={problem}
               names={{ status: name('status'), source: name('source') }}

@@ -37,6 +37,13 @@ export interface GridStats {
   recurrenceRate: number | null;
 }
 
+/** The answer to a report: the new problem, open problems of its category nearby, and the closed one it repeats (反弹). */
+export interface Created {
+  problem: ProblemDetail;
+  possibleDuplicates: { id: number; distanceM: number; status: string; reportedAt: string }[];
+  recurrenceOf: { id: number; distanceM: number } | null;
+}
+
 /** A row of `/api/stats/communities`. */
 export interface AreaRow {
   rank: number;
@@ -231,6 +238,23 @@ export const api = {
     if (!res.ok) throw await failure('photos', res);
     return ((await res.json()) as { photo: Photo }).photo;
   },
+  /** Reports a problem; `key` (Idempotency-Key) makes a retry after a lost answer safe. */
+  report: (
+    body: {
+      lon: number;
+      lat: number;
+      category: string;
+      source: string;
+      description: string;
+      address?: string;
+      reporter?: { name: string; phone: string };
+    },
+    key: string,
+  ): Promise<Created> =>
+    send<Omit<Created, 'problem'> & { problem: { properties: ProblemDetail } }>('POST', '/api/problems', body, { 'idempotency-key': key }).then((a) => ({
+      ...a,
+      problem: a.problem.properties,
+    })),
   /** Merges a duplicate report into the problem it repeats (admin): the duplicate is closed. */
   merge: (id: number, version: number, into: number, note?: string) =>
     send<ProblemDetail>('POST', `/api/problems/${id}/merge`, { into, ...(note ? { note } : {}) }, { 'if-match': `"${version}"` }),

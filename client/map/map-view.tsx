@@ -42,6 +42,8 @@ export interface MapViewProps {
   onProblemClick: (id: number) => void;
   /** Called when single problems start or stop being drawn. */
   onStreetChange?: (street: boolean) => void;
+  /** Picking a place (reporting a problem): a click gives its point instead of opening things; the point is marked. */
+  pick?: { point: [number, number] | null; onPick: (p: [number, number]) => void } | null;
 }
 
 /** Zoom rounded to half levels: layers are rebuilt only when it crosses one. */
@@ -95,6 +97,11 @@ export function MapView(props: MapViewProps) {
     map.on('load', () => setLoaded(true));
     // One click handler: a single problem (street zoom) opens its card, else the grid under the pointer its panel.
     map.on('click', (e) => {
+      const pick = handlers.current.pick;
+      if (pick) {
+        pick.onPick([Math.round(e.lngLat.lng * 1e7) / 1e7, Math.round(e.lngLat.lat * 1e7) / 1e7]);
+        return;
+      }
       const hit = deck.pickObject({ x: e.point.x, y: e.point.y, radius: 4, layerIds: ['problem-points'] });
       const points = handlers.current.columns?.points;
       if (hit && hit.index >= 0 && points && hit.index < points.count) {
@@ -105,10 +112,10 @@ export function MapView(props: MapViewProps) {
       if (typeof id === 'string') handlers.current.onGridClick(id);
     });
     map.on('mouseenter', 'grid-fill', () => {
-      map.getCanvas().style.cursor = 'pointer';
+      if (!handlers.current.pick) map.getCanvas().style.cursor = 'pointer';
     });
     map.on('mouseleave', 'grid-fill', () => {
-      map.getCanvas().style.cursor = '';
+      if (!handlers.current.pick) map.getCanvas().style.cursor = '';
     });
     return () => {
       overlay.current = null;
@@ -116,6 +123,28 @@ export function MapView(props: MapViewProps) {
       map.remove();
     };
   }, []);
+
+  // The place being picked: a marker, and a crosshair cursor while picking.
+  const picking = props.pick != null;
+  const picked = props.pick?.point ?? null;
+  const marker = useRef<maplibregl.Marker | null>(null);
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map) return;
+    map.getCanvas().style.cursor = picking ? 'crosshair' : '';
+    if (!picked) {
+      marker.current?.remove();
+      marker.current = null;
+      return;
+    }
+    if (!marker.current) {
+      const el = document.createElement('div');
+      el.className = 'pick-marker';
+      marker.current = new maplibregl.Marker({ element: el, anchor: 'bottom' });
+    }
+    marker.current.setLngLat(picked).addTo(map);
+    if (!map.getBounds().contains(picked)) map.flyTo({ center: picked, zoom: Math.max(map.getZoom(), 16), duration: 800 });
+  }, [picking, picked]);
 
   const street = zoom >= STREET_ZOOM;
   useEffect(() => {

@@ -1,9 +1,10 @@
 import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { findCategory } from '../../server/domain/catalogue.ts';
 import { maskPhone } from '../../server/domain/personal-info.ts';
 import { ORIGIN, TEST_PASSWORD } from '../helpers/demo.ts';
-import { ARTIFACTS, type BrowserSuite, browserSuite, openMap, pixels, signIn, watchedPage } from './browser.ts';
+import { ARTIFACTS, type BrowserSuite, browserSuite, openMap, pagePoint, pixels, signIn, watchedPage } from './browser.ts';
 
 vi.setConfig({ testTimeout: 240_000 });
 
@@ -144,6 +145,73 @@ describe('rectification on the problem card', () => {
       ['close', '测试grid_manager', '', 0],
     ]);
     expect(gm.consoleErrors).toEqual([]);
+  });
+});
+
+/** EXIF GPS text for a coordinate: degrees, minutes, seconds as rationals. */
+function dms(x: number): string {
+  const d = Math.floor(x);
+  const m = Math.floor((x - d) * 60);
+  const sec = Math.round(((x - d) * 60 - m) * 60 * 10_000);
+  return `${d}/1 ${m}/1 ${sec}/10000`;
+}
+
+describe('reporting a problem', () => {
+  it('a grid manager reports one placed by a photo’s GPS, moves it with a click on the map, and sees a possible duplicate', async () => {
+    const gridIds = ctx.users.grid_manager.gridIds;
+    const t = ctx.app.problemTable;
+    let near = -1;
+    for (let i = 0; i < t.size && near < 0; i++) if (gridIds.includes(t.record(i).gridId) && t.record(i).status === 'in_progress') near = i;
+    expect(near).toBeGreaterThanOrEqual(0);
+    const target = t.record(near);
+    // A photo taken about 20 m north of the problem, with its GPS in EXIF.
+    const taken: [number, number] = [target.lon, target.lat + 0.00018];
+    const photo = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#c96' } })
+      .jpeg()
+      .withExif({ IFD3: { GPSLatitudeRef: 'N', GPSLatitude: dms(taken[1]), GPSLongitudeRef: 'E', GPSLongitude: dms(taken[0]) } })
+      .toBuffer();
+
+    const { page, consoleErrors } = await watchedPage(browser, origin, ctx.sessions.grid_manager);
+    await openMap(page, `${origin}/`);
+    await page.getByRole('button', { name: '上报问题' }).click();
+    const form = page.locator('aside.report-form');
+    await expect.poll(() => form.locator('[data-field=point]').textContent()).toBe('请在地图上点击问题位置');
+    await form.locator('input[type=file]').setInputFiles({ name: 'before.jpg', mimeType: 'image/jpeg', buffer: photo });
+    await form.locator('.upload-preview img').waitFor();
+    const fromPhoto = (await form.locator('[data-field=point]').textContent()) ?? '';
+    const [lon, lat] = (/位置：([\d.]+), ([\d.]+)/.exec(fromPhoto) ?? []).slice(1).map(Number);
+    expect(lon).toBeCloseTo(taken[0], 4);
+    expect(lat).toBeCloseTo(taken[1], 4);
+    await page.locator('.pick-marker').waitFor();
+
+    // Zoomed in, a click on the map moves the point to where the problem really is.
+    await page.evaluate((c) => window.__map?.jumpTo({ center: c, zoom: 18 }), [target.lon, target.lat] as [number, number]);
+    await page.waitForFunction(() => window.__map?.isMoving() === false && window.__map?.loaded() === true);
+    const [x, y] = await pagePoint(page, [target.lon, target.lat]);
+    await page.mouse.click(x, y);
+    await expect.poll(async () => Number(/, ([\d.]+)/.exec((await form.locator('[data-field=point]').textContent()) ?? '')?.[1])).toBeCloseTo(target.lat, 4);
+    const box = await page.locator('.pick-marker').boundingBox();
+    expect(Math.abs((box?.x ?? 0) + (box?.width ?? 0) / 2 - x)).toBeLessThan(3);
+    expect(Math.abs((box?.y ?? 0) + (box?.height ?? 0) - y)).toBeLessThan(3);
+
+    await form.locator('select[name=category]').selectOption(target.category);
+    await form.locator('textarea[name=description]').fill('巡查发现，同一位置又出现');
+    await page.screenshot({ path: `${ARTIFACTS}/report-form.png` });
+    await form.getByRole('button', { name: '上报', exact: true }).click();
+    const created = page.locator('aside.report-form[data-created]');
+    await created.waitFor();
+    const id = Number(await created.getAttribute('data-created'));
+    await expect.poll(() => created.locator('[data-field=duplicates]').textContent()).toContain(`编号 ${target.id}`);
+    expect(await created.textContent()).toContain(`编号 ${id} · ${findCategory(target.category)?.name}`);
+    await page.screenshot({ path: `${ARTIFACTS}/report-created.png` });
+
+    const stored = await ctx.app.store.problem(id);
+    expect(stored).toMatchObject({ category: target.category, gridId: target.gridId, source: 'grid_patrol', status: 'reported' });
+    expect(stored?.lat).toBeCloseTo(target.lat, 4);
+    expect((await ctx.app.store.photos(id)).map((p) => p.kind)).toEqual(['before']);
+    await created.getByRole('button', { name: '查看问题' }).click();
+    await page.locator(`.problem-card[data-problem="${id}"] [data-photos="before"] img`).waitFor();
+    expect(consoleErrors).toEqual([]);
   });
 });
 
