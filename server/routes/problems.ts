@@ -193,6 +193,17 @@ function eventJson(e: ProblemEventRecord) {
   };
 }
 
+/** What a lifecycle write answers: the problem, or why not (409 status, 412 stale, 422 missing, 428 no If-Match). */
+const lifecycleResponses = {
+  200: ProblemDetail,
+  ...errorResponses,
+  ...guardedResponses,
+  409: ErrorResponse,
+  412: ErrorResponse,
+  422: ErrorResponse,
+  428: ErrorResponse,
+};
+
 const IfMatchHeaders = Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 32, description: 'the ETag of the problem as last read' })) });
 
 function stale(current: number): RequestError {
@@ -418,15 +429,7 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: {
-          200: ProblemDetail,
-          ...errorResponses,
-          ...guardedResponses,
-          409: ErrorResponse,
-          412: ErrorResponse,
-          422: ErrorResponse,
-          428: ErrorResponse,
-        },
+        response: lifecycleResponses,
       },
     },
     async (req, reply) => {
@@ -480,15 +483,7 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: {
-          200: ProblemDetail,
-          ...errorResponses,
-          ...guardedResponses,
-          409: ErrorResponse,
-          412: ErrorResponse,
-          422: ErrorResponse,
-          428: ErrorResponse,
-        },
+        response: lifecycleResponses,
       },
     },
     async (req, reply) => {
