@@ -78,6 +78,8 @@ describe('GET /api/problems', () => {
         communityName: _n,
         unitName: _u,
         siteName: _s,
+        mergedInto: _mi,
+        duplicates: _d,
         ...stored
       } = detail.properties;
       expect(f.properties).toEqual(stored);
