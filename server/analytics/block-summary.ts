@@ -47,6 +47,8 @@ export class BlockSummaries {
   openCount = new Int32Array(0);
   /** From each block's first row: report-to-close durations of its closed problems, sorted. */
   durations = new Float64Array(0);
+  /** From each block's first row: closing times of its closed problems, sorted (closedCount of them). */
+  closedTimes = new Float64Array(0);
   closedCount = new Int32Array(0);
 
   constructor(
@@ -87,6 +89,7 @@ export class BlockSummaries {
     this.sortedReported = grow(this.sortedReported, cap * BLOCK);
     this.openDeadlines = grow(this.openDeadlines, cap * BLOCK);
     this.durations = grow(this.durations, cap * BLOCK);
+    this.closedTimes = grow(this.closedTimes, cap * BLOCK);
   }
 
   private compute(b: number): void {
@@ -107,6 +110,7 @@ export class BlockSummaries {
       this.sortedReported[i] = r;
       if (s === this.closedStatus) {
         const d = t.closedAt[i] - r;
+        this.closedTimes[start + closed] = t.closedAt[i];
         this.durations[start + closed++] = Math.max(d, 0);
       } else if (!Number.isNaN(t.deadline[i])) {
         this.openDeadlines[start + open++] = t.deadline[i];
@@ -115,6 +119,7 @@ export class BlockSummaries {
     this.sortedReported.subarray(start, end).sort();
     this.openDeadlines.subarray(start, start + open).sort();
     this.durations.subarray(start, start + closed).sort();
+    this.closedTimes.subarray(start, start + closed).sort();
     this.minReported[b] = min;
     this.maxReported[b] = max;
     this.openCount[b] = open;

@@ -17,6 +17,9 @@ export interface Summary {
   rectificationRate: number | null;
   newToday: number;
   newThisWeek: number;
+  /** Closed (销号) since 00:00 today / since Monday 00:00, Asia/Shanghai, among the matching problems. */
+  closedToday: number;
+  closedThisWeek: number;
   /** Median hours from report to close, 0.1 h; null when nothing is closed. */
   medianHoursToClose: number | null;
 }
@@ -85,7 +88,7 @@ export function summarize(table: ProblemTable, f: ProblemFilter, now: number): S
 function summaryOf(
   counts: Int32Array,
   nClosed: number,
-  rest: { total: number; overdue: number; newToday: number; newThisWeek: number },
+  rest: { total: number; overdue: number; newToday: number; newThisWeek: number; closedToday: number; closedThisWeek: number },
   med: number | null,
 ): Summary {
   const byStatus = emptyByStatus();
@@ -100,6 +103,8 @@ function summaryOf(
     rectificationRate: rest.total === 0 ? null : round(nClosed / rest.total, 4),
     newToday: rest.newToday,
     newThisWeek: rest.newThisWeek,
+    closedToday: rest.closedToday,
+    closedThisWeek: rest.closedThisWeek,
     medianHoursToClose: med === null ? null : round(med / HOUR, 1),
   };
 }
@@ -114,7 +119,7 @@ export function summarizeByBlocks(table: ProblemTable, from: number | undefined,
   const today = startOfShanghaiDay(now);
   const week = startOfShanghaiWeek(now);
   const counts = new Int32Array(nStatus);
-  const acc = { total: 0, overdue: 0, newToday: 0, newThisWeek: 0 };
+  const acc = { total: 0, overdue: 0, newToday: 0, newThisWeek: 0, closedToday: 0, closedThisWeek: 0 };
   const runs: number[] = [];
   const extra: number[] = [];
   let nClosed = 0;
@@ -128,6 +133,9 @@ export function summarizeByBlocks(table: ProblemTable, from: number | undefined,
       acc.overdue += lowerBound(blocks.openDeadlines, start, start + blocks.openCount[b], now) - start;
       acc.newToday += end - lowerBound(blocks.sortedReported, start, end, today);
       acc.newThisWeek += end - lowerBound(blocks.sortedReported, start, end, week);
+      const closedEnd = start + blocks.closedCount[b];
+      acc.closedToday += closedEnd - lowerBound(blocks.closedTimes, start, closedEnd, today);
+      acc.closedThisWeek += closedEnd - lowerBound(blocks.closedTimes, start, closedEnd, week);
       runs.push(start, start + blocks.closedCount[b]);
       nClosed += blocks.closedCount[b];
       continue;
@@ -141,9 +149,13 @@ export function summarizeByBlocks(table: ProblemTable, from: number | undefined,
       if (r >= today) acc.newToday++;
       if (r >= week) acc.newThisWeek++;
       if (s === closed) {
-        const d = table.closedAt[i] - r;
-        extra.push(Math.max(d, 0));
+        const c = table.closedAt[i];
+        extra.push(Math.max(c - r, 0));
         nClosed++;
+        if (c >= week) {
+          acc.closedThisWeek++;
+          if (c >= today) acc.closedToday++;
+        }
       } else if (now > table.deadline[i]) acc.overdue++;
     }
   }
@@ -170,6 +182,8 @@ export function summarizeByScan(table: ProblemTable, f: ProblemFilter, now: numb
   let overdue = 0;
   let newToday = 0;
   let newThisWeek = 0;
+  let closedToday = 0;
+  let closedThisWeek = 0;
   let nClosed = 0;
   const { status, reportedAt, closedAt, deadline, size } = table;
   const match = compileFilter(table, f, now);
@@ -185,14 +199,18 @@ export function summarizeByScan(table: ProblemTable, f: ProblemFilter, now: numb
       if (reported >= today) newToday++;
     }
     if (s === closed) {
-      const d = closedAt[i] - reported;
-      const ms = Math.max(d, 0);
+      const c = closedAt[i];
+      if (c >= week) {
+        closedThisWeek++;
+        if (c >= today) closedToday++;
+      }
+      const ms = Math.max(c - reported, 0);
       durations[nClosed++] = ms;
       const bucket = (ms * PER_MINUTE) | 0;
       histogram[Math.min(bucket, lastBucket)]++;
     } else if (now > deadline[i]) overdue++;
   }
-  return summaryOf(counts, nClosed, { total, overdue, newToday, newThisWeek }, medianWithHistogram(durations, nClosed, histogram));
+  return summaryOf(counts, nClosed, { total, overdue, newToday, newThisWeek, closedToday, closedThisWeek }, medianWithHistogram(durations, nClosed, histogram));
 }
 
 export interface AreaStats {

@@ -25,6 +25,8 @@ const Summary = Type.Object({
   rectificationRate: Rate,
   newToday: Type.Integer(),
   newThisWeek: Type.Integer({ description: 'reported since Monday 00:00 Asia/Shanghai' }),
+  closedToday: Type.Integer({ description: '销号 since 00:00 today, Asia/Shanghai' }),
+  closedThisWeek: Type.Integer({ description: '本周销号: closed since Monday 00:00 Asia/Shanghai' }),
   medianHoursToClose: Type.Union([Type.Number(), Type.Null()]),
 });
 

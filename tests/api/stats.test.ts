@@ -31,6 +31,9 @@ describe('GET /api/stats/summary', () => {
     const monday = Date.parse('2026-11-23T00:00:00+08:00');
     expect(s.newToday).toBe(all.filter((p) => Date.parse(p.properties.reportedAt) >= today).length);
     expect(s.newThisWeek).toBe(all.filter((p) => Date.parse(p.properties.reportedAt) >= monday).length);
+    expect(s.closedThisWeek).toBe(closed.filter((p) => Date.parse(p.properties.closedAt as string) >= monday).length);
+    expect(s.closedToday).toBe(closed.filter((p) => Date.parse(p.properties.closedAt as string) >= today).length);
+    expect(s.closedThisWeek).toBeGreaterThan(s.closedToday);
     const hours = closed.map((p) => (Date.parse(p.properties.closedAt as string) - Date.parse(p.properties.reportedAt)) / 3_600_000).sort((a, b) => a - b);
     const mid = hours.length / 2;
     const median = hours.length % 2 ? hours[Math.floor(mid)] : (hours[mid - 1] + hours[mid]) / 2;
