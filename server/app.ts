@@ -25,6 +25,7 @@ import photoRoutes from './routes/photos.ts';
 import problemRoutes from './routes/problems.ts';
 import statsRoutes from './routes/stats.ts';
 import userRoutes from './routes/users.ts';
+import wallRoutes from './routes/wall.ts';
 import type { AccountStore } from './store/account-store.ts';
 import type { Store } from './store/store.ts';
 import { TownData } from './town-data.ts';
@@ -43,6 +44,8 @@ export interface AppOptions {
   rateLimits?: RateLimits;
   /** Where photo files are kept (by content hash). */
   photoDir: string;
+  /** The wall display's settings file (wall.json), when there is one to read. */
+  wallConfigPath?: string | null;
   /** The clock used for "now" (overdue, today, this week); tests pin it. */
   now?: () => number;
   logger?: FastifyServerOptions['logger'];
@@ -100,6 +103,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'problems', description: '点位问题' },
         { name: 'stats', description: '统计' },
         { name: 'auth', description: '登录与会话' },
+        { name: 'wall', description: '指挥大屏' },
       ],
     },
   });
@@ -160,6 +164,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(userRoutes, { auth });
   await app.register(photoRoutes, { files: new PhotoFiles(options.photoDir) });
   await app.register(eventRoutes, { hub: live });
+  await app.register(wallRoutes, { configPath: options.wallConfigPath ?? null });
 
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
 

@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { seedDemoIfEmpty } from './demo-seed.ts';
 import { SqliteAccountStore } from './store/account-store.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
+import { WALL_CONFIG_FILE } from './wall-config.ts';
 
 /** Days an Idempotency-Key is remembered (at least 7, as the API promises). */
 const IDEMPOTENCY_KEY_DAYS = 7;
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
     accounts,
     authPolicy: config.authPolicy,
     photoDir: join(config.dataDir, 'photos'),
+    wallConfigPath: join(config.dataDir, WALL_CONFIG_FILE),
     rateLimits: { perMinute: config.rateLimitPerMinute, loginPerMinute: config.loginRateLimitPerMinute },
     logger: { level: config.logLevel },
   });

@@ -97,6 +97,12 @@ export interface Store {
     afterId: number,
     limit: number,
   ): Promise<(ProblemEventRecord & { category: string; gridId: string; communityId: string; unitId: string | null })[]>;
+  /** The newest events of the given actions (of one unit's problems, when `unitId` is given), newest first, with their problem's area and category. */
+  recentEvents(
+    limit: number,
+    actions: readonly string[],
+    unitId: string | null,
+  ): Promise<(ProblemEventRecord & { category: string; gridId: string; communityId: string })[]>;
   /** The newest event id (0 when none). */
   lastEventId(): Promise<number>;
 

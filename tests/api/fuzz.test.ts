@@ -190,6 +190,8 @@ describe(`${RUNS} generated bad inputs to every route`, () => {
     'GET /api/stats/categories',
     'GET /api/stats/trend',
     'GET /api/hotspots',
+    'GET /api/wall/config',
+    'GET /api/feed',
     'POST /api/auth/login',
     'POST /api/auth/logout',
     'POST /api/auth/display',

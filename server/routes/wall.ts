@@ -1,0 +1,83 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { unitScope } from '../auth/access.ts';
+import { toShanghaiIso } from '../domain/calendar.ts';
+import { findCategory } from '../domain/catalogue.ts';
+import { errorResponses, guardedResponses } from '../schemas/common.ts';
+import { defaultWallConfig, Scene, WallConfigSource } from '../wall-config.ts';
+
+const WallConfigAnswer = Type.Object({
+  title: Type.String(),
+  intervalSeconds: Type.Integer(),
+  resumeAfterSeconds: Type.Integer(),
+  scenes: Type.Array(Scene),
+  thresholds: Type.Object({ rateGood: Type.Number(), rateWarn: Type.Number() }),
+  fromFile: Type.Boolean({ description: 'whether the settings come from the data directory’s wall.json (else the defaults)' }),
+  error: Type.Union([Type.String(), Type.Null()], { description: 'what is wrong with wall.json, when it is (the last good settings stay in force)' }),
+});
+
+const FEED_ACTIONS = ['report', 'close', 'merge'] as const;
+
+const FeedItem = Type.Object({
+  eventId: Type.Integer(),
+  problemId: Type.Integer(),
+  action: Type.String({ description: FEED_ACTIONS.join(' | ') }),
+  at: Type.String(),
+  category: Type.String(),
+  categoryName: Type.String(),
+  communityName: Type.String(),
+  gridName: Type.String(),
+});
+
+/** The wall display's own routes: its settings and the feed of what was reported and rectified lately (no personal information). */
+const wallRoutes: FastifyPluginAsyncTypebox<{ configPath: string | null }> = async (app, { configPath }) => {
+  const source = new WallConfigSource(configPath, defaultWallConfig(app.townData.town.name), new Set(app.townData.communities.map((c) => c.id)));
+
+  app.get(
+    '/api/wall/config',
+    {
+      config: { access: 'aggregate' },
+      schema: {
+        tags: ['wall'],
+        summary: '大屏配置：标题、轮播场景与间隔、触摸后恢复时间、整改率阈值',
+        description: 'From DATA_DIR/wall.json when present (checked; a wrong file keeps the last good settings and says why in `error`), else the defaults.',
+        response: { 200: WallConfigAnswer, ...errorResponses, ...guardedResponses },
+      },
+    },
+    async () => {
+      const { config, fromFile, error } = source.current();
+      return { ...config, fromFile, error };
+    },
+  );
+
+  app.get(
+    '/api/feed',
+    {
+      config: { access: 'aggregate' },
+      schema: {
+        tags: ['wall'],
+        summary: '最新动态：最近上报、销号、合并的问题（不含个人信息）',
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ items: Type.Array(FeedItem) }), ...errorResponses, ...guardedResponses },
+      },
+    },
+    async (req) => {
+      const t = app.townData;
+      const rows = await app.store.recentEvents(req.query.limit ?? 20, FEED_ACTIONS, unitScope(req.principal));
+      return {
+        items: rows.map((e) => ({
+          eventId: e.id,
+          problemId: e.problemId,
+          action: e.action,
+          at: toShanghaiIso(e.at),
+          category: e.category,
+          categoryName: findCategory(e.category)?.name ?? e.category,
+          communityName: t.communityById.get(e.communityId)?.name ?? '',
+          gridName: t.gridById.get(e.gridId)?.name ?? '',
+        })),
+      };
+    },
+  );
+};
+
+export default wallRoutes;
