@@ -6,6 +6,7 @@ import { type AreaRow, api, type CategoryRow, type GridStats, type Hotspot, type
 import { followLive } from './api/live.ts';
 import { UserMenu } from './auth/user-menu.tsx';
 import { basemapStyle } from './map/basemap-style.ts';
+import { withStats } from './map/choropleth.ts';
 import { download, exportPng } from './map/export-png.ts';
 import { pointColumns, type SiteMarker } from './map/layers.ts';
 import { MapView } from './map/map-view.tsx';
@@ -58,26 +59,6 @@ interface Filtered {
 
 /** The message of a failed load. */
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
-/** The grids with the choropleth's properties (new objects; the fetched data stays as it was). */
-function withStats(grids: FeatureCollection, stats: Map<string, GridStats>): FeatureCollection {
-  return {
-    ...grids,
-    features: grids.features.map((f) => {
-      const s = stats.get(String(f.properties?.id));
-      const total = s?.total ?? 0;
-      return {
-        ...f,
-        properties: {
-          ...f.properties,
-          rate: s?.rectificationRate ?? null,
-          overdue: total > 0 ? (s?.overdue ?? 0) : null,
-          density: total > 0 ? (s?.perKm2 ?? 0) : null,
-        },
-      };
-    }),
-  };
-}
 
 const areaOptions = (fc: FeatureCollection): AreaOption[] =>
   fc.features.map((f) => ({ id: String(f.properties?.id), name: String(f.properties?.name), communityId: f.properties?.communityId as string | undefined }));

@@ -3,10 +3,11 @@ import { AdminPage } from './admin/admin-page.tsx';
 import { ApiError, api, type Session, SIGNED_OUT_EVENT } from './api/client.ts';
 import { App } from './app.tsx';
 import { LoginPage } from './auth/login-page.tsx';
+import { WallPage } from './wall/wall-page.tsx';
 
 /**
  * Decides what to show: a wall screen connects with the display token in its URL; without a
- * session the sign-in page; then the admin page at /admin, else the map.
+ * session the sign-in page; then the admin page at /admin, the wall display at /wall, else the map.
  */
 export function Root() {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
@@ -47,5 +48,6 @@ export function Root() {
   if (session === undefined) return <div className="loading">正在加载…</div>;
   if (session === null) return <LoginPage onSignedIn={signedIn} notice={notice} />;
   if (window.location.pathname === '/admin') return <AdminPage session={session} onSignedOut={signedOut} />;
+  if (window.location.pathname === '/wall') return <WallPage session={session} />;
   return <App session={session} onSignedOut={signedOut} />;
 }

@@ -169,7 +169,7 @@ async function failure(url: string, res: Response): Promise<ApiError> {
   return new ApiError(res.status, body?.code ?? 'http_error', body?.field ?? null, body?.message ?? `${url}: HTTP ${res.status}`);
 }
 
-async function json<T>(url: string): Promise<T> {
+export async function json<T>(url: string): Promise<T> {
   const res = await fetch(url);
   if (!res.ok) throw await failure(url, res);
   return (await res.json()) as T;

@@ -1,4 +1,6 @@
+import type { FeatureCollection } from 'geojson';
 import type { ExpressionSpecification } from 'maplibre-gl';
+import type { GridStats } from '../api/client.ts';
 import type { Metric } from '../state/view-state.ts';
 
 export interface ScaleStep {
@@ -57,4 +59,24 @@ export function metricColor(metric: Metric): ExpressionSpecification {
   const { property, steps } = SCALES[metric];
   const rest = steps.slice(1).flatMap((s) => [s.from, s.color]);
   return ['case', ['==', ['get', property], null], NO_DATA_COLOR, ['step', ['get', property], steps[0].color, ...rest]] as ExpressionSpecification;
+}
+
+/** The grids with the choropleth's properties (new objects; the fetched data stays as it was). */
+export function withStats(grids: FeatureCollection, stats: Map<string, GridStats>): FeatureCollection {
+  return {
+    ...grids,
+    features: grids.features.map((f) => {
+      const s = stats.get(String(f.properties?.id));
+      const total = s?.total ?? 0;
+      return {
+        ...f,
+        properties: {
+          ...f.properties,
+          rate: s?.rectificationRate ?? null,
+          overdue: total > 0 ? (s?.overdue ?? 0) : null,
+          density: total > 0 ? (s?.perKm2 ?? 0) : null,
+        },
+      };
+    }),
+  };
 }

@@ -42,6 +42,18 @@ export interface MapViewProps {
   onProblemClick: (id: number) => void;
   /** Called when single problems start or stop being drawn. */
   onStreetChange?: (street: boolean) => void;
+  /** Shows the zoom buttons and scale (default); the wall shows neither. */
+  controls?: boolean;
+  /** Flies to a box whenever `key` changes (the wall's tour). */
+  fit?: {
+    bbox: [number, number, number, number];
+    key: string;
+    durationMs?: number;
+    /** Pixels kept clear on each side (the wall's panels cover its edges). */
+    padding?: { top: number; bottom: number; left: number; right: number };
+  } | null;
+  /** Hands the map over once, for what sits on it outside React (the wall's markers, its context-loss watch). */
+  onMap?: (map: maplibregl.Map) => void;
   /** Picking a place (reporting a problem): a click gives its point instead of opening things; the point is marked. */
   pick?: { point: [number, number] | null; onPick: (p: [number, number]) => void } | null;
 }
@@ -75,8 +87,10 @@ export function MapView(props: MapViewProps) {
       maxPitch: 60,
       canvasContextAttributes: { preserveDrawingBuffer: true, antialias: true },
     });
-    map.addControl(new maplibregl.NavigationControl({ visualizePitch: true }), 'top-right');
-    map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
+    if (props.controls !== false) {
+      map.addControl(new maplibregl.NavigationControl({ visualizePitch: true }), 'top-right');
+      map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
+    }
     const deck = new MapLibreOverlay({
       interleaved: true,
       layers: [],
@@ -95,6 +109,7 @@ export function MapView(props: MapViewProps) {
     setZoom(zoomStep(map.getZoom()));
     map.on('zoomend', () => setZoom(zoomStep(map.getZoom())));
     map.on('load', () => setLoaded(true));
+    props.onMap?.(map);
     // One click handler: a single problem (street zoom) opens its card, else the grid under the pointer its panel.
     map.on('click', (e) => {
       const pick = handlers.current.pick;
@@ -163,6 +178,16 @@ export function MapView(props: MapViewProps) {
     const at: [number, number] = [points.originLon + points.dLon[i], points.originLat + points.dLat[i]];
     if (map.getZoom() < STREET_ZOOM || !map.getBounds().contains(at)) map.flyTo({ center: at, zoom: Math.max(map.getZoom(), 16), duration: 1200 });
   }, [selectedIndex, columns, loaded]);
+
+  // The wall's tour: a smooth flight to each scene's box.
+  const fitKey = props.fit?.key;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the flight starts when the scene (its key) changes, not on every new box object
+  useEffect(() => {
+    const map = mapRef.current;
+    const fit = handlers.current.fit;
+    if (!map || !loaded || !fit) return;
+    map.fitBounds(fit.bbox, { padding: fit.padding ?? 40, duration: fit.durationMs ?? 3000, pitch: map.getPitch(), essential: true });
+  }, [fitKey, loaded]);
 
   // Tilt the camera for the 3D hexagons, back to flat for the others.
   useEffect(() => {

@@ -149,4 +149,8 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE problem_events ADD COLUMN changes TEXT NOT NULL DEFAULT '{}';
   `,
+  // v6: events by time, for the wall's feed of the latest reports and closures.
+  `
+  CREATE INDEX problem_events_at ON problem_events(at);
+  `,
 ];

@@ -446,11 +446,11 @@ export class SqliteStore implements Store {
   }
 
   async recentEvents(limit: number, actions: readonly string[], unitId: string | null) {
-    // Newest first by the primary key; the action filter reads a few rows more than it returns.
+    // Newest first by time (the at index); the action filter reads a few rows more than it returns.
     const rows = this.db
       .prepare(
         `SELECT e.*, p.category, p.grid_id, p.community_id FROM problem_events e JOIN problems p ON p.id = e.problem_id
-         WHERE e.action IN (${actions.map(() => '?').join(', ')}) AND (? IS NULL OR p.unit_id = ?) ORDER BY e.id DESC LIMIT ?`,
+         WHERE e.action IN (${actions.map(() => '?').join(', ')}) AND (? IS NULL OR p.unit_id = ?) ORDER BY e.at DESC, e.id DESC LIMIT ?`,
       )
       .all(...actions, unitId, unitId, limit) as Row[];
     return rows.map((r) => ({ ...toEvent(r), category: r.category as string, gridId: r.grid_id as string, communityId: r.community_id as string }));

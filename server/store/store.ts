@@ -97,7 +97,7 @@ export interface Store {
     afterId: number,
     limit: number,
   ): Promise<(ProblemEventRecord & { category: string; gridId: string; communityId: string; unitId: string | null })[]>;
-  /** The newest events of the given actions (of one unit's problems, when `unitId` is given), newest first, with their problem's area and category. */
+  /** The latest events of the given actions (of one unit's problems, when `unitId` is given), latest first by time, with their problem's area and category. */
   recentEvents(
     limit: number,
     actions: readonly string[],

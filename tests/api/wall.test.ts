@@ -95,7 +95,7 @@ describe('GET /api/feed', () => {
     expect(items).toHaveLength(10);
     expect(items[0]).toMatchObject({ problemId: created.json().problem.id, action: 'report', categoryName: '小广告 / 牛皮癣' });
     expect(items[0].communityName).toBeTruthy();
-    for (let i = 1; i < items.length; i++) expect(items[i - 1].eventId).toBeGreaterThan(items[i].eventId);
+    for (let i = 1; i < items.length; i++) expect(Date.parse(items[i - 1].at)).toBeGreaterThanOrEqual(Date.parse(items[i].at));
     expect(items.every((e: { action: string }) => ['report', 'close', 'merge'].includes(e.action))).toBe(true);
     expect(res.body).not.toContain('王');
     expect(res.body).not.toContain('1391234');

@@ -278,7 +278,7 @@ describe('the admin page', () => {
     wall.page.on('response', (r) => r.url().includes('/api/') && answers.push(r.status()));
     await openMap(wall.page, url);
     await wall.page.waitForTimeout(3000);
-    expect(await wall.page.locator('.display-badge').textContent()).toBe('大屏：指挥中心大屏');
+    expect(await wall.page.locator('.wall .display-name').textContent()).toBe('指挥中心大屏');
     const png = await wall.page.screenshot({ path: `${ARTIFACTS}/wall-display-token.png` });
     const grid: [number, number][] = [];
     for (let x = 300; x < 1300; x += 40) for (let y = 200; y < 850; y += 40) grid.push([x, y]);

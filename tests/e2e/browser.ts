@@ -120,3 +120,28 @@ export async function openMap(page: Page, url: string): Promise<void> {
   await page.goto(url, { waitUntil: 'load' });
   await page.waitForFunction(() => window.__map?.loaded() === true, undefined, { timeout: 60_000 });
 }
+
+/**
+ * Waits until the page has finished its first heavy work (software WebGL compiles shaders and
+ * draws on the main thread): `quietMs` with no 200 ms gap in a 50 ms timer. A change is
+ * timed from a settled page, as on a screen that has been up for a while.
+ */
+export async function settled(page: Page, quietMs = 1000): Promise<void> {
+  await page.evaluate(
+    (quiet) =>
+      new Promise<void>((resolve) => {
+        let last = Date.now();
+        let quietSince = last;
+        const timer = setInterval(() => {
+          const now = Date.now();
+          if (now - last > 200) quietSince = now;
+          last = now;
+          if (now - quietSince >= quiet) {
+            clearInterval(timer);
+            resolve();
+          }
+        }, 50);
+      }),
+    quietMs,
+  );
+}

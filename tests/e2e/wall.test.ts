@@ -1,0 +1,166 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ORIGIN } from '../helpers/demo.ts';
+import { ARTIFACTS, type BrowserSuite, browserSuite, pixels, settled, watchedPage } from './browser.ts';
+
+vi.setConfig({ testTimeout: 300_000 });
+
+let suite: BrowserSuite;
+beforeAll(async () => {
+  suite = await browserSuite(3000);
+}, 120_000);
+afterAll(async () => suite?.close());
+
+/** Opens the wall as the display-role account, with a short tour, and waits for its data and map. */
+async function openWall(size: { width: number; height: number }, tour = 1000) {
+  const w = await watchedPage(suite.browser, suite.origin, suite.ctx.sessions.display, size);
+  await w.page.goto(`${suite.origin}/wall?tour=${tour}`);
+  await w.page.locator('.wall:not([data-updated="0"])').waitFor();
+  await w.page.waitForFunction(() => window.__map?.isStyleLoaded() === true);
+  await w.page.locator('.wall[data-live="on"]').waitFor();
+  return w;
+}
+
+interface Box {
+  text: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** The boxes of every panel, and of every text-bearing leaf element, as the page lays them out. */
+async function layout(page: Page): Promise<{ panels: (Box & { name: string })[]; texts: Box[]; viewport: { width: number; height: number } }> {
+  return page.evaluate(() => {
+    const rect = (e: Element) => {
+      const r = e.getBoundingClientRect();
+      return { x: r.x, y: r.y, width: r.width, height: r.height };
+    };
+    const panels = [...document.querySelectorAll('.wall-panel, .wall-kpi, .wall-header, .wall-caption')].map((e) => ({
+      name: e.getAttribute('data-panel') ?? e.getAttribute('data-kpi') ?? e.className,
+      text: '',
+      ...rect(e),
+    }));
+    // Text boxes: elements with their own text, outside the scrolling ranking (its copy scrolls by design).
+    const texts: { text: string; x: number; y: number; width: number; height: number }[] = [];
+    for (const e of document.querySelectorAll('.wall *')) {
+      if (e.closest('.wall-ranking') || e.closest('.maplibregl-map')) continue;
+      const own = [...e.childNodes].some((n) => n.nodeType === 3 && (n.textContent ?? '').trim() !== '');
+      if (!own) continue;
+      const r = rect(e);
+      if (r.width === 0 || r.height === 0) continue;
+      texts.push({ text: (e.textContent ?? '').trim().slice(0, 20), ...r });
+    }
+    return { panels, texts, viewport: { width: window.innerWidth, height: window.innerHeight } };
+  });
+}
+
+const overlaps = (a: Box, b: Box) => a.x < b.x + b.width - 1 && b.x < a.x + a.width - 1 && a.y < b.y + b.height - 1 && b.y < a.y + a.height - 1;
+const contains = (outer: Box, inner: Box) =>
+  inner.x >= outer.x - 1 &&
+  inner.y >= outer.y - 1 &&
+  inner.x + inner.width <= outer.x + outer.width + 1 &&
+  inner.y + inner.height <= outer.y + outer.height + 1;
+
+describe('the wall display', () => {
+  for (const size of [
+    { width: 1920, height: 1080 },
+    { width: 3840, height: 2160 },
+  ]) {
+    it(`at ${size.width}×${size.height}: every panel inside the screen, no text over other text, KPIs equal to the summary, the map drawn`, async () => {
+      const { page, consoleErrors, outside } = await openWall(size);
+      const summary = (await suite.ctx.app.inject({ url: '/api/stats/summary', headers: suite.ctx.as.display })).json();
+      const expected: Record<string, number> = {
+        total: summary.total,
+        closed: summary.closed,
+        rate: summary.rectificationRate,
+        overdue: summary.overdue,
+        newToday: summary.newToday,
+        closedThisWeek: summary.closedThisWeek,
+      };
+      for (const [key, value] of Object.entries(expected)) {
+        const kpi = page.locator(`[data-kpi="${key}"] .wall-kpi-value`);
+        expect(Number(await kpi.getAttribute('data-value')), key).toBe(value);
+        // The numeral has finished counting and reads the same figure.
+        const text = key === 'rate' ? `${(value * 100).toFixed(1)}%` : value.toLocaleString('zh-CN');
+        await expect.poll(() => kpi.textContent(), { timeout: 5000 }).toBe(text);
+      }
+
+      const { panels, texts, viewport } = await layout(page);
+      const screen = { text: '', x: 0, y: 0, ...viewport };
+      expect(panels.length).toBeGreaterThanOrEqual(12);
+      for (const p of panels) expect(contains(screen, p), `${p.name} inside the screen`).toBe(true);
+      const clashes: string[] = [];
+      for (let i = 0; i < texts.length; i++) {
+        for (let j = i + 1; j < texts.length; j++) {
+          const [a, b] = [texts[i], texts[j]];
+          if (overlaps(a, b) && !contains(a, b) && !contains(b, a)) clashes.push(`${a.text} × ${b.text}`);
+        }
+      }
+      expect(clashes).toEqual([]);
+
+      const png = await page.screenshot({ path: `${ARTIFACTS}/wall-${size.width}x${size.height}.png` });
+      // The map between the side panels is drawn: many colours, not a blank canvas.
+      const at: [number, number][] = [];
+      for (let x = 0.3; x <= 0.7; x += 0.04) for (let y = 0.3; y <= 0.85; y += 0.05) at.push([x * viewport.width, y * viewport.height]);
+      expect(new Set((await pixels(page, png, at)).map((c) => c.join(','))).size).toBeGreaterThan(15);
+      expect(await page.locator('.overdue-pulse').count()).toBeGreaterThan(0);
+      expect(consoleErrors).toEqual([]);
+      expect(outside).toEqual([]);
+      await page.context().close();
+    });
+  }
+
+  it('tours its scenes by itself, with a caption each, and a touch pauses the tour', async () => {
+    const { page, consoleErrors } = await openWall({ width: 1920, height: 1080 }, 3);
+    const wall = page.locator('.wall');
+    const captions = new Set<string>();
+    for (let k = 0; k < 3; k++) {
+      const scene = await wall.getAttribute('data-scene');
+      captions.add((await page.locator('[data-caption]').textContent()) ?? '');
+      await expect.poll(() => wall.getAttribute('data-scene'), { timeout: 15_000 }).not.toBe(scene);
+    }
+    expect(captions.size).toBeGreaterThanOrEqual(2);
+    expect([...captions].some((c) => c.includes('李灶社区'))).toBe(true);
+    await page.mouse.click(960, 600);
+    expect(await wall.getAttribute('data-paused')).toBe('true');
+    const paused = await wall.getAttribute('data-scene');
+    await page.waitForTimeout(5000);
+    expect(await wall.getAttribute('data-scene')).toBe(paused);
+    expect(consoleErrors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('shows a change made through the API within 2 s: the KPIs and the feed', async () => {
+    const { page, consoleErrors } = await openWall({ width: 1920, height: 1080 });
+    await settled(page, 2000);
+    const before = Number(await page.locator('[data-kpi="total"] .wall-kpi-value').getAttribute('data-value'));
+    const t = suite.ctx.app.problemTable;
+    const created = await suite.ctx.app.inject({
+      method: 'POST',
+      url: '/api/problems',
+      headers: { ...suite.ctx.as.admin, origin: ORIGIN },
+      payload: { lon: t.lon[5], lat: t.lat[5], category: 'littering', description: '路边垃圾', source: 'inspection' },
+    });
+    expect(created.statusCode).toBe(201);
+    const sent = Date.now();
+    // When the figure changed, on the page's own clock (Playwright's polling waits for frames).
+    const shownAt = await page.evaluate(
+      (n) =>
+        new Promise<number>((resolve, reject) => {
+          const el = () => document.querySelector('[data-kpi="total"] .wall-kpi-value');
+          const check = () => Number(el()?.getAttribute('data-value')) === n && resolve(Date.now());
+          new MutationObserver(check).observe(document.querySelector('.wall-kpis') as Element, { subtree: true, attributes: true, childList: true });
+          check();
+          setTimeout(() => reject(new Error('the KPI did not change in 10 s')), 10_000);
+        }),
+      before + 1,
+    );
+    const shownAfter = shownAt - sent;
+    expect(shownAfter).toBeLessThan(2000);
+    await expect.poll(() => page.locator('.wall-feed li').first().textContent()).toContain('乱扔乱倒');
+    console.log(`wall: a new problem on the KPIs after ${shownAfter} ms`);
+    expect(consoleErrors).toEqual([]);
+    await page.context().close();
+  });
+});
