@@ -17,7 +17,19 @@ declare global {
 }
 
 /** One ECharts instance in a box: options replaced on change, resized with its box, disposed on unmount. */
-function Chart({ id, option, onClick, label }: { id: string; option: Option; onClick?: (name: string, dataIndex: number) => void; label: string }) {
+export function Chart({
+  id,
+  option,
+  onClick,
+  label,
+  className = 'chart',
+}: {
+  id: string;
+  option: Option;
+  onClick?: (name: string, dataIndex: number) => void;
+  label: string;
+  className?: string;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   const click = useRef(onClick);
@@ -47,7 +59,7 @@ function Chart({ id, option, onClick, label }: { id: string; option: Option; onC
     chart.current?.setOption(option, { notMerge: true });
   }, [option]);
 
-  return <div ref={box} className="chart" role="img" aria-label={label} />;
+  return <div ref={box} className={className} role="img" aria-label={label} />;
 }
 
 const AXIS_LABEL = { fontSize: 11, color: '#4b5563' };

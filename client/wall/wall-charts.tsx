@@ -1,41 +1,9 @@
-import { BarChart, LineChart } from 'echarts/charts';
-import { GridComponent, LegendComponent } from 'echarts/components';
-import * as echarts from 'echarts/core';
-import { CanvasRenderer } from 'echarts/renderers';
-import { useEffect, useRef } from 'react';
+// The wall's charts: dark, no animation on data updates (the numerals count instead); sizes follow the wall's scale.
 import type { CategoryRow, TrendPoint } from '../api/client.ts';
-
-echarts.use([BarChart, LineChart, GridComponent, LegendComponent, CanvasRenderer]);
+import { Chart } from '../panels/charts.tsx';
 
 const TEXT = '#b9cdf0';
 const LINE = 'rgba(125, 170, 230, 0.18)';
-
-/** An ECharts box for the wall: dark, no animation on data updates (the numerals count instead), resized with its box; sizes in the options follow the wall's scale. */
-function WallChart({ id, option, label }: { id: string; option: echarts.EChartsCoreOption; label: string }) {
-  const box = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
-  useEffect(() => {
-    if (!box.current) return;
-    const c = echarts.init(box.current, undefined, { renderer: 'canvas' });
-    chart.current = c;
-    window.__charts = { ...window.__charts, [id]: c };
-    const resize = new ResizeObserver(() => c.resize());
-    resize.observe(box.current);
-    return () => {
-      resize.disconnect();
-      c.dispose();
-      chart.current = null;
-    };
-  }, [id]);
-  const last = useRef('');
-  useEffect(() => {
-    const key = JSON.stringify(option);
-    if (key === last.current) return;
-    last.current = key;
-    chart.current?.setOption(option, { notMerge: true });
-  }, [option]);
-  return <div ref={box} className="wall-chart" role="img" aria-label={label} />;
-}
 
 /** 问题类型分布: the categories, most frequent first, with how many are still open. */
 export function CategoryBars({ rows, scale }: { rows: CategoryRow[]; scale: number }) {
@@ -64,7 +32,7 @@ export function CategoryBars({ rows, scale }: { rows: CategoryRow[]; scale: numb
       },
     ],
   };
-  return <WallChart id="wall-categories" option={option} label="问题类型分布" />;
+  return <Chart id="wall-categories" option={option} label="问题类型分布" className="wall-chart" />;
 }
 
 /** 近30天趋势: reported and closed per day. */
@@ -104,5 +72,5 @@ export function TrendLines({ periods, scale }: { periods: TrendPoint[]; scale: n
       },
     ],
   };
-  return <WallChart id="wall-trend" option={option} label="近30天上报与销号" />;
+  return <Chart id="wall-trend" option={option} label="近30天上报与销号" className="wall-chart" />;
 }
