@@ -20,10 +20,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import Database from 'better-sqlite3';
 import { type Action, allowedActions, type Status } from '../server/domain/lifecycle.ts';
 import { replayMismatches } from '../server/domain/replay.ts';
-import type { EventChanges, ProblemRecord } from '../server/store/records.ts';
+import type { ProblemEventRecord } from '../server/store/records.ts';
+import { SqliteStore } from '../server/store/sqlite-store.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -179,36 +179,25 @@ interface RoundFigures {
 }
 
 /** Checks the database with the server dead; returns what is wrong (empty when all is well). */
-function checkDatabase(acks: readonly Ack[]): { failures: string[]; problems: number; events: number } {
-  const db = new Database(join(dataDir, 'chuangwen.db'));
+async function checkDatabase(acks: readonly Ack[]): Promise<{ failures: string[]; problems: number; events: number }> {
+  // The project's own store reads the rows and histories, so the check sees them as the server does.
+  const store = new SqliteStore(join(dataDir, 'chuangwen.db'));
   const failures: string[] = [];
   try {
-    const integrity = db.pragma('integrity_check', { simple: true });
+    const integrity = store.db.pragma('integrity_check', { simple: true });
     if (integrity !== 'ok') failures.push(`integrity_check: ${integrity}`);
-    const eventsOf = db.prepare('SELECT at, action, to_status, changes FROM problem_events WHERE problem_id = ? ORDER BY id');
-    const rows = db.prepare('SELECT * FROM problems ORDER BY id').all() as Record<string, unknown>[];
+    let problems = 0;
     let events = 0;
-    const historyById = new Map<number, { at: number; action: string; toStatus: Status; changes: EventChanges }[]>();
-    for (const r of rows) {
-      const history = (eventsOf.all(r.id) as Record<string, unknown>[]).map((e) => ({
-        at: e.at as number,
-        action: e.action as string,
-        toStatus: e.to_status as Status,
-        changes: JSON.parse(e.changes as string) as EventChanges,
-      }));
-      events += history.length;
-      historyById.set(r.id as number, history);
-      const row = {
-        status: r.status,
-        unitId: r.unit_id,
-        measure: r.measure,
-        deadline: r.deadline,
-        closedAt: r.closed_at,
-        updatedAt: r.updated_at,
-        version: r.version,
-      } as ProblemRecord;
-      const wrong = replayMismatches(row, history);
-      if (wrong.length > 0) failures.push(`problem ${r.id} differs from the replay of its events: ${wrong.join('; ')}`);
+    const historyById = new Map<number, ProblemEventRecord[]>();
+    for await (const batch of store.scanProblems()) {
+      for (const row of batch) {
+        const history = await store.events(row.id);
+        problems++;
+        events += history.length;
+        historyById.set(row.id, history);
+        const wrong = replayMismatches(row, history);
+        if (wrong.length > 0) failures.push(`problem ${row.id} differs from the replay of its events: ${wrong.join('; ')}`);
+      }
     }
     for (const ack of acks) {
       const history = historyById.get(ack.problemId) ?? [];
@@ -218,9 +207,9 @@ function checkDatabase(acks: readonly Ack[]): { failures: string[]; problems: nu
         failures.push(`acknowledged ${ack.action} of problem ${ack.problemId} (version ${ack.version}) is not in the event log`);
       }
     }
-    return { failures, problems: rows.length, events };
+    return { failures, problems, events };
   } finally {
-    db.close();
+    await store.close();
   }
 }
 
@@ -287,7 +276,7 @@ async function round(n: number, cookie: string, unitId: string): Promise<{ figur
   await killing;
 
   const checkStart = performance.now();
-  const { failures, problems: problemCount, events } = checkDatabase(acks);
+  const { failures, problems: problemCount, events } = await checkDatabase(acks);
   if (otherStatus > 0) failures.push(`unexpected answers: ${JSON.stringify(Object.fromEntries(otherStatuses))}`);
   return {
     figures: {
