@@ -4,6 +4,7 @@ import * as maplibregl from 'maplibre-gl';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { shanghaiDate, toShanghaiIso } from '../../server/domain/calendar.ts';
 import { OVERDUE_BIT } from '../../server/domain/points-codec.ts';
+import type { WallConfig as WallSettings } from '../../server/wall-config.ts';
 import {
   type AreaRow,
   api,
@@ -22,19 +23,11 @@ import { withStats } from '../map/choropleth.ts';
 import { type PointColumns, pointColumns, type SiteMarker } from '../map/layers.ts';
 import { MapView } from '../map/map-view.tsx';
 import { ACTION_NAMES } from '../panels/problem-card.tsx';
-import type { Mode } from '../state/view-state.ts';
 import { CountUp } from './count-up.tsx';
 import { CategoryBars, TrendLines } from './wall-charts.tsx';
 
-/** The wall's settings, as /api/wall/config gives them. */
-export interface WallConfig {
-  title: string;
-  intervalSeconds: number;
-  resumeAfterSeconds: number;
-  scenes: { target: 'town' | 'community' | 'top-community' | 'most-overdue-grid'; communityId?: string; rank?: number; caption?: string; mode?: Mode }[];
-  thresholds: { rateGood: number; rateWarn: number };
-  error: string | null;
-}
+/** The wall's settings, as /api/wall/config gives them (the server's type, with what is wrong with wall.json). */
+export type WallConfig = WallSettings & { error: string | null };
 
 interface FeedItem {
   eventId: number;
