@@ -72,17 +72,17 @@ export async function demoApp(count = 3000, options: { now?: () => number; rateL
   const t = tempStore();
   await t.store.load(generateDemo({ seed: DEMO_SEED, count, endMs: DEMO_NOW }));
   await markRecurrences(t.store);
-  const build = (store: SqliteStore) =>
+  const build = (store: SqliteStore, accounts: SqliteAccountStore) =>
     buildApp({
       store,
-      accounts: new SqliteAccountStore(store.db),
+      accounts,
       photoDir: join(t.dir, 'photos'),
       now: options.now ?? (() => DEMO_NOW),
       rateLimits: options.rateLimits ?? UNLIMITED,
     });
   let store = t.store;
   const accounts = new SqliteAccountStore(store.db);
-  const app = await build(store);
+  const app = await build(store, accounts);
   const { demoGridIds, demoUnitId } = demoAssignments(app);
   const passwordHash = await hashPassword(TEST_PASSWORD);
   const users = {} as Record<Role, UserRecord>;
@@ -120,8 +120,8 @@ export async function demoApp(count = 3000, options: { now?: () => number; rateL
       await store.close();
       const stopMs = performance.now() - started;
       store = new SqliteStore(t.path);
-      ctx.app = await build(store);
       ctx.accounts = new SqliteAccountStore(store.db);
+      ctx.app = await build(store, ctx.accounts);
       if (address) await ctx.app.listen({ host: address.address, port: address.port });
       return { stopMs };
     },
