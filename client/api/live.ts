@@ -4,7 +4,8 @@ export type { LiveChange } from '../../server/live.ts';
 
 /**
  * Follows /api/events. The browser alone gives up after an error or a non-200 answer, so this
- * re-creates the stream itself (1 s, doubling to 10 s) and resumes from the last event it saw;
+ * re-creates the stream itself (1 s, doubling to 5 s: a wall must be back within seconds of a
+ * server restart, and one request every 5 s while it is away costs nothing) and resumes from the last event it saw;
  * `reset` means too much was missed: reload everything.
  */
 export function followLive(handlers: { change: (c: LiveChange) => void; reset: () => void; online: (up: boolean) => void }): () => void {
@@ -30,7 +31,7 @@ export function followLive(handlers: { change: (c: LiveChange) => void; reset: (
       handlers.online(false);
       if (stopped) return;
       timer = setTimeout(connect, delay);
-      delay = Math.min(delay * 2, 10_000);
+      delay = Math.min(delay * 2, 5000);
     });
   };
   connect();

@@ -106,6 +106,25 @@ function initialScene(): number {
   return Number.isInteger(s) && s >= 0 ? s : 0;
 }
 
+/**
+ * How long to wait before reloading after a lost WebGL context: 1 s, but doubling (to 5 min) while
+ * losses follow each other within 10 minutes, so that a failing GPU does not make the wall reload
+ * in a tight loop. Kept in sessionStorage, which outlives the reload.
+ */
+function reloadDelayAfterLoss(): number {
+  const KEY = 'wall.contextLosses';
+  const last = ((): { n?: number; at?: number } | null => {
+    try {
+      return JSON.parse(sessionStorage.getItem(KEY) ?? '');
+    } catch {
+      return null; // none recorded, or unreadable: start again
+    }
+  })();
+  const n = Date.now() - (last?.at ?? 0) < 10 * 60_000 ? (last?.n ?? 0) + 1 : 0;
+  sessionStorage.setItem(KEY, JSON.stringify({ n, at: Date.now() }));
+  return Math.min(1000 * 2 ** n, 5 * 60_000);
+}
+
 /** Pulsing rings over the overdue problems (DOM markers: the browser animates them without redrawing the map). */
 function useOverduePulse(map: maplibregl.Map | null, columns: PointColumns | null) {
   useEffect(() => {
@@ -255,7 +274,8 @@ export function WallPage({ session }: { session: Session }) {
   const touched = useCallback(() => setPausedUntil(Date.now() + (config?.resumeAfterSeconds ?? 60) * 1000), [config]);
   const paused = pausedUntil > now;
 
-  // A lost WebGL context (driver reset, GPU memory pressure): reload, keeping the scene.
+  // A lost WebGL context (driver reset, GPU memory pressure): reload, keeping the scene. The map
+  // and deck.gl's layers share the context, and a fresh page is the one state known to be whole.
   useEffect(() => {
     if (!map) return;
     const canvas = map.getCanvas();
@@ -263,7 +283,7 @@ export function WallPage({ session }: { session: Session }) {
       e.preventDefault();
       const url = new URL(window.location.href);
       url.searchParams.set('scene', String(sceneRef.current));
-      setTimeout(() => window.location.replace(url.toString()), 1000);
+      setTimeout(() => window.location.replace(url.toString()), reloadDelayAfterLoss());
     };
     canvas.addEventListener('webglcontextlost', lost);
     return () => canvas.removeEventListener('webglcontextlost', lost);

@@ -163,4 +163,102 @@ describe('the wall display', () => {
     expect(consoleErrors).toEqual([]);
     await page.context().close();
   });
+
+  it('comes back by itself after a server restart: 离线 with the last data while away, live again within 10 s, no reload', async () => {
+    const { page, consoleErrors } = await openWall({ width: 1920, height: 1080 });
+    await page.waitForFunction(() => window.__map?.isMoving() === false);
+    await settled(page, 2000);
+    await page.evaluate(() => {
+      const w = window as unknown as { __sameDocument: boolean; __liveLog: string[] };
+      w.__sameDocument = true;
+      w.__liveLog = [];
+      const wall = document.querySelector('.wall') as Element;
+      new MutationObserver(() => {
+        const live = wall.getAttribute('data-live') ?? '';
+        if (w.__liveLog.at(-1) !== live) w.__liveLog.push(live);
+      }).observe(wall, { attributes: true, attributeFilter: ['data-live'] });
+    });
+    const total = await page.locator('[data-kpi="total"] .wall-kpi-value').getAttribute('data-value');
+
+    // Down for 4 s, about what a real restart takes (tsx start, table rebuilt).
+    const restarted = suite.ctx.restart({ downMs: 4000 });
+    await page.locator('.wall-offline').waitFor({ timeout: 10_000 });
+    expect(await page.locator('.wall-offline').textContent()).toContain('离线');
+    // The banner covers no figure.
+    const banner = await page.locator('.wall-offline').boundingBox();
+    for (const box of await page.locator('.wall-kpi, .wall-panel, .wall-header').evaluateAll((es) => es.map((e) => e.getBoundingClientRect().toJSON())))
+      expect(banner && overlaps({ text: '', ...banner }, { text: '', ...box })).toBe(false);
+    // The last data stays on the wall while the server is away.
+    expect(await page.locator('[data-kpi="total"] .wall-kpi-value').getAttribute('data-value')).toBe(total);
+    await page.screenshot({ path: `${ARTIFACTS}/wall-offline.png` });
+    await restarted;
+    const upAt = Date.now();
+    await page.locator('.wall[data-live="on"]').waitFor({ timeout: 15_000 });
+    const backMs = Date.now() - upAt;
+    expect(backMs).toBeLessThan(10_000);
+    await page.locator('.wall-offline').waitFor({ state: 'detached', timeout: 10_000 });
+    const w = await page.evaluate(() => {
+      const x = window as unknown as { __sameDocument?: boolean; __liveLog: string[] };
+      return { sameDocument: x.__sameDocument, liveLog: x.__liveLog };
+    });
+    expect(w.sameDocument, 'the wall did not reload').toBe(true);
+    expect(w.liveLog).toContain('off');
+
+    // And it follows changes again.
+    const t = suite.ctx.app.problemTable;
+    const created = await suite.ctx.app.inject({
+      method: 'POST',
+      url: '/api/problems',
+      headers: { ...suite.ctx.as.admin, origin: ORIGIN },
+      payload: { lon: t.lon[9], lat: t.lat[9], category: 'graffiti', description: '墙面涂鸦', source: 'inspection' },
+    });
+    expect(created.statusCode).toBe(201);
+    await expect
+      .poll(() => page.locator('[data-kpi="total"] .wall-kpi-value').getAttribute('data-value'), { timeout: 2000, interval: 100 })
+      .toBe(String(Number(total) + 1));
+    console.log(`wall: live again ${backMs} ms after the server was back (down 4 s)`);
+    // While the server was away the browser logged the failed requests; nothing else may complain.
+    expect(consoleErrors.filter((e) => !/^Failed to load resource: net::ERR_(CONNECTION_REFUSED|CONNECTION_RESET|EMPTY_RESPONSE)/.test(e))).toEqual([]);
+    await page.context().close();
+  });
+
+  it('reloads itself at the same scene after the WebGL context is lost, and draws the map again', async () => {
+    const { page, consoleErrors } = await openWall({ width: 1920, height: 1080 }, 3);
+    const wall = page.locator('.wall');
+    // The first scene each document of this page shows (the tour moves on 3 s later).
+    await page.addInitScript(() => {
+      new MutationObserver((_, observer) => {
+        const scene = document.querySelector('.wall[data-scene]')?.getAttribute('data-scene');
+        if (scene === undefined || scene === null) return;
+        (window as unknown as { __firstScene: string }).__firstScene = scene;
+        observer.disconnect();
+      }).observe(document, { subtree: true, childList: true });
+    });
+    await expect.poll(() => wall.getAttribute('data-scene'), { timeout: 20_000 }).toBe('2');
+    // Lose the context in the same task that reads the scene, so the tour cannot move between them.
+    const lostAt = await page.evaluate(() => {
+      (window as unknown as { __sameDocument: boolean }).__sameDocument = true;
+      const scene = document.querySelector('.wall')?.getAttribute('data-scene');
+      const gl = window.__map?.getCanvas().getContext('webgl2');
+      const ext = gl?.getExtension('WEBGL_lose_context');
+      if (!ext) throw new Error('no WEBGL_lose_context');
+      ext.loseContext();
+      return scene;
+    });
+    await page.waitForURL((u) => u.searchParams.get('scene') === lostAt, { timeout: 15_000 });
+    await page.locator('.wall:not([data-updated="0"])').waitFor();
+    await page.waitForFunction(() => window.__map?.isStyleLoaded() === true);
+    expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBeUndefined();
+    expect(await page.evaluate(() => (window as unknown as { __firstScene?: string }).__firstScene)).toBe(lostAt);
+    // Pause the 3 s tour with a touch so the map can finish its flight (software GL draws about a frame a second here).
+    await page.mouse.click(960, 600);
+    await page.waitForFunction(() => window.__map?.isMoving() === false);
+    await settled(page, 1500);
+    const png = await page.screenshot({ path: `${ARTIFACTS}/wall-after-context-loss.png` });
+    const at: [number, number][] = [];
+    for (let x = 0.3; x <= 0.7; x += 0.04) for (let y = 0.3; y <= 0.85; y += 0.05) at.push([x * 1920, y * 1080]);
+    expect(new Set((await pixels(page, png, at)).map((c) => c.join(','))).size).toBeGreaterThan(15);
+    expect(consoleErrors.filter((e) => !/CONTEXT_LOST_WEBGL/.test(e))).toEqual([]);
+    await page.context().close();
+  });
 });

@@ -61,9 +61,10 @@ export interface DemoApp {
   /**
    * Stops the app as a shutdown does (live streams ended, store closed) and builds a new one over
    * the same database, which replaces `app`; a listening app listens again on the same port.
-   * Sessions live in the database, so they outlive it.
+   * Sessions live in the database, so they outlive it. `downMs` keeps the server away that long
+   * between the stop and the new app (a real restart takes a few seconds).
    */
-  restart: () => Promise<{ stopMs: number }>;
+  restart: (options?: { downMs?: number }) => Promise<{ stopMs: number }>;
   close: () => Promise<void>;
 }
 
@@ -113,12 +114,13 @@ export async function demoApp(count = 3000, options: { now?: () => number; rateL
     users,
     as,
     sessions,
-    restart: async () => {
+    restart: async ({ downMs = 0 } = {}) => {
       const address = ctx.app.server.listening ? (ctx.app.server.address() as { port: number; address: string }) : null;
       const started = performance.now();
       await ctx.app.close();
       await store.close();
       const stopMs = performance.now() - started;
+      if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
       store = new SqliteStore(t.path);
       ctx.accounts = new SqliteAccountStore(store.db);
       ctx.app = await build(store, ctx.accounts);
