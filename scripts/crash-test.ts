@@ -14,9 +14,7 @@
  *
  * Options: --rounds N (20), --transitions N (1000), --problems N (demo size, 3000), --seed N.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,6 +22,7 @@ import { type Action, allowedActions, type Status } from '../server/domain/lifec
 import { replayMismatches } from '../server/domain/replay.ts';
 import type { ProblemEventRecord } from '../server/store/records.ts';
 import { SqliteStore } from '../server/store/sqlite-store.ts';
+import { ChildServer, freePort } from './lib/child-server.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -51,81 +50,13 @@ function random(seed: number): () => number {
 }
 const rand = random(Number(args.seed));
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 const dataDir = mkdtempSync(join(tmpdir(), 'cw-crash-'));
-const port = await freePort();
-const base = `http://127.0.0.1:${port}`;
+const server = new ChildServer(dataDir, await freePort(), { DEMO_COUNT: String(DEMO_COUNT) });
+const base = server.base;
 const ORIGIN = base;
-
-let server: ChildProcess | null = null;
-let serverErrors = '';
-
-/** Starts the server and waits until it answers; returns the milliseconds that took. */
-async function startServer(): Promise<number> {
-  const started = performance.now();
-  serverErrors = '';
-  // node itself (not the tsx wrapper), so that SIGKILL hits the process that holds the database.
-  server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      DEMO_COUNT: String(DEMO_COUNT),
-      LOG_LEVEL: 'error',
-      RATE_LIMIT_PER_MINUTE: '10000000',
-      LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  server.stderr?.on('data', (d) => {
-    serverErrors += d;
-  });
-  for (;;) {
-    if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode} while starting:\n${serverErrors}`);
-    try {
-      const res = await fetch(`${base}/api/health`);
-      if (res.ok) return performance.now() - started;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function killServer(): Promise<void> {
-  const s = server;
-  if (!s || s.exitCode !== null || s.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
-    s.once('exit', () => resolve());
-    s.kill('SIGKILL');
-  });
-}
-
-async function signIn(): Promise<string> {
-  const line = readFileSync(join(dataDir, 'initial-passwords.txt'), 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('admin:'));
-  if (!line) throw new Error('no admin password in initial-passwords.txt');
-  const res = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: ORIGIN },
-    body: JSON.stringify({ username: 'admin', password: line.slice('admin:'.length).trim() }),
-  });
-  if (!res.ok) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('cw_session='));
-  if (!cookie) throw new Error('no session cookie');
-  return cookie.split(';')[0];
-}
+const startServer = () => server.start();
+const killServer = () => server.stop('SIGKILL');
+const signIn = () => server.signIn('admin');
 
 interface Target {
   id: number;
@@ -337,7 +268,7 @@ try {
   code = await main();
 } catch (err) {
   console.error(err);
-  if (serverErrors) console.error(`server stderr:\n${serverErrors}`);
+  if (server.errors) console.error(`server stderr:\n${server.errors}`);
 } finally {
   await killServer();
   if (!args.keep) rmSync(dataDir, { recursive: true, force: true });
