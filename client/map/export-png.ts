@@ -1,6 +1,7 @@
 import type * as maplibregl from 'maplibre-gl';
 import type { Metric, Mode } from '../state/view-state.ts';
 import { NO_DATA_COLOR, SCALES } from './choropleth.ts';
+import { deckSurface } from './deck-surface.ts';
 import { HEAT_COLORS, STATUS_COLORS } from './layers.ts';
 
 /** What the exported image says besides the map. */
@@ -20,21 +21,6 @@ export interface ExportText {
 const FONT = "'Noto Sans CJK SC', 'Microsoft YaHei', 'PingFang SC', sans-serif";
 const HEADER = 64;
 const FOOTER = 30;
-
-/** The drawing-buffer hook of deck.gl's canvas context (luma.gl), where the overlay shares MapLibre's WebGL context. */
-interface DeckSurface {
-  setDrawingBufferSize(width: number, height: number): void;
-}
-
-/**
- * deck.gl drawn interleaved keeps its own idea of the drawing-buffer size, which does not follow
- * MapLibre's setPixelRatio; tell it the new size or it draws at 1× into a corner of a 2× frame.
- * (MapLibreOverlay keeps its Deck in `_deck`; no public accessor exists.)
- */
-function deckSurface(overlay: unknown): DeckSurface | null {
-  const deck = (overlay as { _deck?: { device?: { getDefaultCanvasContext?: () => DeckSurface } } } | null)?._deck;
-  return deck?.device?.getDefaultCanvasContext?.() ?? null;
-}
 
 /** Waits until MapLibre (and deck.gl, drawn in its canvas) has painted a complete frame. */
 function idle(map: maplibregl.Map): Promise<void> {

@@ -8,6 +8,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Metric, Mode, Weight } from '../state/view-state.ts';
 import { LOCAL_IDEOGRAPH_FONTS } from './basemap-style.ts';
 import { metricColor } from './choropleth.ts';
+import { deckSurface } from './deck-surface.ts';
 import { buildLayers, type HotspotLabel, type PointColumns, pointIndex, type SiteMarker, STREET_ZOOM } from './layers.ts';
 
 maplibregl.setWorkerUrl(workerUrl);
@@ -52,6 +53,12 @@ export interface MapViewProps {
     /** Pixels kept clear on each side (the wall's panels cover its edges). */
     padding?: { top: number; bottom: number; left: number; right: number };
   } | null;
+  /**
+   * Device pixels per CSS pixel of the map (default: the screen's). The wall lays its map out on the
+   * design canvas and scales it up with CSS, drawing at the screen's own resolution: labels, lines
+   * and heat keep their size relative to the screen.
+   */
+  pixelRatio?: number;
   /** Hands the map over once, for what sits on it outside React (the wall's markers, its context-loss watch). */
   onMap?: (map: maplibregl.Map) => void;
   /** Picking a place (reporting a problem): a click gives its point instead of opening things; the point is marked. */
@@ -86,6 +93,7 @@ export function MapView(props: MapViewProps) {
       attributionControl: false,
       maxPitch: 60,
       canvasContextAttributes: { preserveDrawingBuffer: true, antialias: true },
+      pixelRatio: props.pixelRatio,
     });
     if (props.controls !== false) {
       map.addControl(new maplibregl.NavigationControl({ visualizePitch: true }), 'top-right');
@@ -188,6 +196,17 @@ export function MapView(props: MapViewProps) {
     if (!map || !loaded || !fit) return;
     map.fitBounds(fit.bbox, { padding: fit.padding ?? 40, duration: fit.durationMs ?? 3000, pitch: map.getPitch(), essential: true });
   }, [fitKey, loaded]);
+
+  // A new pixel ratio (the wall's screen changed size): MapLibre's canvas, then deck.gl's buffer,
+  // which does not follow by itself (as for the PNG export). The initial ratio needs no help.
+  useEffect(() => {
+    const map = mapRef.current;
+    const ratio = props.pixelRatio;
+    if (!map || ratio === undefined || map.getPixelRatio() === ratio) return;
+    map.setPixelRatio(ratio);
+    const c = map.getCanvas();
+    deckSurface(overlay.current)?.setDrawingBufferSize(c.width, c.height);
+  }, [props.pixelRatio]);
 
   // Tilt the camera for the 3D hexagons, back to flat for the others.
   useEffect(() => {

@@ -295,10 +295,14 @@ export function WallPage({ session }: { session: Session }) {
 
   const current = scenes.length > 0 ? scenes[scene % scenes.length] : null;
   const framed = useMemo(() => (town && data && current ? frameScene(current, town, data) : null), [town, data, current]);
-  const padding = useMemo(() => {
-    const side = Math.round(SIDE_PX * scale) + 20;
-    return { top: Math.round(TOP_PX * scale), bottom: Math.round(80 * scale), left: side, right: side };
-  }, [scale]);
+  // The map is laid out at the screen's size divided by the scale, then scaled up with CSS and drawn
+  // at scale × the device's pixels: on a 4K screen it frames what the 1080p design frames, as sharp,
+  // with labels, lines and rings as large relative to the screen. Never drawn below the device's
+  // own resolution (a screen smaller than the design).
+  const mapBox = { width: width / scale, height: height / scale };
+  const pixelRatio = (window.devicePixelRatio || 1) * Math.max(scale, 1);
+  // Kept clear of the panels, in the map's own (design) pixels.
+  const padding = useMemo(() => ({ top: TOP_PX, bottom: 80, left: SIDE_PX + 20, right: SIDE_PX + 20 }), []);
   // The flight takes at most 3.5 s, and never more than half the time a scene stays.
   const fit = framed ? { bbox: framed.bbox, key: `${scene}|${framed.key}|${width}x${height}`, durationMs: Math.min(3500, interval * 500), padding } : null;
   // Stable between loads: a new array would rebuild the map's layers (and redraw it) every second with the clock.
@@ -339,7 +343,7 @@ export function WallPage({ session }: { session: Session }) {
       onPointerDown={touched}
       onWheel={touched}
     >
-      <div className="wall-map">
+      <div className="wall-map" style={{ width: mapBox.width, height: mapBox.height, transform: `scale(${scale})` }}>
         {data && gridsWithStats && (
           <MapView
             style={town.style}
@@ -357,6 +361,7 @@ export function WallPage({ session }: { session: Session }) {
             onProblemClick={() => undefined}
             controls={false}
             fit={fit}
+            pixelRatio={pixelRatio}
             onMap={setMap}
           />
         )}

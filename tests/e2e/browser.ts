@@ -98,12 +98,14 @@ export async function pixels(page: Page, png: Buffer, at: [number, number][]): P
   );
 }
 
-/** Where a longitude/latitude is drawn on the page, in page pixels (the map may sit below other elements). */
+/** Where a longitude/latitude is drawn on the page, in page pixels (the map may sit below other elements, or be scaled with CSS as on the wall). */
 export async function pagePoint(page: Page, lonLat: [number, number]): Promise<[number, number]> {
   return page.evaluate((ll) => {
+    const canvas = window.__map?.getCanvas();
     const p = window.__map?.project(ll);
-    const r = window.__map?.getCanvas().getBoundingClientRect();
-    return [(p?.x ?? 0) + (r?.left ?? 0), (p?.y ?? 0) + (r?.top ?? 0)] as [number, number];
+    const r = canvas?.getBoundingClientRect();
+    const scale = r && canvas?.clientWidth ? r.width / canvas.clientWidth : 1;
+    return [(p?.x ?? 0) * scale + (r?.left ?? 0), (p?.y ?? 0) * scale + (r?.top ?? 0)] as [number, number];
   }, lonLat);
 }
 

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ORIGIN } from '../helpers/demo.ts';
-import { ARTIFACTS, type BrowserSuite, browserSuite, pixels, settled, watchedPage } from './browser.ts';
+import { ARTIFACTS, type BrowserSuite, browserSuite, pagePoint, pixels, settled, watchedPage } from './browser.ts';
 
 vi.setConfig({ testTimeout: 300_000 });
 
@@ -105,6 +105,26 @@ describe('the wall display', () => {
       for (let x = 0.3; x <= 0.7; x += 0.04) for (let y = 0.3; y <= 0.85; y += 0.05) at.push([x * viewport.width, y * viewport.height]);
       expect(new Set((await pixels(page, png, at)).map((c) => c.join(','))).size).toBeGreaterThan(15);
       expect(await page.locator('.overdue-pulse').count()).toBeGreaterThan(0);
+
+      // The map is laid out on the 1920×1080 design canvas and drawn at the screen's resolution,
+      // so at 4K it frames what 1080p frames, as sharp, with labels and heat as large on the screen.
+      const canvas = await page.evaluate(() => {
+        const c = window.__map?.getCanvas();
+        return { layout: c?.clientWidth, drawn: c?.width, shown: c?.getBoundingClientRect().width };
+      });
+      expect(canvas).toEqual({ layout: size.width / (size.width / 1920), drawn: size.width, shown: size.width });
+      // deck.gl draws over the whole frame, not at 1× into a corner of it: the heat is under the
+      // busiest hotspot, around its centre (rings hidden; a place name may cross the circle).
+      const hotspots = (await suite.ctx.app.inject({ url: '/api/hotspots', headers: suite.ctx.as.display })).json();
+      const [cx, cy] = await pagePoint(page, hotspots.hotspots[0].center);
+      await page.addStyleTag({ content: '.overdue-pulse { visibility: hidden }' });
+      const r = 10 * (size.width / 1920);
+      const ring: [number, number][] = [0, 45, 90, 135, 180, 225, 270, 315].map((deg) => [
+        cx + r * Math.cos((deg * Math.PI) / 180),
+        cy + r * Math.sin((deg * Math.PI) / 180),
+      ]);
+      const warm = (await pixels(page, await page.screenshot(), ring)).filter(([red, , blue]) => red > 180 && red > blue + 60);
+      expect(warm.length, `heat around ${hotspots.hotspots[0].name} at (${Math.round(cx)}, ${Math.round(cy)})`).toBeGreaterThanOrEqual(6);
       expect(consoleErrors).toEqual([]);
       expect(outside).toEqual([]);
       await page.context().close();
