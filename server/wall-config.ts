@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { type Static, Type } from 'typebox';
 import Value from 'typebox/value';
 
@@ -79,20 +79,35 @@ export function defaultWallConfig(townName: string): WallConfig {
  * Checks a wall configuration against the schema and the town: every error names its field
  * (`scenes/2/communityId`) and says why, in Chinese, for the admin who edited the file.
  */
-export function checkWallConfig(input: unknown, communityIds: ReadonlySet<string>): string[] {
+export function checkWallConfig(input: unknown, communityIds: ReadonlySet<string>): { field: string; message: string }[] {
   // One message per field (a union reports each branch; the last says it all).
   const byField = new Map<string, string>();
   for (const e of Value.Errors(WallConfigFile, input)) byField.set(e.instancePath.slice(1) || '(根)', e.message);
-  const errors = [...byField].map(([field, message]) => `${field}：${message}`);
+  const errors = [...byField].map(([field, message]) => ({ field, message }));
   if (errors.length > 0) return errors;
   const config = input as WallConfigInput;
   config.scenes?.forEach((s, i) => {
-    if (s.target === 'community' && !s.communityId) errors.push(`scenes/${i}/communityId：target 为 community 时必须指定村居`);
-    if (s.communityId !== undefined && !communityIds.has(s.communityId)) errors.push(`scenes/${i}/communityId：未知的村居 ${s.communityId}`);
+    const field = `scenes/${i}/communityId`;
+    if (s.target === 'community' && !s.communityId) errors.push({ field, message: 'target 为 community 时必须指定村居' });
+    if (s.communityId !== undefined && !communityIds.has(s.communityId)) errors.push({ field, message: `未知的村居 ${s.communityId}` });
   });
   const t = config.thresholds;
-  if (t?.rateGood !== undefined && t.rateWarn !== undefined && t.rateWarn > t.rateGood) errors.push('thresholds/rateWarn：不能高于 rateGood');
+  if (t?.rateGood !== undefined && t.rateWarn !== undefined && t.rateWarn > t.rateGood)
+    errors.push({ field: 'thresholds/rateWarn', message: '不能高于 rateGood' });
   return errors;
+}
+
+/** The errors of checkWallConfig as one line: `field：why；field：why`. */
+export const describeWallConfigErrors = (errors: { field: string; message: string }[]) => errors.map((e) => `${e.field}：${e.message}`).join('；');
+
+/**
+ * Writes the settings an admin saved to `path`: a whole new file put in place by a rename, so the
+ * wall (or a reader of the file) never sees half of it.
+ */
+export function writeWallConfig(path: string, config: WallConfigInput): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(config, null, 2)}\n`);
+  renameSync(tmp, path);
 }
 
 /** Reads `path` when it changed since the last read; keeps the last good configuration when the file is wrong, and says why. */
@@ -107,6 +122,11 @@ export class WallConfigSource {
     private readonly communityIds: ReadonlySet<string>,
   ) {
     this.#config = defaults;
+  }
+
+  /** Reads the file again at the next call, even if its modification time looks the same (it was just written). */
+  invalidate(): void {
+    this.#mtime = -1;
   }
 
   /** The configuration in force, whether it came from the file, and what is wrong with the file (null when nothing). */
@@ -132,7 +152,7 @@ export class WallConfigSource {
       }
       const errors = checkWallConfig(input, this.communityIds);
       if (errors.length > 0) {
-        this.#error = errors.join('；');
+        this.#error = describeWallConfigErrors(errors);
       } else {
         const c = input as WallConfigInput;
         this.#config = {

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, api, ROLE_NAMES, type Session, send, type User } from '../api/client.ts';
 import { UserMenu } from '../auth/user-menu.tsx';
+import { WallSettings } from './wall-settings.tsx';
 
 interface AdminUser extends User {
   disabled: boolean;
@@ -182,6 +183,11 @@ export function AdminPage({ session, onSignedOut }: { session: Session; onSigned
           }
         />
       )}
+      <section data-section="wall-settings">
+        <h2>大屏设置</h2>
+        <p className="muted">指挥大屏的标题、轮播场景与整改率颜色阈值；保存后运行中的大屏一分钟内应用，无需到现场刷新。</p>
+        <WallSettings />
+      </section>
       <section>
         <h2>大屏令牌</h2>
         <p className="muted">大屏设备用令牌接入，只能读取汇总数据，不会超时退出；设备丢失时请立即吊销。</p>

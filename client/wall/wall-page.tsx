@@ -260,6 +260,16 @@ export function WallPage({ session }: { session: Session }) {
     return () => clearInterval(t);
   }, []);
 
+  // The settings again once a minute: what an admin saved shows without anyone touching the wall.
+  useEffect(() => {
+    const t = setInterval(() => {
+      json<WallConfig>('/api/wall/config')
+        .then((next) => setConfig((prev) => (JSON.stringify(prev) === JSON.stringify(next) ? prev : next)))
+        .catch(() => undefined); // offline: the banner says so, the last settings stay
+    }, 60_000);
+    return () => clearInterval(t);
+  }, []);
+
   // The tour: the next scene every interval, unless someone touched the screen lately.
   const scenes = config?.scenes ?? [];
   const interval = tourSeconds(config);

@@ -3,8 +3,9 @@ import { Type } from 'typebox';
 import { unitScope } from '../auth/access.ts';
 import { toShanghaiIso } from '../domain/calendar.ts';
 import { findCategory } from '../domain/catalogue.ts';
-import { errorResponses, guardedResponses } from '../schemas/common.ts';
-import { defaultWallConfig, Scene, WallConfigSource } from '../wall-config.ts';
+import { RequestError } from '../errors.ts';
+import { ErrorResponse, errorResponses, guardedResponses } from '../schemas/common.ts';
+import { checkWallConfig, defaultWallConfig, describeWallConfigErrors, Scene, WallConfigFile, WallConfigSource, writeWallConfig } from '../wall-config.ts';
 
 const WallConfigAnswer = Type.Object({
   title: Type.String(),
@@ -31,7 +32,8 @@ const FeedItem = Type.Object({
 
 /** The wall display's own routes: its settings and the feed of what was reported and rectified lately (no personal information). */
 const wallRoutes: FastifyPluginAsyncTypebox<{ configPath: string | null }> = async (app, { configPath }) => {
-  const source = new WallConfigSource(configPath, defaultWallConfig(app.townData.town.name), new Set(app.townData.communities.map((c) => c.id)));
+  const communityIds = new Set(app.townData.communities.map((c) => c.id));
+  const source = new WallConfigSource(configPath, defaultWallConfig(app.townData.town.name), communityIds);
 
   app.get(
     '/api/wall/config',
@@ -45,6 +47,30 @@ const wallRoutes: FastifyPluginAsyncTypebox<{ configPath: string | null }> = asy
       },
     },
     async () => {
+      const { config, fromFile, error } = source.current();
+      return { ...config, fromFile, error };
+    },
+  );
+
+  app.put(
+    '/api/wall/config',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags: ['wall'],
+        summary: '保存大屏配置（仅管理员；写入 DATA_DIR/wall.json，大屏一分钟内应用）',
+        description: 'The whole settings (what is left out takes the defaults). Checked as wall.json is: 422 names the first wrong field.',
+        body: WallConfigFile,
+        response: { 200: WallConfigAnswer, 409: ErrorResponse, 422: ErrorResponse, ...errorResponses, ...guardedResponses },
+      },
+    },
+    async (req) => {
+      if (configPath === null) throw new RequestError(409, 'no_data_dir', null, '服务器没有数据目录，大屏配置只能用默认值');
+      const errors = checkWallConfig(req.body, communityIds);
+      if (errors.length > 0) throw new RequestError(422, 'invalid_wall_config', errors[0].field, describeWallConfigErrors(errors));
+      writeWallConfig(configPath, req.body);
+      source.invalidate();
+      await app.audit(req, 'wall.config', 'wall', null, req.body);
       const { config, fromFile, error } = source.current();
       return { ...config, fromFile, error };
     },

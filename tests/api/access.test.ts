@@ -219,6 +219,7 @@ const ROWS: Row[] = [
   { route: 'GET /api/stats/trend', call: get('/api/stats/trend'), expect: aggregate },
   { route: 'GET /api/hotspots', call: get('/api/hotspots'), expect: aggregate },
   { route: 'GET /api/wall/config', call: get('/api/wall/config'), expect: aggregate },
+  { route: 'PUT /api/wall/config', call: () => ({ method: 'PUT', url: '/api/wall/config', payload: { intervalSeconds: 20 } }), expect: adminOnly(200) },
   { route: 'GET /api/feed', call: get('/api/feed?limit=5'), expect: aggregate },
   // Sign-in is open to all: a wrong password is a 401 of its own (bad_credentials), for anyone.
   { route: 'POST /api/auth/login', call: () => ({ method: 'POST', url: '/api/auth/login', payload: { username: 'nobody', password: 'x' } }), expect: all(401) },

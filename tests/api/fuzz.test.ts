@@ -191,6 +191,7 @@ describe(`${RUNS} generated bad inputs to every route`, () => {
     'GET /api/stats/trend',
     'GET /api/hotspots',
     'GET /api/wall/config',
+    'PUT /api/wall/config',
     'GET /api/feed',
     'POST /api/auth/login',
     'POST /api/auth/logout',

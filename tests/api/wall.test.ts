@@ -1,4 +1,4 @@
-import { utimesSync, writeFileSync } from 'node:fs';
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
@@ -16,13 +16,19 @@ describe('wall settings (wall.json)', () => {
   const communities = new Set(['lizao', 'dongnan']);
 
   it('names each wrong field and why', () => {
-    expect(checkWallConfig({ intervalSeconds: 2, scenes: [{ target: 'nowhere' }] }, communities)).toEqual([
-      expect.stringMatching(/^intervalSeconds：/),
-      expect.stringMatching(/^scenes\/0\/target：/),
+    expect(checkWallConfig({ intervalSeconds: 2, scenes: [{ target: 'nowhere' }] }, communities).map((e) => e.field)).toEqual([
+      'intervalSeconds',
+      'scenes/0/target',
     ]);
-    expect(checkWallConfig({ scenes: [{ target: 'community' }] }, communities)).toEqual(['scenes/0/communityId：target 为 community 时必须指定村居']);
-    expect(checkWallConfig({ scenes: [{ target: 'community', communityId: 'x' }] }, communities)).toEqual(['scenes/0/communityId：未知的村居 x']);
-    expect(checkWallConfig({ thresholds: { rateGood: 0.7, rateWarn: 0.8 } }, communities)).toEqual(['thresholds/rateWarn：不能高于 rateGood']);
+    expect(checkWallConfig({ scenes: [{ target: 'community' }] }, communities)).toEqual([
+      { field: 'scenes/0/communityId', message: 'target 为 community 时必须指定村居' },
+    ]);
+    expect(checkWallConfig({ scenes: [{ target: 'community', communityId: 'x' }] }, communities)).toEqual([
+      { field: 'scenes/0/communityId', message: '未知的村居 x' },
+    ]);
+    expect(checkWallConfig({ thresholds: { rateGood: 0.7, rateWarn: 0.8 } }, communities)).toEqual([
+      { field: 'thresholds/rateWarn', message: '不能高于 rateGood' },
+    ]);
     expect(checkWallConfig({ title: '指挥中心', intervalSeconds: 30 }, communities)).toEqual([]);
   });
 
@@ -58,7 +64,7 @@ describe('wall settings (wall.json)', () => {
   });
 
   it('GET /api/wall/config answers what an admin put in wall.json', async () => {
-    const path = join(ctx.dir, 'wall.json');
+    const path = join(ctx.dir, 'wall-by-hand.json');
     writeFileSync(path, JSON.stringify({ title: '亭湖区盐东镇创文指挥中心', intervalSeconds: 10 }));
     const app = await buildApp({
       store: ctx.app.store,
@@ -69,6 +75,63 @@ describe('wall settings (wall.json)', () => {
     });
     const res = await app.inject({ url: '/api/wall/config', headers: ctx.as.display });
     expect(res.json()).toMatchObject({ title: '亭湖区盐东镇创文指挥中心', intervalSeconds: 10, fromFile: true, error: null });
+    await app.close();
+  });
+});
+
+describe('PUT /api/wall/config (the admin page)', () => {
+  const put = (payload: unknown, headers = ctx.as.admin) =>
+    ctx.app.inject({ method: 'PUT', url: '/api/wall/config', headers: { ...headers, origin: ORIGIN }, payload: payload as object });
+
+  it('saves the settings to wall.json, which the wall reads from then on, and audits it', async () => {
+    const settings = {
+      title: '盐东镇创文指挥中心',
+      intervalSeconds: 15,
+      scenes: [
+        { target: 'town', mode: 'heat' },
+        { target: 'community', communityId: ctx.app.townData.communities[0].id, caption: '重点村居', mode: 'hex' },
+      ],
+      thresholds: { rateGood: 0.95, rateWarn: 0.85 },
+    };
+    const res = await put(settings);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ ...settings, resumeAfterSeconds: 60, fromFile: true, error: null });
+    expect(JSON.parse(readFileSync(join(ctx.dir, 'wall.json'), 'utf8'))).toEqual(settings);
+    const read = await ctx.app.inject({ url: '/api/wall/config', headers: ctx.as.display });
+    expect(read.json()).toMatchObject({ title: '盐东镇创文指挥中心', intervalSeconds: 15, fromFile: true });
+    const audit = await ctx.app.inject({ url: '/api/audit?action=wall.config&limit=1', headers: ctx.as.admin });
+    expect(audit.json().entries[0]).toMatchObject({ action: 'wall.config', objectType: 'wall' });
+  });
+
+  it('refuses wrong settings naming the field, and keeps the file as it was', async () => {
+    const before = readFileSync(join(ctx.dir, 'wall.json'), 'utf8');
+    const cases: [unknown, number, string][] = [
+      [{ thresholds: { rateGood: 0.7, rateWarn: 0.8 } }, 422, 'thresholds/rateWarn'],
+      [{ scenes: [{ target: 'community', communityId: 'nowhere' }] }, 422, 'scenes/0/communityId'],
+      [{ scenes: [{ target: 'community' }] }, 422, 'scenes/0/communityId'],
+      [{ intervalSeconds: 2 }, 400, 'intervalSeconds'],
+      [{ scenes: [] }, 400, 'scenes'],
+      [{ colour: 'red' }, 400, 'colour'],
+    ];
+    for (const [payload, status, field] of cases) {
+      const res = await put(payload);
+      expect(res.statusCode, JSON.stringify(payload)).toBe(status);
+      expect(res.json().field, JSON.stringify(payload)).toBe(field);
+    }
+    expect(readFileSync(join(ctx.dir, 'wall.json'), 'utf8')).toBe(before);
+  });
+
+  it('is for admins only; without a data directory there is nowhere to save (409)', async () => {
+    for (const role of ['leader', 'grid_manager', 'unit', 'display'] as const) expect((await put({ intervalSeconds: 30 }, ctx.as[role])).statusCode).toBe(403);
+    const app = await buildApp({
+      store: ctx.app.store,
+      accounts: new SqliteAccountStore((ctx.app.store as unknown as { db: import('better-sqlite3').Database }).db),
+      photoDir: join(ctx.dir, 'photos'),
+      now: () => DEMO_NOW,
+    });
+    const res = await app.inject({ method: 'PUT', url: '/api/wall/config', headers: { ...ctx.as.admin, origin: ORIGIN }, payload: { intervalSeconds: 30 } });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().code).toBe('no_data_dir');
     await app.close();
   });
 });

@@ -265,6 +265,48 @@ describe('the admin page', () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  it('edits the wall settings: a refusal names the field, a save lands in wall.json', async () => {
+    const { page, consoleErrors } = await watchedPage(browser, origin, ctx.sessions.admin);
+    await page.goto(`${origin}/admin`);
+    const form = page.locator('[data-form=wall-settings]');
+    await form.locator('input[name=title]').waitFor();
+    expect(await form.locator('input[name=title]').inputValue()).toBe('盐东镇创建全国文明城市指挥调度中心');
+    await form.locator('input[name=title]').fill('盐东镇创文指挥中心');
+    await form.locator('input[name=intervalSeconds]').fill('12');
+    // The warning line above the good line: refused by the server, the field named and marked.
+    await form.locator('input[name=rateWarn]').fill('95');
+    await form.getByRole('button', { name: '保存大屏设置' }).click();
+    await expect.poll(() => form.locator('.form-error').textContent()).toContain('整改率警戒线');
+    expect(await form.locator('input[name=rateWarn]').getAttribute('class')).toBe('invalid');
+    const config = async () => (await ctx.app.inject({ url: '/api/wall/config', headers: ctx.as.display })).json();
+    expect((await config()).fromFile).toBe(false);
+    await form.locator('input[name=rateWarn]').fill('80');
+    // A scene for a named community needs the community.
+    await form.getByLabel('场景 2', { exact: true }).selectOption('community');
+    await form.getByRole('button', { name: '保存大屏设置' }).click();
+    await expect.poll(() => form.locator('.form-error').textContent()).toContain('场景 2 的村居');
+    const lizao = ctx.app.townData.communities.find((c) => c.name === '李灶社区')?.id ?? '';
+    await form.getByLabel('场景 2 的村居').selectOption(lizao);
+    await form.getByLabel('场景 2 上移').click();
+    await form.getByLabel('场景 1 的字幕').fill('李灶集镇');
+    await form.getByRole('button', { name: '保存大屏设置' }).click();
+    await form.locator('.form-ok').waitFor();
+    await page.screenshot({ path: `${ARTIFACTS}/admin-wall-settings.png`, fullPage: true });
+    const saved = await config();
+    expect(saved).toMatchObject({
+      title: '盐东镇创文指挥中心',
+      intervalSeconds: 12,
+      thresholds: { rateGood: 0.9, rateWarn: 0.8 },
+      fromFile: true,
+      error: null,
+    });
+    expect(saved.scenes.slice(0, 2)).toEqual([
+      { target: 'community', communityId: lizao, mode: 'heat', caption: '李灶集镇' },
+      { target: 'town', mode: 'heat' },
+    ]);
+    expect(consoleErrors.filter((e) => !e.startsWith('Failed to load resource'))).toEqual([]);
+  });
+
   it('issues a display token whose wall URL shows the map to a screen that reads aggregates only', async () => {
     const admin = await watchedPage(browser, origin, ctx.sessions.admin);
     await admin.page.goto(`${origin}/admin`);

@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ORIGIN } from '../helpers/demo.ts';
@@ -279,6 +281,31 @@ describe('the wall display', () => {
     for (let x = 0.3; x <= 0.7; x += 0.04) for (let y = 0.3; y <= 0.85; y += 0.05) at.push([x * 1920, y * 1080]);
     expect(new Set((await pixels(page, png, at)).map((c) => c.join(','))).size).toBeGreaterThan(15);
     expect(consoleErrors.filter((e) => !/CONTEXT_LOST_WEBGL/.test(e))).toEqual([]);
+    await page.context().close();
+  });
+
+  it('applies settings an admin saved within a minute, without a reload', async () => {
+    const { page, consoleErrors } = await openWall({ width: 1920, height: 1080 });
+    await page.evaluate(() => {
+      (window as unknown as { __sameDocument: boolean }).__sameDocument = true;
+    });
+    const saved = await suite.ctx.app.inject({
+      method: 'PUT',
+      url: '/api/wall/config',
+      headers: { ...suite.ctx.as.admin, origin: ORIGIN },
+      payload: { title: '盐东镇创文指挥中心（测试）', scenes: [{ target: 'town', mode: 'grid', caption: '各网格整改率（测试）' }] },
+    });
+    expect(saved.statusCode).toBe(200);
+    const savedAt = Date.now();
+    await expect.poll(() => page.locator('.wall-title').textContent(), { timeout: 75_000, interval: 1000 }).toBe('盐东镇创文指挥中心（测试）');
+    const appliedMs = Date.now() - savedAt;
+    expect(appliedMs).toBeLessThan(65_000);
+    await expect.poll(() => page.locator('[data-caption]').textContent()).toContain('各网格整改率（测试）');
+    expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    console.log(`wall: settings saved by an admin applied after ${appliedMs} ms`);
+    // Back to the defaults for the other tests.
+    rmSync(join(suite.ctx.dir, 'wall.json'));
+    expect(consoleErrors).toEqual([]);
     await page.context().close();
   });
 });

@@ -78,6 +78,7 @@ export async function demoApp(count = 3000, options: { now?: () => number; rateL
       store,
       accounts,
       photoDir: join(t.dir, 'photos'),
+      wallConfigPath: join(t.dir, 'wall.json'),
       now: options.now ?? (() => DEMO_NOW),
       rateLimits: options.rateLimits ?? UNLIMITED,
     });
