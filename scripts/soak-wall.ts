@@ -94,6 +94,12 @@ const rows: Row[] = [];
   } while (cursor);
 }
 const tally = { reported: 0, transitions: 0, refused: 0, failed: 0 };
+/** What the failed changes were answered, to say so at the end. */
+const failures: string[] = [];
+const failed = (what: string, status: number, body: unknown) => {
+  tally.failed++;
+  failures.push(`${what}: HTTP ${status} ${JSON.stringify(body).slice(0, 160)}`);
+};
 let seed = 20261128;
 const rand = () => {
   seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -103,13 +109,14 @@ const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
 
 async function oneChange(): Promise<void> {
   if (rand() < 0.4) {
-    // A new report a few metres from an existing problem (the hotspots keep being hotspots).
+    // A new report a metre or two from an existing problem (the hotspots keep being hotspots; a
+    // wider jitter could step out of the town at its edge).
     const near = pick(rows);
     const r = await api<{ problem: Row }>('/api/problems', {
       method: 'POST',
       body: JSON.stringify({
-        lon: near.lon + (rand() - 0.5) * 0.0004,
-        lat: near.lat + (rand() - 0.5) * 0.0004,
+        lon: near.lon + (rand() - 0.5) * 0.00002,
+        lat: near.lat + (rand() - 0.5) * 0.00002,
         category: near.category,
         description: '压力测试：巡查发现',
         source: 'inspection',
@@ -118,7 +125,7 @@ async function oneChange(): Promise<void> {
     if (r.status === 201) {
       tally.reported++;
       rows.push({ ...r.body.problem, lon: near.lon, lat: near.lat });
-    } else tally.failed++;
+    } else failed('report', r.status, r.body);
     return;
   }
   const row = pick(rows);
@@ -137,7 +144,7 @@ async function oneChange(): Promise<void> {
     row.status = r.body.properties.status;
     row.version = r.body.properties.version;
   } else if (r.status === 409 || r.status === 412) tally.refused++;
-  else tally.failed++;
+  else failed(`${action} of ${row.id}`, r.status, r.body);
 }
 
 // --- the wall, as a display screen opens it
@@ -233,7 +240,7 @@ while (due.length > 0) {
     continue;
   }
   if (Date.now() >= nextChange) {
-    await oneChange().catch(() => tally.failed++);
+    await oneChange().catch((e: unknown) => failed('change', 0, String(e)));
     nextChange += EVERY_S * 1000;
   }
   await sleep(250);
@@ -261,6 +268,7 @@ console.log(
 );
 console.log(`page reloads: ${reloads}; console errors: ${consoleErrors.length}; last screen: ${shot}`);
 for (const e of consoleErrors.slice(0, 10)) console.log(`  console: ${e}`);
+for (const f of failures.slice(0, 10)) console.log(`  failed change: ${f}`);
 const problems = [
   growth >= 20 && `heap grew ${growth.toFixed(1)} MB from minute ${at5.minute} (bar: < 20 MB)`,
   samples.some((s) => !s.kpisRight) && 'the KPIs differed from /api/stats/summary at a sample',

@@ -19,9 +19,14 @@ export interface LiveChange {
 /** A live stream: gets the changes it may see, heartbeats, and its end. */
 export interface Subscriber {
   deliver(change: LiveChange): void;
+  /** A message without an event id that tells clients to re-read something (`wall-config`). */
+  notify(event: LiveNotice): void;
   ping(): void;
   end(): void;
 }
+
+/** Notices besides the changes: the wall's settings were saved. */
+export type LiveNotice = 'wall-config';
 
 /** Milliseconds between heartbeats: proxies and browsers keep a quiet stream open. */
 export const HEARTBEAT_MS = 15_000;
@@ -50,6 +55,11 @@ export class LiveHub {
 
   publish(change: LiveChange): void {
     for (const s of this.#subscribers) s.deliver(change);
+  }
+
+  /** Tells every stream to re-read something; no event id, so resuming is unaffected. */
+  announce(event: LiveNotice): void {
+    for (const s of this.#subscribers) s.notify(event);
   }
 
   /** Ends every stream (server shutdown): clients reconnect to the next server. */

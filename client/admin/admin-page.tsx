@@ -185,7 +185,7 @@ export function AdminPage({ session, onSignedOut }: { session: Session; onSigned
       )}
       <section data-section="wall-settings">
         <h2>大屏设置</h2>
-        <p className="muted">指挥大屏的标题、轮播场景与整改率颜色阈值；保存后运行中的大屏一分钟内应用，无需到现场刷新。</p>
+        <p className="muted">指挥大屏的标题、轮播场景与整改率颜色阈值；保存后运行中的大屏随即应用，无需到现场刷新。</p>
         <WallSettings />
       </section>
       <section>

@@ -68,7 +68,7 @@ function cleanScene(s: WallScene): WallScene {
 /**
  * 大屏设置 on the admin page: the wall's title, tour interval, quiet time after a touch, 整改率
  * thresholds and its scenes, saved to DATA_DIR/wall.json through PUT /api/wall/config (checked
- * there; a refusal names the field). A running wall picks the new settings up within a minute.
+ * there; a refusal names the field). A running wall takes them up at once (a live notice).
  */
 export function WallSettings() {
   const [draft, setDraft] = useState<Draft | null>(null);
@@ -110,7 +110,7 @@ export function WallSettings() {
       });
       setDraft(toDraft(c));
       setFileError(c.error);
-      setSaved('已保存，大屏将在一分钟内应用');
+      setSaved('已保存，运行中的大屏随即应用');
     } catch (e) {
       setError(e instanceof ApiError ? { field: e.field, message: e.message } : { field: null, message: String(e) });
     }

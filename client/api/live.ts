@@ -8,7 +8,13 @@ export type { LiveChange } from '../../server/live.ts';
  * server restart, and one request every 5 s while it is away costs nothing) and resumes from the last event it saw;
  * `reset` means too much was missed: reload everything.
  */
-export function followLive(handlers: { change: (c: LiveChange) => void; reset: () => void; online: (up: boolean) => void }): () => void {
+export function followLive(handlers: {
+  change: (c: LiveChange) => void;
+  reset: () => void;
+  online: (up: boolean) => void;
+  /** The wall's settings were saved (`wall-config`). */
+  wallConfig?: () => void;
+}): () => void {
   let last: number | null = null;
   let source: EventSource | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -26,6 +32,7 @@ export function followLive(handlers: { change: (c: LiveChange) => void; reset: (
       handlers.change(JSON.parse(m.data) as LiveChange);
     });
     source.addEventListener('reset', () => handlers.reset());
+    source.addEventListener('wall-config', () => handlers.wallConfig?.());
     source.addEventListener('error', () => {
       source?.close();
       handlers.online(false);

@@ -238,6 +238,7 @@ export function WallPage({ session }: { session: Session }) {
     const stop = followLive({
       change: refresh,
       reset: refresh,
+      wallConfig: () => setConfigRevision((r) => r + 1),
       online: (up) => {
         setLive(up ? 'on' : 'off');
         if (up) refresh();
@@ -260,15 +261,19 @@ export function WallPage({ session }: { session: Session }) {
     return () => clearInterval(t);
   }, []);
 
-  // The settings again once a minute: what an admin saved shows without anyone touching the wall.
+  // The settings again when an admin saved them (a live notice), and once a minute for a wall.json
+  // edited by hand: either shows without anyone touching the wall.
+  const [configRevision, setConfigRevision] = useState(0);
   useEffect(() => {
-    const t = setInterval(() => {
-      json<WallConfig>('/api/wall/config')
-        .then((next) => setConfig((prev) => (JSON.stringify(prev) === JSON.stringify(next) ? prev : next)))
-        .catch(() => undefined); // offline: the banner says so, the last settings stay
-    }, 60_000);
+    const t = setInterval(() => setConfigRevision((r) => r + 1), 60_000);
     return () => clearInterval(t);
   }, []);
+  useEffect(() => {
+    if (configRevision === 0) return;
+    json<WallConfig>('/api/wall/config')
+      .then((next) => setConfig((prev) => (JSON.stringify(prev) === JSON.stringify(next) ? prev : next)))
+      .catch(() => undefined); // offline: the banner says so, the last settings stay
+  }, [configRevision]);
 
   // The tour: the next scene every interval, unless someone touched the screen lately.
   const scenes = config?.scenes ?? [];

@@ -62,6 +62,7 @@ const eventRoutes: FastifyPluginAsyncTypebox<{ hub: LiveHub }> = async (app, { h
       };
       const remove = hub.add({
         deliver: (c) => (replaying ? pending.push(c) : send(c)),
+        notify: (event) => res.write(`event: ${event}\ndata: {}\n\n`),
         ping: () => res.write(': heartbeat\n\n'),
         end: () => res.end(),
       });

@@ -58,8 +58,9 @@ const wallRoutes: FastifyPluginAsyncTypebox<{ configPath: string | null }> = asy
       config: { access: ['admin'] },
       schema: {
         tags: ['wall'],
-        summary: '保存大屏配置（仅管理员；写入 DATA_DIR/wall.json，大屏一分钟内应用）',
-        description: 'The whole settings (what is left out takes the defaults). Checked as wall.json is: 422 names the first wrong field.',
+        summary: '保存大屏配置（仅管理员；写入 DATA_DIR/wall.json，运行中的大屏随即应用）',
+        description:
+          'The whole settings (what is left out takes the defaults). Checked as wall.json is: 422 names the first wrong field. Open event streams get a `wall-config` message.',
         body: WallConfigFile,
         response: { 200: WallConfigAnswer, 409: ErrorResponse, 422: ErrorResponse, ...errorResponses, ...guardedResponses },
       },
@@ -71,6 +72,7 @@ const wallRoutes: FastifyPluginAsyncTypebox<{ configPath: string | null }> = asy
       writeWallConfig(configPath, req.body);
       source.invalidate();
       await app.audit(req, 'wall.config', 'wall', null, req.body);
+      app.live.announce('wall-config');
       const { config, fromFile, error } = source.current();
       return { ...config, fromFile, error };
     },

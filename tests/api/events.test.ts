@@ -131,6 +131,20 @@ describe('GET /api/events', () => {
     expect(anonymous.status).toBe(401);
   });
 
+  it('tells open streams when an admin saved the wall settings, with no event id (resuming is unaffected)', async () => {
+    const wall = await open(ctx.as.display);
+    const saved = await ctx.app.inject({
+      method: 'PUT',
+      url: '/api/wall/config',
+      headers: { ...ctx.as.admin, origin: ORIGIN },
+      payload: { intervalSeconds: 30 },
+    });
+    expect(saved.statusCode).toBe(200);
+    await until(() => wall.messages.some((m) => m.event === 'wall-config'), 'the wall-config notice');
+    expect(wall.messages.find((m) => m.event === 'wall-config')).toEqual({ id: null, event: 'wall-config', data: {} });
+    wall.close();
+  });
+
   it('shows a unit the changes of its own problems only', async () => {
     const unitId = ctx.users.unit.unitId;
     const t = ctx.app.problemTable;

@@ -23,6 +23,18 @@ async function openWall(size: { width: number; height: number }, tour = 1000) {
   return w;
 }
 
+/** An admin reports a problem through the API at the place of the `row`-th problem of the table. */
+async function report(row: number, category: string, description: string): Promise<void> {
+  const t = suite.ctx.app.problemTable;
+  const created = await suite.ctx.app.inject({
+    method: 'POST',
+    url: '/api/problems',
+    headers: { ...suite.ctx.as.admin, origin: ORIGIN },
+    payload: { lon: t.lon[row], lat: t.lat[row], category, description, source: 'inspection' },
+  });
+  expect(created.statusCode).toBe(201);
+}
+
 interface Box {
   text: string;
   x: number;
@@ -157,14 +169,7 @@ describe('the wall display', () => {
     const { page, consoleErrors } = await openWall({ width: 1920, height: 1080 });
     await settled(page, 2000);
     const before = Number(await page.locator('[data-kpi="total"] .wall-kpi-value').getAttribute('data-value'));
-    const t = suite.ctx.app.problemTable;
-    const created = await suite.ctx.app.inject({
-      method: 'POST',
-      url: '/api/problems',
-      headers: { ...suite.ctx.as.admin, origin: ORIGIN },
-      payload: { lon: t.lon[5], lat: t.lat[5], category: 'littering', description: '路边垃圾', source: 'inspection' },
-    });
-    expect(created.statusCode).toBe(201);
+    await report(5, 'littering', '路边垃圾');
     const sent = Date.now();
     // When the figure changed, on the page's own clock (Playwright's polling waits for frames).
     const shownAt = await page.evaluate(
@@ -227,14 +232,7 @@ describe('the wall display', () => {
     expect(w.liveLog).toContain('off');
 
     // And it follows changes again.
-    const t = suite.ctx.app.problemTable;
-    const created = await suite.ctx.app.inject({
-      method: 'POST',
-      url: '/api/problems',
-      headers: { ...suite.ctx.as.admin, origin: ORIGIN },
-      payload: { lon: t.lon[9], lat: t.lat[9], category: 'graffiti', description: '墙面涂鸦', source: 'inspection' },
-    });
-    expect(created.statusCode).toBe(201);
+    await report(9, 'graffiti', '墙面涂鸦');
     await expect
       .poll(() => page.locator('[data-kpi="total"] .wall-kpi-value').getAttribute('data-value'), { timeout: 2000, interval: 100 })
       .toBe(String(Number(total) + 1));
@@ -284,7 +282,7 @@ describe('the wall display', () => {
     await page.context().close();
   });
 
-  it('applies settings an admin saved within a minute, without a reload', async () => {
+  it('applies settings an admin saved at once (a live notice), without a reload', async () => {
     const { page, consoleErrors } = await openWall({ width: 1920, height: 1080 });
     await page.evaluate(() => {
       (window as unknown as { __sameDocument: boolean }).__sameDocument = true;
@@ -297,9 +295,9 @@ describe('the wall display', () => {
     });
     expect(saved.statusCode).toBe(200);
     const savedAt = Date.now();
-    await expect.poll(() => page.locator('.wall-title').textContent(), { timeout: 75_000, interval: 1000 }).toBe('盐东镇创文指挥中心（测试）');
+    await expect.poll(() => page.locator('.wall-title').textContent(), { timeout: 10_000, interval: 100 }).toBe('盐东镇创文指挥中心（测试）');
     const appliedMs = Date.now() - savedAt;
-    expect(appliedMs).toBeLessThan(65_000);
+    expect(appliedMs).toBeLessThan(3000);
     await expect.poll(() => page.locator('[data-caption]').textContent()).toContain('各网格整改率（测试）');
     expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
     console.log(`wall: settings saved by an admin applied after ${appliedMs} ms`);
