@@ -5,8 +5,8 @@ export type { LiveChange } from '../../server/live.ts';
 /**
  * Follows /api/events. The browser alone gives up after an error or a non-200 answer, so this
  * re-creates the stream itself (1 s, doubling to 5 s: a wall must be back within seconds of a
- * server restart, and one request every 5 s while it is away costs nothing) and resumes from the last event it saw;
- * `reset` means too much was missed: reload everything.
+ * server restart, and one request every 5 s while it is away costs nothing) and resumes from the
+ * last event it saw; `reset` means too much was missed: reload everything.
  */
 export function followLive(handlers: {
   change: (c: LiveChange) => void;

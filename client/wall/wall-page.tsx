@@ -72,6 +72,8 @@ const DESIGN = { width: 1920, height: 1080 };
 /** Panel widths and the KPI row's height on the design canvas: kept clear when the tour frames a scene. */
 const SIDE_PX = 430;
 const TOP_PX = 230;
+/** Kept clear of the panels when the tour frames a scene, in the map's own (design) pixels. */
+const FIT_PADDING = { top: TOP_PX, bottom: 80, left: SIDE_PX + 20, right: SIDE_PX + 20 };
 
 const number = (n: number) => Math.round(n).toLocaleString('zh-CN');
 const percent = (r: number) => `${(r * 100).toFixed(1)}%`;
@@ -316,10 +318,10 @@ export function WallPage({ session }: { session: Session }) {
   // own resolution (a screen smaller than the design).
   const mapBox = { width: width / scale, height: height / scale };
   const pixelRatio = (window.devicePixelRatio || 1) * Math.max(scale, 1);
-  // Kept clear of the panels, in the map's own (design) pixels.
-  const padding = useMemo(() => ({ top: TOP_PX, bottom: 80, left: SIDE_PX + 20, right: SIDE_PX + 20 }), []);
   // The flight takes at most 3.5 s, and never more than half the time a scene stays.
-  const fit = framed ? { bbox: framed.bbox, key: `${scene}|${framed.key}|${width}x${height}`, durationMs: Math.min(3500, interval * 500), padding } : null;
+  const fit = framed
+    ? { bbox: framed.bbox, key: `${scene}|${framed.key}|${width}x${height}`, durationMs: Math.min(3500, interval * 500), padding: FIT_PADDING }
+    : null;
   // Stable between loads: a new array would rebuild the map's layers (and redraw it) every second with the clock.
   const hotspots = useMemo(() => layers?.hotspots.slice(0, 6) ?? [], [layers]);
   // The grid colours follow the map's own reloads (a new source redraws the whole map), with the figures of that moment.
