@@ -47,6 +47,14 @@ interface Draft {
   scenes: WallScene[];
 }
 
+/** The number inputs: what the draft holds, the input's name, the field the server names when it refuses. */
+const NUMBER_FIELDS: { key: Exclude<keyof Draft, 'title' | 'scenes'>; name: string; field: string; label: string; step?: string }[] = [
+  { key: 'intervalSeconds', name: 'intervalSeconds', field: 'intervalSeconds', label: '每个场景停留（秒）' },
+  { key: 'resumeAfterSeconds', name: 'resumeAfterSeconds', field: 'resumeAfterSeconds', label: '触摸后恢复轮播（秒）' },
+  { key: 'rateGoodPct', name: 'rateGood', field: 'thresholds/rateGood', label: '整改率达标线（%，绿色）', step: '0.1' },
+  { key: 'rateWarnPct', name: 'rateWarn', field: 'thresholds/rateWarn', label: '整改率警戒线（%，低于为红色）', step: '0.1' },
+];
+
 const toDraft = (c: WallConfig): Draft => ({
   title: c.title,
   intervalSeconds: c.intervalSeconds,
@@ -137,48 +145,19 @@ export function WallSettings() {
           大屏标题
           <input name="title" className={wrong('title')} value={draft.title} maxLength={40} onChange={(e) => set({ title: e.target.value })} />
         </label>
-        <label>
-          每个场景停留（秒）
-          <input
-            name="intervalSeconds"
-            type="number"
-            className={wrong('intervalSeconds')}
-            value={draft.intervalSeconds}
-            onChange={(e) => set({ intervalSeconds: Number(e.target.value) })}
-          />
-        </label>
-        <label>
-          触摸后恢复轮播（秒）
-          <input
-            name="resumeAfterSeconds"
-            type="number"
-            className={wrong('resumeAfterSeconds')}
-            value={draft.resumeAfterSeconds}
-            onChange={(e) => set({ resumeAfterSeconds: Number(e.target.value) })}
-          />
-        </label>
-        <label>
-          整改率达标线（%，绿色）
-          <input
-            name="rateGood"
-            type="number"
-            step="0.1"
-            className={wrong('thresholds/rateGood')}
-            value={draft.rateGoodPct}
-            onChange={(e) => set({ rateGoodPct: Number(e.target.value) })}
-          />
-        </label>
-        <label>
-          整改率警戒线（%，低于为红色）
-          <input
-            name="rateWarn"
-            type="number"
-            step="0.1"
-            className={wrong('thresholds/rateWarn')}
-            value={draft.rateWarnPct}
-            onChange={(e) => set({ rateWarnPct: Number(e.target.value) })}
-          />
-        </label>
+        {NUMBER_FIELDS.map((f) => (
+          <label key={f.key}>
+            {f.label}
+            <input
+              name={f.name}
+              type="number"
+              step={f.step}
+              className={wrong(f.field)}
+              value={draft[f.key]}
+              onChange={(e) => set({ [f.key]: Number(e.target.value) })}
+            />
+          </label>
+        ))}
       </div>
       <table className="admin-table" data-table="scenes">
         <thead>
