@@ -124,7 +124,7 @@ async function oneChange(): Promise<void> {
     });
     if (r.status === 201) {
       tally.reported++;
-      rows.push({ ...r.body.problem, lon: near.lon, lat: near.lat });
+      rows.push({ ...r.body.problem, category: near.category, lon: near.lon, lat: near.lat });
     } else failed('report', r.status, r.body);
     return;
   }
