@@ -166,6 +166,7 @@ export function WallPage({ session }: { session: Session }) {
   const [now, setNow] = useState(Date.now());
   const [revision, setRevision] = useState(0);
   const [layerRevision, setLayerRevision] = useState(0);
+  const [configRevision, setConfigRevision] = useState(0);
   const [scene, setScene] = useState(initialScene);
   const [pausedUntil, setPausedUntil] = useState(0);
   const [map, setMap] = useState<maplibregl.Map | null>(null);
@@ -248,6 +249,7 @@ export function WallPage({ session }: { session: Session }) {
     });
     const minute = setInterval(() => {
       setRevision((r) => r + 1);
+      setConfigRevision((r) => r + 1);
       if (layersDirty) setLayerRevision((r) => r + 1);
       layersDirty = false;
     }, 60_000);
@@ -263,13 +265,8 @@ export function WallPage({ session }: { session: Session }) {
     return () => clearInterval(t);
   }, []);
 
-  // The settings again when an admin saved them (a live notice), and once a minute for a wall.json
-  // edited by hand: either shows without anyone touching the wall.
-  const [configRevision, setConfigRevision] = useState(0);
-  useEffect(() => {
-    const t = setInterval(() => setConfigRevision((r) => r + 1), 60_000);
-    return () => clearInterval(t);
-  }, []);
+  // The settings again when an admin saved them (a live notice), and once a minute (with the
+  // figures) for a wall.json edited by hand: either shows without anyone touching the wall.
   useEffect(() => {
     if (configRevision === 0) return;
     json<WallConfig>('/api/wall/config')
