@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import http from 'node:http';
 import { basename, dirname } from 'node:path';
@@ -8,6 +7,7 @@ import { markRecurrences } from '../../server/demo-seed.ts';
 import { SqliteAccountStore } from '../../server/store/account-store.ts';
 import { SqliteStore } from '../../server/store/sqlite-store.ts';
 import { generateDemoInWorker } from '../demo/generate.ts';
+import { ChildServer, freePort } from '../lib/child-server.ts';
 
 /** Shared by the benchmark scripts: demo databases, a server in its own process, a bare HTTP client. */
 
@@ -34,7 +34,6 @@ export interface BenchServer {
   base: string;
   /** The session cookie of the benchmark's own account (`name=value`). */
   cookie: string;
-  process: ChildProcess;
   /** ms from spawn to the first healthy answer. */
   startupMs: number;
   stop(): Promise<void>;
@@ -51,33 +50,9 @@ export async function startServer(path: string): Promise<BenchServer> {
   else await accounts.createUser({ username: 'bench', displayName: '基准测试', role: 'leader', passwordHash: await hashPassword(password) }, Date.now());
   await store.close();
 
-  const started = performance.now();
-  const port = 19600 + Math.floor(Math.random() * 300);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: {
-      ...process.env,
-      DATA_DIR: dirname(path),
-      DB_FILE: basename(path),
-      DEMO: 'off',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_PER_MINUTE: '10000000',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error('the server exited');
-    const up = await fetch(`${base}/api/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (up) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  const startupMs = performance.now() - started;
-  const login = await fetch(`${base}/api/auth/login`, {
+  const server = new ChildServer(dirname(path), await freePort(), { DB_FILE: basename(path), DEMO: 'off', LOG_LEVEL: 'warn' });
+  const startupMs = await server.start();
+  const login = await fetch(`${server.base}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username: 'bench', password }),
@@ -85,13 +60,13 @@ export async function startServer(path: string): Promise<BenchServer> {
   const cookie = login.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
   if (!login.ok || !cookie) throw new Error(`the benchmark could not sign in: HTTP ${login.status}`);
   return {
-    base,
+    base: server.base,
     cookie: cookie.split(';')[0],
-    process: child,
     startupMs,
     async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await server.stop('SIGTERM');
+      // What the server warned of while measured (collected, not interleaved with the figures).
+      if (server.errors) console.error(`server stderr:\n${server.errors}`);
     },
   };
 }
