@@ -62,12 +62,12 @@ const server = new ChildServer(dataDir, await freePort(), { DEMO_COUNT: args.pro
 const startMs = await server.start();
 console.log(`server: first start with a ${args.problems}-problem demo in ${(startMs / 1000).toFixed(1)} s (${dataDir})`);
 const admin = await server.signIn('admin');
-const api = async <T>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T; etag: string | null }> => {
+const api = async <T>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> => {
   const res = await fetch(server.base + path, {
     ...init,
     headers: { cookie: admin, origin: server.base, 'content-type': 'application/json', ...init.headers },
   });
-  return { status: res.status, body: (await res.json()) as T, etag: res.headers.get('etag') };
+  return { status: res.status, body: (await res.json()) as T };
 };
 const issued = await api<{ url: string }>('/api/display-tokens', { method: 'POST', body: JSON.stringify({ name: '压力测试大屏' }) });
 if (issued.status !== 201) throw new Error(`display token: HTTP ${issued.status}`);
@@ -174,7 +174,6 @@ interface Sample {
   domNodes: number;
   elements: number;
   listeners: number;
-  scenes: number;
   kpisRight: boolean;
 }
 const samples: Sample[] = [];
@@ -207,7 +206,6 @@ async function sample(minute: number): Promise<Sample> {
     domNodes: counters.nodes,
     elements,
     listeners: counters.jsEventListeners,
-    scenes: scenesChanged,
     kpisRight,
   };
   console.log(
