@@ -2,9 +2,9 @@ import { booleanPointInPolygon } from '@turf/turf';
 import townData from '../../data/yandong.json' with { type: 'json' };
 import { computeDeadline, startOfShanghaiDay } from '../../server/domain/calendar.ts';
 import { categories, findCategory, type SourceCode } from '../../server/domain/catalogue.ts';
-import { distanceKm, KM_PER_DEG_LAT, kmPerDegLon, offsetKm } from '../../server/domain/geometry.ts';
+import { distanceKm, KM_PER_DEG_LAT, kmPerDegLon, nearestWithin, offsetKm } from '../../server/domain/geometry.ts';
 import type { Status } from '../../server/domain/lifecycle.ts';
-import type { EventChanges, ProblemDraft, ProblemEventRecord, ReporterRecord, SiteRecord } from '../../server/store/records.ts';
+import type { EventChanges, ProblemDraft, ProblemEventRecord, ReporterRecord } from '../../server/store/records.ts';
 import { type Geography, randomPointIn, unitIdFor } from './geography.ts';
 import { Random } from './random.ts';
 import { REPORTER_STREAM_SALT } from './streams.ts';
@@ -155,21 +155,6 @@ class RoadNamer {
   }
 }
 
-function nearestSite(sites: SiteRecord[], p: [number, number], maxKm: number): SiteRecord | null {
-  let best: SiteRecord | null = null;
-  let bestKm2 = maxKm * maxKm;
-  for (const s of sites) {
-    const dx = (p[0] - s.lon) * KM_PER_DEG_LON;
-    const dy = (p[1] - s.lat) * KM_PER_DEG_LAT;
-    const d2 = dx * dx + dy * dy;
-    if (d2 < bestKm2) {
-      bestKm2 = d2;
-      best = s;
-    }
-  }
-  return best;
-}
-
 /** Draws the report day with a density falling linearly from 1.3 to 0.7: the early 排查 finds the most. */
 function reportInstant(rng: Random, startMs: number, endMs: number): number {
   for (;;) {
@@ -239,7 +224,7 @@ export function* simulateProblems(rng: Random, geo: Geography, options: ProblemO
       const day = startOfShanghaiDay(round.length > 0 ? rng.pick(round) : startMs) + rng.int(3) * DAY;
       reportedAt = Math.round(Math.min(endMs - HOUR, day + rng.range(9, 17) * HOUR) / 1000) * 1000;
     }
-    const site = nearestSite(geo.sites, p, 0.15);
+    const site = nearestWithin(geo.sites, p, 0.15);
     const road = roads.near(p);
     const address = site ? `${community.name} ${site.name}` : road ? `${community.name} ${road}` : `${community.name} ${grid.name}`;
     const description = rng.pick(descriptions[category.code] ?? [category.name]);

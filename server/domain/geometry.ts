@@ -56,3 +56,17 @@ export function distanceKm(a: readonly [number, number], b: readonly [number, nu
   const dy = (a[1] - b[1]) * KM_PER_DEG_LAT;
   return Math.sqrt(dx * dx + dy * dy);
 }
+
+/** The item nearest to `p` closer than `maxKm`, or null. */
+export function nearestWithin<T extends { lon: number; lat: number }>(items: readonly T[], p: readonly [number, number], maxKm: number): T | null {
+  let best: T | null = null;
+  let bestKm = maxKm;
+  for (const item of items) {
+    const km = distanceKm(p, [item.lon, item.lat]);
+    if (km < bestKm) {
+      bestKm = km;
+      best = item;
+    }
+  }
+  return best;
+}

@@ -9,7 +9,7 @@ import { mayChangeProblem, unitScope } from '../auth/access.ts';
 import { computeDeadline, toShanghaiIso } from '../domain/calendar.ts';
 import { findCategory, sourceCodes } from '../domain/catalogue.ts';
 import { duplicateRadiusM, RECURRENCE_RADIUS_M, withinRecurrenceWindow } from '../domain/duplicates.ts';
-import { distanceKm } from '../domain/geometry.ts';
+import { nearestWithin } from '../domain/geometry.ts';
 import { actionCodes, isOverdue, statusCodes } from '../domain/lifecycle.ts';
 import { maskName, maskPhone } from '../domain/personal-info.ts';
 import { decideTransition } from '../domain/workflow.ts';
@@ -17,7 +17,7 @@ import { badRequest, notFound, RequestError } from '../errors.ts';
 import { changeOf } from '../live.ts';
 import { ErrorResponse, errorResponses, guardedResponses, problemFilterProperties } from '../schemas/common.ts';
 import type { UserRecord } from '../store/account-store.ts';
-import type { EventChanges, ProblemDraft, ProblemEventRecord, ProblemRecord, SiteRecord } from '../store/records.ts';
+import type { EventChanges, ProblemDraft, ProblemEventRecord, ProblemRecord } from '../store/records.ts';
 import type { TownData } from '../town-data.ts';
 import { Photo as PhotoSchema, photoJson } from './photos.ts';
 import { problemFor } from './problem-access.ts';
@@ -208,20 +208,6 @@ const IfMatchHeaders = Type.Object({ 'if-match': Type.Optional(Type.String({ max
 
 function stale(current: number): RequestError {
   return new RequestError(412, 'version_conflict', 'If-Match', `问题已被他人修改（当前版本 ${current}），请刷新后重试`);
-}
-
-/** The key site within 150 m of a point, nearest first, or null. */
-function nearestSite(sites: readonly SiteRecord[], p: [number, number]): SiteRecord | null {
-  let best: SiteRecord | null = null;
-  let bestKm = 0.15;
-  for (const s of sites) {
-    const d = distanceKm(p, [s.lon, s.lat]);
-    if (d < bestKm) {
-      bestKm = d;
-      best = s;
-    }
-  }
-  return best;
 }
 
 const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -588,7 +574,7 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
         RECURRENCE_RADIUS_M,
         (r) => t.category[r] === catIndex && t.status[r] === closed && withinRecurrenceWindow(t.closedAt[r], now),
       )[0];
-      const site = nearestSite(app.townData.sites, [b.lon, b.lat]);
+      const site = nearestWithin(app.townData.sites, [b.lon, b.lat], 0.15);
       const community = app.townData.communityById.get(grid.communityId);
       const address = b.address?.trim() || `${community?.name ?? ''} ${site?.name ?? grid.name}`.trim();
       const deadline = computeDeadline(now, category.timeLimit);

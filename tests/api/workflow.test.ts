@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { distanceKm, offsetKm } from '../../server/domain/geometry.ts';
 import { replayMismatches } from '../../server/domain/replay.ts';
 import type { ProblemRecord } from '../../server/store/records.ts';
 import { demoApp, ORIGIN } from '../helpers/demo.ts';
@@ -161,6 +162,28 @@ describe('POST /api/problems', () => {
     expect(await ctx.app.store.reporter(problem.id)).toEqual({ name: '王建国', phone: '13912345678' });
     // The statistics count it at once.
     expect((await ctx.app.inject({ url: '/api/stats/summary', headers: ctx.as.admin })).json().total).toBe(1501);
+  });
+
+  it('ties a report to the key site within 150 m of it, and one farther from every site to none', async () => {
+    const sites = ctx.app.townData.sites;
+    // A site with no other within 300 m, and a point 80 m east of it.
+    const site = sites.find((s) => sites.every((o) => o === s || distanceKm([s.lon, s.lat], [o.lon, o.lat]) > 0.3));
+    if (!site) throw new Error('no site 300 m from every other');
+    const near = offsetKm([site.lon, site.lat], 0.08, 0);
+    const tied = await post({ lon: near[0], lat: near[1], category: 'littering', description: '站点旁有垃圾', source: 'inspection' });
+    expect(tied.statusCode).toBe(201);
+    expect(tied.json().problem.properties).toMatchObject({ siteId: site.id, siteName: site.name });
+
+    const t = ctx.app.problemTable;
+    let far: [number, number] | undefined;
+    for (let i = 0; i < t.size && !far; i++) {
+      const p: [number, number] = [t.lon[i], t.lat[i]];
+      if (sites.every((s) => distanceKm(p, [s.lon, s.lat]) > 0.3)) far = p;
+    }
+    if (!far) throw new Error('no problem 300 m from every site');
+    const untied = await post({ lon: far[0], lat: far[1], category: 'littering', description: '路边有垃圾', source: 'inspection' });
+    expect(untied.statusCode).toBe(201);
+    expect(untied.json().problem.properties).toMatchObject({ siteId: null, siteName: null });
   });
 
   it('refuses a point outside the town (422 naming lon) and a grid manager outside their grids (403)', async () => {
