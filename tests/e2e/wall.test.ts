@@ -80,7 +80,10 @@ describe('the wall display', () => {
   for (const size of [
     { width: 1920, height: 1080 },
     { width: 3840, height: 2160 },
+    // A wide LED wall: three 1080p screens side by side. The panels keep their 1080p size.
+    { width: 5760, height: 1080 },
   ]) {
+    const scale = Math.min(size.width / 1920, size.height / 1080);
     it(`at ${size.width}×${size.height}: every panel inside the screen, no text over other text, KPIs equal to the summary, the map drawn`, async () => {
       const { page, consoleErrors, outside } = await openWall(size);
       const summary = (await suite.ctx.app.inject({ url: '/api/stats/summary', headers: suite.ctx.as.display })).json();
@@ -112,6 +115,8 @@ describe('the wall display', () => {
         }
       }
       expect(clashes).toEqual([]);
+      // The KPI cards keep their shape on a wide wall instead of stretching across it.
+      for (const k of panels.filter((p) => p.name in expected)) expect(k.width / k.height, `${k.name} card's shape`).toBeLessThan(2.5);
 
       const png = await page.screenshot({ path: `${ARTIFACTS}/wall-${size.width}x${size.height}.png` });
       // The map between the side panels is drawn: many colours, not a blank canvas.
@@ -126,13 +131,13 @@ describe('the wall display', () => {
         const c = window.__map?.getCanvas();
         return { layout: c?.clientWidth, drawn: c?.width, shown: c?.getBoundingClientRect().width };
       });
-      expect(canvas).toEqual({ layout: size.width / (size.width / 1920), drawn: size.width, shown: size.width });
+      expect(canvas).toEqual({ layout: size.width / scale, drawn: size.width, shown: size.width });
       // deck.gl draws over the whole frame, not at 1× into a corner of it: the heat is under the
       // busiest hotspot, around its centre (rings hidden; a place name may cross the circle).
       const hotspots = (await suite.ctx.app.inject({ url: '/api/hotspots', headers: suite.ctx.as.display })).json();
       const [cx, cy] = await pagePoint(page, hotspots.hotspots[0].center);
       await page.addStyleTag({ content: '.overdue-pulse { visibility: hidden }' });
-      const r = 10 * (size.width / 1920);
+      const r = 10 * scale;
       const ring: [number, number][] = [0, 45, 90, 135, 180, 225, 270, 315].map((deg) => [
         cx + r * Math.cos((deg * Math.PI) / 180),
         cy + r * Math.sin((deg * Math.PI) / 180),
