@@ -97,7 +97,8 @@ export function MapView(props: MapViewProps) {
       // A map drawn at a given ratio (the wall) may be wider than MapLibre's default cap of 4096
       // device pixels: a 5760×1080 LED wall would be drawn at 0.71× and blurred. The GPU's own limit
       // still holds: MapLibre lowers the cap to the drawing buffer it gets.
-      maxCanvasSize: props.pixelRatio === undefined ? undefined : [16384, 16384],
+      // (Left out otherwise: an explicit undefined would replace MapLibre's default and break it.)
+      ...(props.pixelRatio === undefined ? {} : { maxCanvasSize: [16384, 16384] as [number, number] }),
     });
     if (props.controls !== false) {
       map.addControl(new maplibregl.NavigationControl({ visualizePitch: true }), 'top-right');
