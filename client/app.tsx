@@ -257,6 +257,7 @@ export function App({ session, onSignedOut }: AppProps) {
   const name = (kind: string) => (code: string) => names.get(`${kind}:${code}`) ?? code;
   const selected = view.grid ? filtered.gridStats.get(view.grid) : undefined;
   const title = `${meta.town.name}创建全国文明城市 · 问题热力图`;
+  const weightName = WEIGHTS.find((w) => w.code === view.weight)?.name ?? '';
   const filterText = describeFilters(view, now, { category: name('category'), status: name('status'), source: name('source'), area: name('area') });
 
   const onExport = async (scale: 1 | 2) => {
@@ -271,7 +272,7 @@ export function App({ session, onSignedOut }: AppProps) {
         timestamp: stamp,
         mode: view.mode,
         metric: view.metric,
-        weightName: WEIGHTS.find((w) => w.code === view.weight)?.name ?? '',
+        weightName,
         street,
         statuses: meta.statuses,
         demo: meta.demo,
@@ -346,7 +347,7 @@ export function App({ session, onSignedOut }: AppProps) {
               <Select label="热力权重" value={view.weight} choices={WEIGHTS} onChange={(weight) => weight && setView({ ...view, weight })} />
             )}
           </div>
-          <Legend mode={view.mode} weight={view.weight} metric={view.metric} street={street} statuses={meta.statuses} />
+          <Legend mode={view.mode} metric={view.metric} weightName={weightName} street={street} statuses={meta.statuses} />
           <Playback
             months={months}
             month={view.month}

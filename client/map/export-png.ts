@@ -1,20 +1,13 @@
 import type * as maplibregl from 'maplibre-gl';
-import type { Metric, Mode } from '../state/view-state.ts';
-import { NO_DATA_COLOR, SCALES } from './choropleth.ts';
 import { deckSurface } from './deck-surface.ts';
-import { HEAT_COLORS, STATUS_COLORS } from './layers.ts';
+import { type LegendInput, legendGroups, OVERDUE_OUTLINE_CSS } from './legend-groups.ts';
 
-/** What the exported image says besides the map. */
-export interface ExportText {
+/** What the exported image says besides the map: the legend's input and the texts around the map. */
+export interface ExportText extends LegendInput {
   title: string;
   filters: string;
   /** e.g. 2026-11-27 15:00 */
   timestamp: string;
-  mode: Mode;
-  metric: Metric;
-  weightName: string;
-  street: boolean;
-  statuses: { code: string; name: string }[];
   demo: boolean;
 }
 
@@ -28,20 +21,6 @@ function idle(map: maplibregl.Map): Promise<void> {
     map.once('idle', () => resolve());
     map.triggerRepaint();
   });
-}
-
-function legendRows(t: ExportText): { title: string; rows: { color: string; label: string; dot?: boolean }[]; ramp?: string[] }[] {
-  const out: { title: string; rows: { color: string; label: string; dot?: boolean }[]; ramp?: string[] }[] = [];
-  if (t.mode === 'grid') {
-    const s = SCALES[t.metric];
-    out.push({ title: s.title, rows: [...[...s.steps].reverse().map((x) => ({ color: x.color, label: x.label })), { color: NO_DATA_COLOR, label: '无问题' }] });
-  } else {
-    out.push({ title: `${t.mode === 'hex' ? '六边形' : '热力'}：${t.weightName}`, rows: [], ramp: HEAT_COLORS.map((c) => `rgb(${c.join(',')})`) });
-  }
-  if (t.street) {
-    out.push({ title: '问题状态', rows: t.statuses.map((s, i) => ({ color: `rgb(${STATUS_COLORS[i].join(',')})`, label: s.name, dot: true })) });
-  }
-  return out;
 }
 
 /**
@@ -79,7 +58,7 @@ export async function exportPng(map: maplibregl.Map, overlay: unknown, scale: 1 
     ctx.fillText(`筛选：${t.filters}`, 16, 52);
     ctx.drawImage(source, 0, HEADER, w, h);
     // legend, bottom left of the map
-    const groups = legendRows(t);
+    const groups = legendGroups(t);
     const rowH = 18;
     const height = groups.reduce((a, g) => a + 22 + (g.ramp ? 28 : g.rows.length * rowH), 8);
     const lx = 12;
@@ -107,11 +86,17 @@ export async function exportPng(map: maplibregl.Map, overlay: unknown, scale: 1 
       }
       for (const r of g.rows) {
         ctx.fillStyle = r.color;
-        if (r.dot) {
+        if (r.shape === 'swatch') ctx.fillRect(lx + 10, y + 3, 18, 12);
+        else {
           ctx.beginPath();
           ctx.arc(lx + 19, y + 9, 5, 0, Math.PI * 2);
           ctx.fill();
-        } else ctx.fillRect(lx + 10, y + 3, 18, 12);
+          if (r.shape === 'overdue') {
+            ctx.strokeStyle = OVERDUE_OUTLINE_CSS;
+            ctx.lineWidth = 2;
+            ctx.stroke();
+          }
+        }
         ctx.fillStyle = '#111827';
         ctx.font = `12px ${FONT}`;
         ctx.fillText(r.label, lx + 36, y + 14);

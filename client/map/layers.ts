@@ -91,7 +91,8 @@ export class PointColumns {
   }
 }
 
-const OVERDUE_OUTLINE = [120, 0, 0, 255];
+/** The outline of an overdue problem's dot. */
+export const OVERDUE_OUTLINE: [number, number, number, number] = [120, 0, 0, 255];
 const PLAIN_OUTLINE = [255, 255, 255, 230];
 
 /** Status colours of the points, in /api/meta `statuses` order. */
