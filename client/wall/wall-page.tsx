@@ -20,7 +20,7 @@ import {
 import { followLive } from '../api/live.ts';
 import { basemapStyle } from '../map/basemap-style.ts';
 import { withStats } from '../map/choropleth.ts';
-import { type PointColumns, pointColumns, type SiteMarker } from '../map/layers.ts';
+import { type HotspotLabel, hotspotCaption, type PointColumns, pointColumns, type SiteMarker } from '../map/layers.ts';
 import { MapView } from '../map/map-view.tsx';
 import { ACTION_NAMES } from '../panels/problem-card.tsx';
 import { CountUp } from './count-up.tsx';
@@ -145,6 +145,28 @@ function useOverduePulse(map: maplibregl.Map | null, columns: PointColumns | nul
     };
   }, [map, columns]);
 }
+
+/**
+ * The hotspots' captions as DOM markers above the overdue rings (drawn in the map, a ring over the
+ * busiest market town would hide its caption). Not over grid colours, as on the main map.
+ */
+function useHotspotLabels(map: maplibregl.Map | null, hotspots: HotspotLabel[], shown: boolean) {
+  useEffect(() => {
+    if (!map || !shown) return;
+    const markers = hotspots.map((h) => {
+      const el = document.createElement('div');
+      el.className = h.rank <= 2 ? 'wall-hotspot-label top' : 'wall-hotspot-label';
+      el.textContent = hotspotCaption(h);
+      return new maplibregl.Marker({ element: el, anchor: 'bottom', offset: [0, -20] }).setLngLat(h.center).addTo(map);
+    });
+    return () => {
+      for (const m of markers) m.remove();
+    };
+  }, [map, hotspots, shown]);
+}
+
+/** The wall's hotspot captions are its own markers (above); the map draws none. */
+const NO_MAP_HOTSPOTS: HotspotLabel[] = [];
 
 /**
  * 指挥大屏: the whole campaign at a glance for the command room, unattended all day. KPIs that
@@ -321,6 +343,7 @@ export function WallPage({ session }: { session: Session }) {
     : null;
   // Stable between loads: a new array would rebuild the map's layers (and redraw it) every second with the clock.
   const hotspots = useMemo(() => layers?.hotspots.slice(0, 6) ?? [], [layers]);
+  useHotspotLabels(map, hotspots, (current?.mode ?? 'heat') !== 'grid');
   // The grid colours follow the map's own reloads (a new source redraws the whole map), with the figures of that moment.
   const figuresRef = useRef(figures);
   figuresRef.current = figures;
@@ -369,7 +392,7 @@ export function WallPage({ session }: { session: Session }) {
             weight="reported"
             metric="rate"
             sites={town.sites}
-            hotspots={hotspots}
+            hotspots={NO_MAP_HOTSPOTS}
             selectedProblem={null}
             onGridClick={() => undefined}
             onProblemClick={() => undefined}

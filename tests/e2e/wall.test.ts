@@ -124,6 +124,18 @@ describe('the wall display', () => {
       for (let x = 0.3; x <= 0.7; x += 0.04) for (let y = 0.3; y <= 0.85; y += 0.05) at.push([x * viewport.width, y * viewport.height]);
       expect(new Set((await pixels(page, png, at)).map((c) => c.join(','))).size).toBeGreaterThan(15);
       expect(await page.locator('.overdue-pulse').count()).toBeGreaterThan(0);
+      // The hotspots' captions sit above the overdue rings: nothing covers their centres. (Both let
+      // touches through to the map; hit-testing sees them only with pointer events on.)
+      await page.addStyleTag({ content: '.wall-hotspot-label, .overdue-pulse { pointer-events: auto !important }' });
+      const captions = await page.locator('.wall-hotspot-label').evaluateAll((es) =>
+        es.map((e) => {
+          const r = e.getBoundingClientRect();
+          return { text: e.textContent ?? '', covered: document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) !== e };
+        }),
+      );
+      expect(captions.length).toBeGreaterThanOrEqual(2);
+      expect(captions[0].text).toMatch(/^李灶集镇 \d+件/);
+      expect(captions.filter((c) => c.covered)).toEqual([]);
 
       // The map is laid out on the 1920×1080 design canvas and drawn at the screen's resolution,
       // so at 4K it frames what 1080p frames, as sharp, with labels and heat as large on the screen.
