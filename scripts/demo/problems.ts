@@ -2,7 +2,7 @@ import { booleanPointInPolygon } from '@turf/turf';
 import townData from '../../data/yandong.json' with { type: 'json' };
 import { computeDeadline, startOfShanghaiDay } from '../../server/domain/calendar.ts';
 import { categories, findCategory, type SourceCode } from '../../server/domain/catalogue.ts';
-import { distanceKm, KM_PER_DEG_LAT, kmPerDegLon, nearestWithin, offsetKm } from '../../server/domain/geometry.ts';
+import { distanceKm, KEY_SITE_RADIUS_KM, KM_PER_DEG_LAT, kmPerDegLon, nearestWithin, offsetKm } from '../../server/domain/geometry.ts';
 import type { Status } from '../../server/domain/lifecycle.ts';
 import type { EventChanges, ProblemDraft, ProblemEventRecord, ReporterRecord } from '../../server/store/records.ts';
 import { type Geography, randomPointIn, unitIdFor } from './geography.ts';
@@ -224,7 +224,7 @@ export function* simulateProblems(rng: Random, geo: Geography, options: ProblemO
       const day = startOfShanghaiDay(round.length > 0 ? rng.pick(round) : startMs) + rng.int(3) * DAY;
       reportedAt = Math.round(Math.min(endMs - HOUR, day + rng.range(9, 17) * HOUR) / 1000) * 1000;
     }
-    const site = nearestWithin(geo.sites, p, 0.15);
+    const site = nearestWithin(geo.sites, p, KEY_SITE_RADIUS_KM);
     const road = roads.near(p);
     const address = site ? `${community.name} ${site.name}` : road ? `${community.name} ${road}` : `${community.name} ${grid.name}`;
     const description = rng.pick(descriptions[category.code] ?? [category.name]);

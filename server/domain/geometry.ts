@@ -57,6 +57,9 @@ export function distanceKm(a: readonly [number, number], b: readonly [number, nu
   return Math.sqrt(dx * dx + dy * dy);
 }
 
+/** A problem within this distance of a key site (重点点位) is at that site: its address names it. */
+export const KEY_SITE_RADIUS_KM = 0.15;
+
 /** The item nearest to `p` closer than `maxKm`, or null. */
 export function nearestWithin<T extends { lon: number; lat: number }>(items: readonly T[], p: readonly [number, number], maxKm: number): T | null {
   let best: T | null = null;

@@ -9,7 +9,7 @@ import { mayChangeProblem, unitScope } from '../auth/access.ts';
 import { computeDeadline, toShanghaiIso } from '../domain/calendar.ts';
 import { findCategory, sourceCodes } from '../domain/catalogue.ts';
 import { duplicateRadiusM, RECURRENCE_RADIUS_M, withinRecurrenceWindow } from '../domain/duplicates.ts';
-import { nearestWithin } from '../domain/geometry.ts';
+import { KEY_SITE_RADIUS_KM, nearestWithin } from '../domain/geometry.ts';
 import { actionCodes, isOverdue, statusCodes } from '../domain/lifecycle.ts';
 import { maskName, maskPhone } from '../domain/personal-info.ts';
 import { decideTransition } from '../domain/workflow.ts';
@@ -574,7 +574,7 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
         RECURRENCE_RADIUS_M,
         (r) => t.category[r] === catIndex && t.status[r] === closed && withinRecurrenceWindow(t.closedAt[r], now),
       )[0];
-      const site = nearestWithin(app.townData.sites, [b.lon, b.lat], 0.15);
+      const site = nearestWithin(app.townData.sites, [b.lon, b.lat], KEY_SITE_RADIUS_KM);
       const community = app.townData.communityById.get(grid.communityId);
       const address = b.address?.trim() || `${community?.name ?? ''} ${site?.name ?? grid.name}`.trim();
       const deadline = computeDeadline(now, category.timeLimit);
