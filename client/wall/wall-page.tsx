@@ -341,7 +341,7 @@ export function WallPage({ session }: { session: Session }) {
   const fit = framed
     ? { bbox: framed.bbox, key: `${scene}|${framed.key}|${width}x${height}`, durationMs: Math.min(3500, interval * 500), padding: FIT_PADDING }
     : null;
-  // Stable between loads: a new array would rebuild the map's layers (and redraw it) every second with the clock.
+  // Stable between loads: a new array would re-create the caption markers every second with the clock.
   const hotspots = useMemo(() => layers?.hotspots.slice(0, 6) ?? [], [layers]);
   useHotspotLabels(map, hotspots, (current?.mode ?? 'heat') !== 'grid');
   // The grid colours follow the map's own reloads (a new source redraws the whole map), with the figures of that moment.
