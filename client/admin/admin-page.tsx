@@ -1,20 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
-import { ApiError, api, ROLE_NAMES, type Session, send, type User } from '../api/client.ts';
+import type { Answer } from '../../server/schemas/api.ts';
+import { ApiError, api, call, ROLE_NAMES, type Session, type User } from '../api/client.ts';
 import { UserMenu } from '../auth/user-menu.tsx';
 import { WallSettings } from './wall-settings.tsx';
 
-interface AdminUser extends User {
-  disabled: boolean;
-  lockedUntil: string | null;
-  createdAt: string;
-}
-
-interface DisplayToken {
-  id: number;
-  name: string;
-  createdAt: string;
-  revokedAt: string | null;
-}
+type AdminUser = Answer<'GET /api/users'>['users'][number];
+type DisplayToken = Answer<'GET /api/display-tokens'>['tokens'][number];
 
 interface Option {
   id: string;
@@ -54,7 +45,7 @@ export function AdminPage({ session, onSignedOut }: { session: Session; onSigned
 
   const reload = useCallback(async () => {
     try {
-      const [u, t] = await Promise.all([api.get<{ users: AdminUser[] }>('/api/users'), api.get<{ tokens: DisplayToken[] }>('/api/display-tokens')]);
+      const [u, t] = await Promise.all([call('GET /api/users'), call('GET /api/display-tokens')]);
       setUsers(u.users);
       setTokens(t.tokens);
     } catch (e) {
@@ -65,10 +56,10 @@ export function AdminPage({ session, onSignedOut }: { session: Session; onSigned
   useEffect(() => {
     if (session.user?.role !== 'admin') return;
     void reload();
-    Promise.all([api.grids(), api.get<{ units: Option[] }>('/api/units')])
+    Promise.all([api.grids(), api.units()])
       .then(([g, u]) => {
         setGrids(g.features.map((f) => ({ id: String(f.properties?.id), name: String(f.properties?.name) })));
-        setUnits(u.units);
+        setUnits(u);
       })
       .catch((e: unknown) => setError(reason(e)));
   }, [session, reload]);
@@ -145,7 +136,7 @@ export function AdminPage({ session, onSignedOut }: { session: Session; onSigned
                     type="button"
                     onClick={() =>
                       act(async () => {
-                        const r = await send<{ password: string }>('POST', `/api/users/${u.id}/password`);
+                        const r = await call('POST /api/users/:id/password', { params: { id: u.id } });
                         setSecret({ label: `${u.username} 的新密码`, value: r.password });
                       })
                     }
@@ -153,7 +144,10 @@ export function AdminPage({ session, onSignedOut }: { session: Session; onSigned
                     重置密码
                   </button>
                   {u.id !== session.user?.id && (
-                    <button type="button" onClick={() => act(async () => void (await send('PATCH', `/api/users/${u.id}`, { disabled: !u.disabled })))}>
+                    <button
+                      type="button"
+                      onClick={() => act(async () => void (await call('PATCH /api/users/:id', { params: { id: u.id }, body: { disabled: !u.disabled } })))}
+                    >
                       {u.disabled ? '启用' : '停用'}
                     </button>
                   )}
@@ -172,11 +166,11 @@ export function AdminPage({ session, onSignedOut }: { session: Session; onSigned
           onSave={(body) =>
             act(async () => {
               if (editing === 'new') {
-                const r = await send<{ password: string; user: AdminUser }>('POST', '/api/users', body);
+                const r = await call('POST /api/users', { body });
                 setSecret({ label: `${r.user.username} 的初始密码`, value: r.password });
               } else {
                 const { username: _u, ...patch } = body;
-                await send('PATCH', `/api/users/${editing.id}`, patch);
+                await call('PATCH /api/users/:id', { params: { id: editing.id }, body: patch });
               }
               setEditing(null);
             })
@@ -196,7 +190,7 @@ export function AdminPage({ session, onSignedOut }: { session: Session; onSigned
           onSubmit={(e) => {
             e.preventDefault();
             void act(async () => {
-              const r = await send<{ url: string }>('POST', '/api/display-tokens', { name: tokenName });
+              const r = await call('POST /api/display-tokens', { body: { name: tokenName } });
               setSecret({ label: `${tokenName} 的大屏地址`, value: `${window.location.origin}${r.url}` });
               setTokenName('');
             });
@@ -230,7 +224,7 @@ export function AdminPage({ session, onSignedOut }: { session: Session; onSigned
                 <td>{t.revokedAt ? `已吊销 ${time(t.revokedAt)}` : '有效'}</td>
                 <td>
                   {!t.revokedAt && (
-                    <button type="button" onClick={() => act(async () => void (await send('DELETE', `/api/display-tokens/${t.id}`)))}>
+                    <button type="button" onClick={() => act(async () => void (await call('DELETE /api/display-tokens/:id', { params: { id: t.id } })))}>
                       吊销
                     </button>
                   )}

@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { WallScene } from '../../server/wall-config.ts';
-import { ApiError, api, json, send } from '../api/client.ts';
-import type { WallConfig } from '../wall/wall-page.tsx';
+import { ApiError, api, call, type WallConfig } from '../api/client.ts';
 
 interface Option {
   id: string;
@@ -86,7 +85,7 @@ export function WallSettings() {
   const [saved, setSaved] = useState<string | null>(null);
 
   useEffect(() => {
-    Promise.all([json<WallConfig>('/api/wall/config'), api.communities()])
+    Promise.all([api.wallConfig(), api.communities()])
       .then(([c, fc]) => {
         setDraft(toDraft(c));
         setFileError(c.error);
@@ -109,12 +108,14 @@ export function WallSettings() {
   const save = async () => {
     setError(null);
     try {
-      const c = await send<WallConfig>('PUT', '/api/wall/config', {
-        title: draft.title.trim(),
-        intervalSeconds: draft.intervalSeconds,
-        resumeAfterSeconds: draft.resumeAfterSeconds,
-        thresholds: { rateGood: draft.rateGoodPct / 100, rateWarn: draft.rateWarnPct / 100 },
-        scenes: draft.scenes.map(cleanScene),
+      const c = await call('PUT /api/wall/config', {
+        body: {
+          title: draft.title.trim(),
+          intervalSeconds: draft.intervalSeconds,
+          resumeAfterSeconds: draft.resumeAfterSeconds,
+          thresholds: { rateGood: draft.rateGoodPct / 100, rateWarn: draft.rateWarnPct / 100 },
+          scenes: draft.scenes.map(cleanScene),
+        },
       });
       setDraft(toDraft(c));
       setFileError(c.error);

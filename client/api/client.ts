@@ -1,146 +1,46 @@
 import type { FeatureCollection } from 'geojson';
-import type { Summary } from '../../server/analytics/stats.ts';
+import type { Static } from 'typebox';
 import { decodePoints, type Points } from '../../server/domain/points-codec.ts';
+import type { Answer, ApiRoute } from '../../server/schemas/api.ts';
+import type { Me, PublicUser } from '../../server/schemas/auth.ts';
+import type { Meta as MetaSchema } from '../../server/schemas/meta.ts';
+import type { Created as CreatedSchema, Photo as PhotoSchema, ProblemDetail as ProblemDetailSchema, ProblemFeature } from '../../server/schemas/problems.ts';
+import type {
+  AREA_SORT_KEYS,
+  AreaRow as AreaRowSchema,
+  CategoryRow as CategoryRowSchema,
+  HotspotRow,
+  Summary as SummarySchema,
+  TrendPeriod,
+} from '../../server/schemas/stats.ts';
 
-/** The parts of /api/meta the client uses. */
-export interface Meta {
-  town: { id: string; name: string; code: string };
-  bbox: [number, number, number, number];
-  center: [number, number];
-  demo: boolean;
-  counts: { problems: number; grids: number; communities: number };
-  categories: { code: string; name: string; color: string }[];
-  statuses: { code: string; name: string }[];
-  sources: { code: string; name: string }[];
-  /** Server time, ISO 8601 +08:00: periods are counted from it. */
-  now: string;
-}
+// The answers' types come from the routes' TypeBox schemas (one contract): a route that changes
+// its answer changes these types, and the type check finds every page that reads it.
 
-/** `/api/stats/summary`, as the server's analytics define it. */
-export type { Summary } from '../../server/analytics/stats.ts';
-
-/** A row of `/api/stats/grids`. */
-export interface GridStats {
-  id: string;
-  name: string;
-  manager: string;
-  communityId: string;
-  areaKm2: number;
-  total: number;
-  byStatus: Record<string, number>;
-  closed: number;
-  overdue: number;
-  rectificationRate: number | null;
-  perKm2: number;
-  /** 反弹: reported near one of the same category closed in the 90 days before. */
-  recurrences: number;
-  recurrenceRate: number | null;
-}
-
-/** The answer to a report: the new problem, open problems of its category nearby, and the closed one it repeats (反弹). */
-export interface Created {
-  problem: ProblemDetail;
-  possibleDuplicates: { id: number; distanceM: number; status: string; reportedAt: string }[];
-  recurrenceOf: { id: number; distanceM: number } | null;
-}
-
-/** A row of `/api/stats/communities`. */
-export interface AreaRow {
-  rank: number;
-  id: string;
-  name: string;
-  total: number;
-  closed: number;
-  overdue: number;
-  rectificationRate: number | null;
-  perKm2: number;
-  recurrences: number;
-  recurrenceRate: number | null;
-}
-
+/** `/api/meta`: the town, its catalogues, the server's time (ISO 8601 +08:00; periods are counted from it). */
+export type Meta = Static<typeof MetaSchema>;
+/** `/api/stats/summary`. */
+export type Summary = Static<typeof SummarySchema>;
+/** A row of `/api/stats/grids` and `/api/stats/communities`. */
+export type AreaRow = Static<typeof AreaRowSchema>;
+/** The orders `/api/stats/grids` and `/api/stats/communities` rank by. */
+export type AreaSort = (typeof AREA_SORT_KEYS)[number];
+/** A row of `/api/stats/grids` (a grid's row carries its community and manager). */
+export type GridStats = AreaRow & { communityId: string; manager: string };
 /** A row of `/api/stats/categories`. */
-export interface CategoryRow {
-  code: string;
-  name: string;
-  color: string;
-  total: number;
-  closed: number;
-  overdue: number;
-  rectificationRate: number | null;
-}
-
+export type CategoryRow = Static<typeof CategoryRowSchema>;
 /** A period of `/api/stats/trend`. */
-export interface TrendPoint {
-  period: string;
-  start: string;
-  reported: number;
-  closed: number;
-}
-
+export type TrendPoint = Static<typeof TrendPeriod>;
 /** A hotspot of `/api/hotspots`. */
-export interface Hotspot {
-  rank: number;
-  name: string;
-  center: [number, number];
-  count: number;
-  share: number;
-  open: number;
-  previous: number | null;
-  change: number | null;
-}
-
+export type Hotspot = Static<typeof HotspotRow>;
 /** The properties of a problem in `/api/problems`. */
-export interface ProblemRow {
-  id: number;
-  category: string;
-  source: string;
-  status: string;
-  overdue: boolean;
-  gridId: string;
-  communityId: string;
-  unitId: string | null;
-  description: string;
-  address: string;
-  measure: string;
-  reportedAt: string;
-  deadline: string;
-  closedAt: string | null;
-  /** Bumped by every change; sent back in If-Match. */
-  version: number;
-}
-
-/** `/api/problems/:id`: the row with names and its history. */
-export interface ProblemDetail extends ProblemRow {
-  categoryName: string;
-  gridName: string;
-  gridManager: string;
-  communityName: string;
-  unitName: string | null;
-  siteName: string | null;
-  /** Photos before and after rectification, oldest first. */
-  photos: Photo[];
-  /** Masked (张** / 138****5678); admins reveal it with api.revealReporter (audited). */
-  reporter: { name: string; phone: string } | null;
-  /** A duplicate: the problem it was merged into. */
-  mergedInto: number | null;
-  /** The duplicates merged into this problem. */
-  duplicates: number[];
-  history: { id: number; at: string; actor: string; action: string; fromStatus: string | null; toStatus: string; note: string; photos: string[] }[];
-}
-
-/** A photo of a problem (EXIF removed; `lon`/`lat` were read from it before). */
-export interface Photo {
-  id: string;
-  kind: 'before' | 'after';
-  width: number;
-  height: number;
-  url: string;
-  thumbUrl: string;
-  lon: number | null;
-  lat: number | null;
-  createdAt: string;
-  createdBy: string;
-}
+export type ProblemRow = Static<typeof ProblemFeature>['properties'];
+/** `/api/problems/:id`: the row with names, photos, the masked reporter and its history. */
+export type ProblemDetail = Static<typeof ProblemDetailSchema>['properties'];
+/** A photo of a problem. */
+export type Photo = Static<typeof PhotoSchema>;
+/** The answer to a report, with the problem's properties unwrapped from its Feature. */
+export type Created = Omit<Static<typeof CreatedSchema>, 'problem'> & { problem: ProblemDetail };
 
 /** Appends parameters to a filter query ('' or '?…'). */
 export function withParams(query: string, params: string): string {
@@ -169,38 +69,51 @@ async function failure(url: string, res: Response): Promise<ApiError> {
   return new ApiError(res.status, body?.code ?? 'http_error', body?.field ?? null, body?.message ?? `${url}: HTTP ${res.status}`);
 }
 
-export async function json<T>(url: string): Promise<T> {
-  const res = await fetch(url);
-  if (!res.ok) throw await failure(url, res);
-  return (await res.json()) as T;
+/** Where a call goes besides its route: the route's `:params`, a query ('' or '?…'), a JSON body, headers. */
+export interface CallOptions {
+  params?: Record<string, string | number>;
+  query?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
 }
 
-/** A JSON request with a body; the browser adds the Origin header the server checks. */
-export async function send<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+/**
+ * Calls a route by its key in the API contract (`'GET /api/meta'`, `'POST /api/problems/:id/merge'`)
+ * and answers what that route's schema says it answers. A JSON body goes with its content type; the
+ * browser adds the Origin header the server checks on writes.
+ */
+export async function call<R extends ApiRoute>(route: R, options: CallOptions = {}): Promise<Answer<R>> {
+  const space = route.indexOf(' ');
+  const method = route.slice(0, space);
+  const path = route.slice(space + 1).replace(/:(\w+)/g, (_, name: string) => {
+    const value = options.params?.[name];
+    if (value === undefined) throw new Error(`${route}: no value for :${name}`);
+    return encodeURIComponent(String(value));
+  });
+  const url = `${path}${options.query ?? ''}`;
+  const { body, headers = {} } = options;
   const res = await fetch(url, {
     method,
     headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!res.ok) throw await failure(url, res);
-  return (res.status === 204 ? null : await res.json()) as T;
+  return (res.status === 204 ? null : await res.json()) as Answer<R>;
 }
+
+/** The If-Match header for a problem's version (its ETag). */
+const ifMatch = (version: number) => ({ 'if-match': `"${version}"` });
+
+/** The wall's settings as `/api/wall/config` gives them, with what is wrong with wall.json. */
+export type WallConfig = Answer<'GET /api/wall/config'>;
+/** A line of the wall's feed: a report, a closure or a merge, without personal information. */
+export type FeedItem = Answer<'GET /api/feed'>['items'][number];
 
 /** The signed-in user as the server describes it. */
-export interface User {
-  id: number;
-  username: string;
-  displayName: string;
-  role: 'admin' | 'leader' | 'grid_manager' | 'unit' | 'display';
-  unitId: string | null;
-  gridIds: string[];
-}
+export type User = Static<typeof PublicUser>;
 
-/** `/api/auth/me`: a user, or a display device (a wall screen reads aggregated data only). */
-export interface Session {
-  user: User | null;
-  display: { name: string } | null;
-}
+/** `/api/auth/session`: a user, or a display device (a wall screen reads aggregated data only). */
+export type Session = Static<typeof Me>;
 
 export const ROLE_NAMES: Record<User['role'], string> = {
   admin: '创文办管理员',
@@ -211,35 +124,36 @@ export const ROLE_NAMES: Record<User['role'], string> = {
 };
 
 export const api = {
-  /** Any JSON route (admin pages). */
-  get: <T>(url: string) => json<T>(url),
-  meta: () => json<Meta>('/api/meta'),
-  communities: () => json<FeatureCollection>('/api/communities'),
-  grids: () => json<FeatureCollection>('/api/grids'),
-  basemap: () => json<FeatureCollection>('/api/basemap'),
-  summary: (query = '') => json<Summary>(`/api/stats/summary${query}`),
-  sites: () => json<FeatureCollection>('/api/sites'),
-  gridStats: async (query = '') => (await json<{ grids: GridStats[] }>(`/api/stats/grids${withParams(query, 'sort=id')}`)).grids,
-  communityStats: async (query = '') => (await json<{ communities: AreaRow[] }>(`/api/stats/communities${withParams(query, 'sort=total')}`)).communities,
-  categoryStats: async (query = '') => (await json<{ categories: CategoryRow[] }>(`/api/stats/categories${query}`)).categories,
-  trend: async (query = '') => (await json<{ periods: TrendPoint[] }>(`/api/stats/trend${withParams(query, 'interval=month')}`)).periods,
-  hotspots: async (query = '') => (await json<{ hotspots: Hotspot[] }>(`/api/hotspots${query}`)).hotspots,
-  problem: (id: number) => json<{ properties: ProblemDetail }>(`/api/problems/${id}`).then((f) => f.properties),
-  revealReporter: (id: number) => json<{ name: string; phone: string }>(`/api/problems/${id}/reporter`),
-  setMeasure: (id: number, version: number, measure: string) =>
-    send<{ properties: ProblemDetail }>('PUT', `/api/problems/${id}/measure`, { measure }, { 'if-match': `"${version}"` }).then((f) => f.properties),
-  transition: (id: number, version: number, body: { action: string; note?: string; photos?: string[]; unitId?: string }) =>
-    send<{ properties: ProblemDetail }>('POST', `/api/problems/${id}/transitions`, body, { 'if-match': `"${version}"` }).then((f) => f.properties),
+  meta: () => call('GET /api/meta'),
+  communities: () => call('GET /api/communities') as Promise<FeatureCollection>,
+  grids: () => call('GET /api/grids') as Promise<FeatureCollection>,
+  basemap: () => call('GET /api/basemap') as Promise<FeatureCollection>,
+  sites: () => call('GET /api/sites') as Promise<FeatureCollection>,
+  summary: (query = '') => call('GET /api/stats/summary', { query }),
+  gridStats: async (query = '', sort: AreaSort = 'id') =>
+    (await call('GET /api/stats/grids', { query: withParams(query, `sort=${sort}`) })).grids as GridStats[],
+  communityStats: async (query = '', sort: AreaSort = 'total') =>
+    (await call('GET /api/stats/communities', { query: withParams(query, `sort=${sort}`) })).communities,
+  categoryStats: async (query = '') => (await call('GET /api/stats/categories', { query })).categories,
+  trend: async (query = '', interval: 'day' | 'week' | 'month' = 'month') =>
+    (await call('GET /api/stats/trend', { query: withParams(query, `interval=${interval}`) })).periods,
+  hotspots: async (query = '') => (await call('GET /api/hotspots', { query })).hotspots,
+  problem: async (id: number) => (await call('GET /api/problems/:id', { params: { id } })).properties,
+  revealReporter: (id: number) => call('GET /api/problems/:id/reporter', { params: { id } }),
+  setMeasure: async (id: number, version: number, measure: string) =>
+    (await call('PUT /api/problems/:id/measure', { params: { id }, body: { measure }, headers: ifMatch(version) })).properties,
+  transition: async (id: number, version: number, body: { action: string; note?: string; photos?: string[]; unitId?: string }) =>
+    (await call('POST /api/problems/:id/transitions', { params: { id }, body, headers: ifMatch(version) })).properties,
   async uploadPhoto(problemId: number, kind: 'before' | 'after', file: File): Promise<Photo> {
     const form = new FormData();
     form.append('kind', kind);
     form.append('file', file);
     const res = await fetch(`/api/problems/${problemId}/photos`, { method: 'POST', body: form });
     if (!res.ok) throw await failure('photos', res);
-    return ((await res.json()) as { photo: Photo }).photo;
+    return ((await res.json()) as Answer<'POST /api/problems/:id/photos'>).photo;
   },
   /** Reports a problem; `key` (Idempotency-Key) makes a retry after a lost answer safe. */
-  report: (
+  report: async (
     body: {
       lon: number;
       lat: number;
@@ -250,25 +164,24 @@ export const api = {
       reporter?: { name: string; phone: string };
     },
     key: string,
-  ): Promise<Created> =>
-    send<Omit<Created, 'problem'> & { problem: { properties: ProblemDetail } }>('POST', '/api/problems', body, { 'idempotency-key': key }).then((a) => ({
-      ...a,
-      problem: a.problem.properties,
-    })),
+  ): Promise<Created> => {
+    const answer = await call('POST /api/problems', { body, headers: { 'idempotency-key': key } });
+    return { ...answer, problem: answer.problem.properties };
+  },
   /** Merges a duplicate report into the problem it repeats (admin): the duplicate is closed. */
-  merge: (id: number, version: number, into: number, note?: string) =>
-    send<ProblemDetail>('POST', `/api/problems/${id}/merge`, { into, ...(note ? { note } : {}) }, { 'if-match': `"${version}"` }),
-  units: async () => (await json<{ units: { id: string; name: string }[] }>('/api/units')).units,
+  merge: async (id: number, version: number, into: number, note?: string) =>
+    (await call('POST /api/problems/:id/merge', { params: { id }, body: { into, ...(note ? { note } : {}) }, headers: ifMatch(version) })).properties,
+  units: async () => (await call('GET /api/units')).units,
   /** Who is signed in, if anyone (no 401: the page decides between sign-in and the app). */
-  session: () => json<Session>('/api/auth/session'),
-  login: (username: string, password: string) => send<Session>('POST', '/api/auth/login', { username, password }),
-  logout: () => send<null>('POST', '/api/auth/logout'),
-  connectDisplay: (token: string) => send<Session>('POST', '/api/auth/display', { token }),
-  changePassword: (current: string, next: string) => send<null>('POST', '/api/auth/password', { current, next }),
+  session: () => call('GET /api/auth/session'),
+  login: (username: string, password: string) => call('POST /api/auth/login', { body: { username, password } }),
+  logout: () => call('POST /api/auth/logout'),
+  connectDisplay: (token: string) => call('POST /api/auth/display', { body: { token } }),
+  changePassword: (current: string, next: string) => call('POST /api/auth/password', { body: { current, next } }),
   overdueIn: async (grid: string, query = '') =>
-    (await json<{ features: { properties: ProblemRow }[] }>(`/api/problems${withParams(query, `grid=${grid}&overdue=true&limit=50`)}`)).features.map(
-      (f) => f.properties,
-    ),
+    (await call('GET /api/problems', { query: withParams(query, `grid=${grid}&overdue=true&limit=50`) })).features.map((f) => f.properties),
+  wallConfig: () => call('GET /api/wall/config'),
+  feed: async (limit: number) => (await call('GET /api/feed', { query: `?limit=${limit}` })).items,
   /** Problems as typed arrays (see server/domain/points-codec.ts). */
   async points(query = ''): Promise<Points> {
     const start = performance.now();

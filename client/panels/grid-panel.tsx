@@ -56,7 +56,7 @@ export function GridPanel({ grid, overdue, categoryName, onProblem, onClose }: G
               <button type="button" data-problem={p.id} onClick={() => onProblem(p.id)}>
                 <span>{categoryName(p.category)}</span>
                 <span className="muted">{p.address}</span>
-                <span className="alert">期限 {p.deadline.slice(0, 16).replace('T', ' ')}</span>
+                <span className="alert">期限 {p.deadline?.slice(0, 16).replace('T', ' ')}</span>
               </button>
             </li>
           ))}

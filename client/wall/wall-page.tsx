@@ -4,18 +4,18 @@ import * as maplibregl from 'maplibre-gl';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { shanghaiDate, toShanghaiIso } from '../../server/domain/calendar.ts';
 import { OVERDUE_BIT } from '../../server/domain/points-codec.ts';
-import type { WallConfig as WallSettings } from '../../server/wall-config.ts';
 import {
   type AreaRow,
   api,
   type CategoryRow,
+  type FeedItem,
   type GridStats,
   type Hotspot,
-  json,
   type Meta,
   type Session,
   type Summary,
   type TrendPoint,
+  type WallConfig,
 } from '../api/client.ts';
 import { followLive } from '../api/live.ts';
 import { basemapStyle } from '../map/basemap-style.ts';
@@ -25,19 +25,6 @@ import { MapView } from '../map/map-view.tsx';
 import { ACTION_NAMES } from '../panels/problem-card.tsx';
 import { CountUp } from './count-up.tsx';
 import { CategoryBars, TrendLines } from './wall-charts.tsx';
-
-/** The wall's settings, as /api/wall/config gives them (the server's type, with what is wrong with wall.json). */
-export type WallConfig = WallSettings & { error: string | null };
-
-interface FeedItem {
-  eventId: number;
-  problemId: number;
-  action: string;
-  at: string;
-  categoryName: string;
-  communityName: string;
-  gridName: string;
-}
 
 interface Town {
   meta: Meta;
@@ -194,7 +181,7 @@ export function WallPage({ session }: { session: Session }) {
   const [map, setMap] = useState<maplibregl.Map | null>(null);
 
   useEffect(() => {
-    Promise.all([api.meta(), api.communities(), api.grids(), api.basemap(), api.sites(), json<WallConfig>('/api/wall/config')])
+    Promise.all([api.meta(), api.communities(), api.grids(), api.basemap(), api.sites(), api.wallConfig()])
       .then(([meta, communities, grids, basemap, sites, wallConfig]) => {
         setTown({
           meta,
@@ -221,10 +208,10 @@ export function WallPage({ session }: { session: Session }) {
     Promise.all([
       api.summary(),
       api.categoryStats(),
-      json<{ communities: AreaRow[] }>('/api/stats/communities?sort=perKm2').then((r) => r.communities),
-      json<{ grids: GridStats[] }>('/api/stats/grids?sort=overdue').then((r) => r.grids),
-      json<{ periods: TrendPoint[] }>(`/api/stats/trend?interval=day&from=${from}`).then((r) => r.periods),
-      json<{ items: FeedItem[] }>('/api/feed?limit=12').then((r) => r.items),
+      api.communityStats('', 'perKm2'),
+      api.gridStats('', 'overdue'),
+      api.trend(`?from=${from}`, 'day'),
+      api.feed(12),
     ])
       .then(([summary, categories, communities, grids, trend, feed]) => {
         if (!current) return;
@@ -291,7 +278,8 @@ export function WallPage({ session }: { session: Session }) {
   // figures) for a wall.json edited by hand: either shows without anyone touching the wall.
   useEffect(() => {
     if (configRevision === 0) return;
-    json<WallConfig>('/api/wall/config')
+    api
+      .wallConfig()
       .then((next) => setConfig((prev) => (JSON.stringify(prev) === JSON.stringify(next) ? prev : next)))
       .catch(() => undefined); // offline: the banner says so, the last settings stay
   }, [configRevision]);

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { errorResponses, FeatureCollection } from '../schemas/common.ts';
 import { sendSerialized } from './send-serialized.ts';
 
-const Unit = Type.Object({
+export const Unit = Type.Object({
   id: Type.String(),
   name: Type.String(),
   kind: Type.Union([Type.Literal('department'), Type.Literal('community')]),

@@ -6,22 +6,9 @@ import { DISPLAY_COOKIE, type Principal, resolvePrincipal, SESSION_COOKIE } from
 import type { AuthService } from '../auth/auth-service.ts';
 import { toShanghaiIso } from '../domain/calendar.ts';
 import { RequestError } from '../errors.ts';
+import { Me } from '../schemas/auth.ts';
 import { ErrorResponse } from '../schemas/common.ts';
-import { ROLES, type UserRecord } from '../store/account-store.ts';
-
-const PublicUser = Type.Object({
-  id: Type.Integer(),
-  username: Type.String(),
-  displayName: Type.String(),
-  role: Type.String({ description: ROLES.join(' | ') }),
-  unitId: Type.Union([Type.String(), Type.Null()]),
-  gridIds: Type.Array(Type.String()),
-});
-
-const Me = Type.Object({
-  user: Type.Union([PublicUser, Type.Null()], { description: 'the signed-in user; null for a display device' }),
-  display: Type.Union([Type.Object({ name: Type.String() }), Type.Null()], { description: 'a wall screen: reads aggregated data only' }),
-});
+import type { UserRecord } from '../store/account-store.ts';
 
 function me(p: Principal) {
   return {

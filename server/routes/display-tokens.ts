@@ -6,7 +6,7 @@ import { badRequest, notFound } from '../errors.ts';
 import { ErrorResponse, guardedResponses } from '../schemas/common.ts';
 import type { AccountStore, DisplayTokenRecord, UserRecord } from '../store/account-store.ts';
 
-const TokenInfo = Type.Object({
+export const TokenInfo = Type.Object({
   id: Type.Integer(),
   name: Type.String(),
   createdBy: Type.Union([Type.Integer(), Type.Null()]),

@@ -7,23 +7,9 @@ import type { ProblemTable } from '../analytics/problem-table.ts';
 import { unitScope } from '../auth/access.ts';
 import { distanceKm } from '../domain/geometry.ts';
 import { errorResponses, problemFilterProperties } from '../schemas/common.ts';
+import { HotspotRow } from '../schemas/stats.ts';
 import type { TownData } from '../town-data.ts';
 import { parseProblemFilter } from './problem-filter.ts';
-
-const HotspotRow = Type.Object({
-  rank: Type.Integer(),
-  name: Type.String({ description: 'the place it covers: market town, key site or community' }),
-  center: Type.Array(Type.Number(), { minItems: 2, maxItems: 2 }),
-  count: Type.Integer(),
-  share: Type.Number({ description: 'count / all problems matching the filter, 0–1' }),
-  open: Type.Integer({ description: 'not yet closed' }),
-  previous: Type.Union([Type.Integer(), Type.Null()], {
-    description: 'problems in the same cells in the previous period of equal length; null without from and to',
-  }),
-  change: Type.Union([Type.Number(), Type.Null()], { description: '(count − previous) / previous; null when there is no previous figure' }),
-  maxZ: Type.Number({ description: 'largest Getis-Ord Gi* z-score among its cells' }),
-  cells: Type.Array(Type.Object({ lon: Type.Number(), lat: Type.Number(), count: Type.Integer(), z: Type.Number() })),
-});
 
 /** Names a hotspot after the market town it lies in, else the nearest key site, else its community. */
 function placeName(h: Hotspot, town: TownData): string {

@@ -1,34 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { toShanghaiIso } from '../domain/calendar.ts';
 import { categories, sources } from '../domain/catalogue.ts';
 import { actions, statuses } from '../domain/lifecycle.ts';
-
-const Coded = Type.Object({ code: Type.String(), name: Type.String() });
-
-const Meta = Type.Object({
-  town: Type.Object({ id: Type.String(), name: Type.String(), code: Type.String() }),
-  bbox: Type.Array(Type.Number(), { minItems: 4, maxItems: 4 }),
-  center: Type.Array(Type.Number(), { minItems: 2, maxItems: 2 }),
-  demo: Type.Boolean({ description: 'true when the data is the generated demo (演示数据)' }),
-  dataset: Type.Object({ kind: Type.String(), origin: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])), loadedAt: Type.String() }),
-  counts: Type.Object({ communities: Type.Integer(), grids: Type.Integer(), sites: Type.Integer(), units: Type.Integer(), problems: Type.Integer() }),
-  categories: Type.Array(
-    Type.Object({
-      code: Type.String(),
-      name: Type.String(),
-      group: Type.String(),
-      color: Type.String(),
-      timeLimit: Type.Object({ unit: Type.String(), value: Type.Number() }),
-      referenceCode: Type.Union([Type.String(), Type.Null()], { description: '参考编码: nearest 数字城管 event class, probable only' }),
-      referenceName: Type.Union([Type.String(), Type.Null()]),
-    }),
-  ),
-  sources: Type.Array(Coded),
-  statuses: Type.Array(Coded),
-  actions: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), from: Type.Array(Type.String()), to: Type.String() })),
-  now: Type.String({ description: 'server time, ISO 8601 +08:00' }),
-});
+import { Meta } from '../schemas/meta.ts';
 
 const metaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(

@@ -6,23 +6,11 @@ import { toShanghaiIso } from '../domain/calendar.ts';
 import { badRequest, notFound, RequestError } from '../errors.ts';
 import { MAX_PHOTO_BYTES, type PhotoFiles, processPhoto } from '../photos.ts';
 import { ErrorResponse, errorResponses, guardedResponses } from '../schemas/common.ts';
+import { Photo } from '../schemas/problems.ts';
 import type { UserRecord } from '../store/account-store.ts';
 import type { PhotoRecord } from '../store/records.ts';
 import { problemFor } from './problem-access.ts';
 import { sendBinary } from './send-serialized.ts';
-
-export const Photo = Type.Object({
-  id: Type.String(),
-  kind: Type.String({ description: 'before | after' }),
-  width: Type.Integer(),
-  height: Type.Integer(),
-  url: Type.String(),
-  thumbUrl: Type.String(),
-  lon: Type.Union([Type.Number(), Type.Null()], { description: "the camera's GPS position (from EXIF, which the stored file no longer has)" }),
-  lat: Type.Union([Type.Number(), Type.Null()]),
-  createdAt: Type.String(),
-  createdBy: Type.String(),
-});
 
 export const photoJson = (p: PhotoRecord) => ({
   id: p.id,

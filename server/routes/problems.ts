@@ -16,10 +16,11 @@ import { decideTransition } from '../domain/workflow.ts';
 import { badRequest, notFound, RequestError } from '../errors.ts';
 import { changeOf } from '../live.ts';
 import { ErrorResponse, errorResponses, guardedResponses, problemFilterProperties } from '../schemas/common.ts';
+import { Created, ProblemCollection, ProblemDetail, type ProblemFeature } from '../schemas/problems.ts';
 import type { UserRecord } from '../store/account-store.ts';
 import type { EventChanges, ProblemDraft, ProblemEventRecord, ProblemRecord } from '../store/records.ts';
 import type { TownData } from '../town-data.ts';
-import { Photo as PhotoSchema, photoJson } from './photos.ts';
+import { photoJson } from './photos.ts';
 import { problemFor } from './problem-access.ts';
 import { parseInstant, parseProblemFilter } from './problem-filter.ts';
 import { sendBinary, sendSerialized } from './send-serialized.ts';
@@ -46,86 +47,6 @@ function decodeCursor(raw: string): number {
   if (!m) throw badRequest('cursor', 'cursor 无效，请使用上一页返回的 nextCursor');
   return Number(m[1]);
 }
-
-const HistoryEntry = Type.Object({
-  id: Type.Integer(),
-  at: Type.String(),
-  actor: Type.String(),
-  action: Type.String(),
-  fromStatus: Type.Union([Type.String(), Type.Null()]),
-  toStatus: Type.String(),
-  note: Type.String(),
-  photos: Type.Array(Type.String()),
-  changes: Type.Object(
-    {
-      unitId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-      measure: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-      deadline: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-      closedAt: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-      mergedInto: Type.Optional(Type.Integer()),
-    },
-    { description: 'the fields the event set besides the status (replaying the history gives the problem)' },
-  ),
-});
-
-const NullableString = Type.Union([Type.String(), Type.Null()]);
-
-/** Properties of a problem feature in lists; the detail adds names and the history. */
-const problemProperties = {
-  id: Type.Integer(),
-  category: Type.String(),
-  source: Type.String(),
-  status: Type.String(),
-  overdue: Type.Boolean({ description: '逾期: not closed and past the deadline, as of the answer' }),
-  gridId: Type.String(),
-  communityId: Type.String(),
-  unitId: NullableString,
-  siteId: NullableString,
-  description: Type.String(),
-  address: Type.String(),
-  measure: NullableString,
-  reportedAt: Type.String(),
-  deadline: NullableString,
-  closedAt: NullableString,
-  updatedAt: Type.String(),
-  version: Type.Integer(),
-};
-
-const ProblemDetail = Type.Object({
-  type: Type.Literal('Feature'),
-  id: Type.Integer(),
-  geometry: Type.Object({ type: Type.Literal('Point'), coordinates: Type.Array(Type.Number()) }),
-  properties: Type.Object({
-    ...problemProperties,
-    reporter: Type.Union([Type.Object({ name: Type.String(), phone: Type.String() }), Type.Null()], {
-      description: '举报人 (public reports), masked: 张** / 138****5678. Admins reveal it with GET /api/problems/{id}/reporter (audited).',
-    }),
-    categoryName: Type.String(),
-    gridName: Type.String(),
-    gridManager: Type.String(),
-    communityName: Type.String(),
-    unitName: NullableString,
-    siteName: NullableString,
-    photos: Type.Array(PhotoSchema, { description: 'photos before and after rectification, oldest first' }),
-    mergedInto: Type.Union([Type.Integer(), Type.Null()], { description: 'a duplicate: the problem it was merged into (合并办结)' }),
-    duplicates: Type.Array(Type.Integer(), { description: 'the duplicates merged into this problem' }),
-    history: Type.Array(HistoryEntry),
-  }),
-});
-
-const ProblemFeature = Type.Object({
-  type: Type.Literal('Feature'),
-  id: Type.Integer(),
-  geometry: Type.Object({ type: Type.Literal('Point'), coordinates: Type.Array(Type.Number()) }),
-  properties: Type.Object(problemProperties),
-});
-
-const ProblemCollection = Type.Object({
-  type: Type.Literal('FeatureCollection'),
-  numberReturned: Type.Integer(),
-  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'cursor of the next page; null on the last' }),
-  features: Type.Array(ProblemFeature),
-});
 
 /** A problem as a GeoJSON Feature with codes (names come from /api/meta and the area routes), overdue derived as of `now`. */
 export function problemFeature(p: ProblemRecord, now: number): Static<typeof ProblemFeature> {
@@ -500,16 +421,6 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return answer;
     },
   );
-
-  const Created = Type.Object({
-    problem: ProblemDetail,
-    possibleDuplicates: Type.Array(Type.Object({ id: Type.Integer(), distanceM: Type.Number(), status: Type.String(), reportedAt: Type.String() }), {
-      description: 'open problems of the same category nearby (30 m unless the category says otherwise), nearest first',
-    }),
-    recurrenceOf: Type.Union([Type.Object({ id: Type.Integer(), distanceM: Type.Number() }), Type.Null()], {
-      description: '反弹: a problem of the same category closed in the last 90 days within 50 m',
-    }),
-  });
 
   app.post(
     '/api/problems',

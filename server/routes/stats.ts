@@ -5,56 +5,19 @@ import { unitScope } from '../auth/access.ts';
 import { categories } from '../domain/catalogue.ts';
 import { badRequest } from '../errors.ts';
 import { errorResponses, problemFilterProperties } from '../schemas/common.ts';
+import { AREA_SORT_KEYS, AreaRow, CategoryRow, Summary, TrendPeriod } from '../schemas/stats.ts';
 import { parseProblemFilter } from './problem-filter.ts';
 
 const FilterQuery = Type.Object(problemFilterProperties, { additionalProperties: false });
 
-const StatusCounts = Type.Record(Type.String(), Type.Number());
-const Rate = Type.Union([Type.Number(), Type.Null()], { description: 'closed / total, 0–1; null when total is 0' });
-
-const RecurrenceFields = {
-  recurrences: Type.Integer({ description: '反弹: problems reported within 50 m of one of the same category closed in the 90 days before' }),
-  recurrenceRate: Type.Union([Type.Number(), Type.Null()], { description: 'recurrences / total, 0–1; null when total is 0' }),
-};
-
-const Summary = Type.Object({
-  total: Type.Integer(),
-  byStatus: StatusCounts,
-  closed: Type.Integer(),
-  overdue: Type.Integer(),
-  rectificationRate: Rate,
-  newToday: Type.Integer(),
-  newThisWeek: Type.Integer({ description: 'reported since Monday 00:00 Asia/Shanghai' }),
-  closedToday: Type.Integer({ description: '销号 since 00:00 today, Asia/Shanghai' }),
-  closedThisWeek: Type.Integer({ description: '本周销号: closed since Monday 00:00 Asia/Shanghai' }),
-  medianHoursToClose: Type.Union([Type.Number(), Type.Null()]),
-});
-
-const AreaRow = Type.Object({
-  rank: Type.Integer({ description: 'position in the chosen order, from 1' }),
-  id: Type.String(),
-  name: Type.String(),
-  areaKm2: Type.Number(),
-  total: Type.Integer(),
-  byStatus: StatusCounts,
-  closed: Type.Integer(),
-  overdue: Type.Integer(),
-  rectificationRate: Rate,
-  perKm2: Type.Number({ description: 'problems per km²' }),
-  ...RecurrenceFields,
-  communityId: Type.Optional(Type.String()),
-  manager: Type.Optional(Type.String()),
-});
-
-const sortKeys = ['perKm2', 'total', 'overdue', 'rectificationRate', 'recurrenceRate', 'id'] as const;
-type SortKey = (typeof sortKeys)[number];
+type SortKey = (typeof AREA_SORT_KEYS)[number];
 
 const AreaQuery = Type.Object(
   {
     ...problemFilterProperties,
     sort: Type.Optional(
       Type.Union(
-        sortKeys.map((k) => Type.Literal(k)),
+        AREA_SORT_KEYS.map((k) => Type.Literal(k)),
         { default: 'perKm2', description: 'order of the rows: descending, except id' },
       ),
     ),
@@ -153,19 +116,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         querystring: FilterQuery,
         response: {
           200: Type.Object({
-            categories: Type.Array(
-              Type.Object({
-                code: Type.String(),
-                name: Type.String(),
-                color: Type.String(),
-                total: Type.Integer(),
-                byStatus: StatusCounts,
-                closed: Type.Integer(),
-                overdue: Type.Integer(),
-                rectificationRate: Rate,
-                ...RecurrenceFields,
-              }),
-            ),
+            categories: Type.Array(CategoryRow),
           }),
           ...errorResponses,
         },
@@ -191,7 +142,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: {
           200: Type.Object({
             interval: Type.String(),
-            periods: Type.Array(Type.Object({ period: Type.String(), start: Type.String(), reported: Type.Integer(), closed: Type.Integer() })),
+            periods: Type.Array(TrendPeriod),
           }),
           ...errorResponses,
         },

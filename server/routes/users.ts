@@ -4,20 +4,16 @@ import type { AuthService } from '../auth/auth-service.ts';
 import { hashPassword, policyViolation, randomPassword, verifyPassword } from '../auth/password.ts';
 import { toShanghaiIso } from '../domain/calendar.ts';
 import { badRequest, notFound, RequestError } from '../errors.ts';
+import { RoleSchema } from '../schemas/auth.ts';
 import { ErrorResponse, guardedResponses } from '../schemas/common.ts';
-import { ROLES, type Role, type UserRecord } from '../store/account-store.ts';
+import type { Role, UserRecord } from '../store/account-store.ts';
 import { publicUser } from './auth.ts';
 
-const RoleSchema = Type.Union(
-  ROLES.map((r) => Type.Literal(r)),
-  { description: 'admin 创文办 · leader 领导 · grid_manager 网格员 · unit 责任单位 · display 大屏' },
-);
-
-const AdminUser = Type.Object({
+export const AdminUser = Type.Object({
   id: Type.Integer(),
   username: Type.String(),
   displayName: Type.String(),
-  role: Type.String(),
+  role: RoleSchema,
   unitId: Type.Union([Type.String(), Type.Null()]),
   gridIds: Type.Array(Type.String()),
   disabled: Type.Boolean(),

@@ -7,7 +7,7 @@ import { RequestError } from '../errors.ts';
 import { ErrorResponse, errorResponses, guardedResponses } from '../schemas/common.ts';
 import { checkWallConfig, defaultWallConfig, describeWallConfigErrors, Scene, WallConfigFile, WallConfigSource, writeWallConfig } from '../wall-config.ts';
 
-const WallConfigAnswer = Type.Object({
+export const WallConfigAnswer = Type.Object({
   title: Type.String(),
   intervalSeconds: Type.Integer(),
   resumeAfterSeconds: Type.Integer(),
@@ -19,7 +19,7 @@ const WallConfigAnswer = Type.Object({
 
 const FEED_ACTIONS = ['report', 'close', 'merge'] as const;
 
-const FeedItem = Type.Object({
+export const FeedItem = Type.Object({
   eventId: Type.Integer(),
   problemId: Type.Integer(),
   action: Type.String({ description: FEED_ACTIONS.join(' | ') }),

@@ -1,0 +1,60 @@
+import { type Static, type TSchema, Type } from 'typebox';
+import { Unit } from '../routes/areas.ts';
+import { TokenInfo } from '../routes/display-tokens.ts';
+import { AdminUser } from '../routes/users.ts';
+import { FeedItem, WallConfigAnswer } from '../routes/wall.ts';
+import { Me } from './auth.ts';
+import { FeatureCollection } from './common.ts';
+import { Meta } from './meta.ts';
+import { Created, Photo, ProblemCollection, ProblemDetail } from './problems.ts';
+import { AreaRow, CategoryRow, HotspotRow, Summary, TrendPeriod } from './stats.ts';
+
+/**
+ * The one API contract: what each route the client calls answers on success, keyed by
+ * `METHOD /path` as the route is registered. The client's fetchers are typed from this map
+ * (`Answer<'GET /api/meta'>`), and tests/api/contract.test.ts checks that every entry is the
+ * schema the route itself declares, so a route, its documentation and the page that reads it
+ * cannot drift apart.
+ */
+export const API_ANSWERS = {
+  'GET /api/meta': Meta,
+  'GET /api/communities': FeatureCollection,
+  'GET /api/grids': FeatureCollection,
+  'GET /api/sites': FeatureCollection,
+  'GET /api/basemap': FeatureCollection,
+  'GET /api/units': Type.Object({ units: Type.Array(Unit) }),
+  'GET /api/stats/summary': Summary,
+  'GET /api/stats/grids': Type.Object({ grids: Type.Array(AreaRow) }),
+  'GET /api/stats/communities': Type.Object({ communities: Type.Array(AreaRow) }),
+  'GET /api/stats/categories': Type.Object({ categories: Type.Array(CategoryRow) }),
+  'GET /api/stats/trend': Type.Object({ interval: Type.String(), periods: Type.Array(TrendPeriod) }),
+  'GET /api/hotspots': Type.Object({ total: Type.Integer(), hotspots: Type.Array(HotspotRow) }),
+  'GET /api/problems': ProblemCollection,
+  'GET /api/problems/:id': ProblemDetail,
+  'GET /api/problems/:id/reporter': Type.Object({ name: Type.String(), phone: Type.String() }),
+  'PUT /api/problems/:id/measure': ProblemDetail,
+  'POST /api/problems/:id/transitions': ProblemDetail,
+  'POST /api/problems/:id/merge': ProblemDetail,
+  'POST /api/problems': Created,
+  'POST /api/problems/:id/photos': Type.Object({ photo: Photo }),
+  'GET /api/auth/session': Me,
+  'POST /api/auth/login': Me,
+  'POST /api/auth/display': Me,
+  'POST /api/auth/logout': Type.Null(),
+  'POST /api/auth/password': Type.Null(),
+  'GET /api/users': Type.Object({ users: Type.Array(AdminUser) }),
+  'POST /api/users': Type.Object({ user: AdminUser, password: Type.String() }),
+  'PATCH /api/users/:id': Type.Object({ user: AdminUser }),
+  'POST /api/users/:id/password': Type.Object({ password: Type.String() }),
+  'GET /api/display-tokens': Type.Object({ tokens: Type.Array(TokenInfo) }),
+  'POST /api/display-tokens': Type.Object({ token: TokenInfo, secret: Type.String(), url: Type.String() }),
+  'DELETE /api/display-tokens/:id': Type.Null(),
+  'GET /api/wall/config': WallConfigAnswer,
+  'PUT /api/wall/config': WallConfigAnswer,
+  'GET /api/feed': Type.Object({ items: Type.Array(FeedItem) }),
+} satisfies Record<string, TSchema>;
+
+export type ApiRoute = keyof typeof API_ANSWERS;
+
+/** What a route answers on success, as the client receives it. */
+export type Answer<R extends ApiRoute> = Static<(typeof API_ANSWERS)[R]>;
