@@ -34,6 +34,7 @@ import {
   viewStateSearch,
   WEIGHTS,
 } from './state/view-state.ts';
+import { TasksBadge } from './tasks/tasks-badge.tsx';
 
 /** Data that does not depend on the filters: loaded once. */
 interface Town {
@@ -311,6 +312,7 @@ export function App({ session, onSignedOut }: AppProps) {
           </button>
         )}
         {live === 'off' && <span className="offline-badge">离线，正在重连…</span>}
+        {readsProblems && <TasksBadge revision={revision} />}
         <UserMenu session={session} onSignedOut={onSignedOut} />
       </header>
       <ul className="toasts" aria-live="polite">
@@ -319,7 +321,11 @@ export function App({ session, onSignedOut }: AppProps) {
         ))}
       </ul>
       <FilterBar view={view} meta={meta} today={shanghaiDate(now)} communities={town.communities} grids={town.gridOptions} onChange={setView} />
-      <KpiStrip summary={filtered.summary} />
+      <KpiStrip
+        summary={filtered.summary}
+        statusFiltered={view.statuses.length > 0 && view.statuses.length < meta.statuses.length}
+        overdueHref={readsProblems ? '/tasks?show=overdue' : null}
+      />
       <div className="stage">
         <CategoryFilter categories={meta.categories} selected={view.categories} onToggle={(code) => setView(toggleCategory(view, code))} />
         <div className="map-area">

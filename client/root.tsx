@@ -3,7 +3,20 @@ import { AdminPage } from './admin/admin-page.tsx';
 import { ApiError, api, type Session, SIGNED_OUT_EVENT } from './api/client.ts';
 import { App } from './app.tsx';
 import { LoginPage } from './auth/login-page.tsx';
+import { TasksPage } from './tasks/tasks-page.tsx';
 import { WallPage } from './wall/wall-page.tsx';
+
+/** Roles whose work starts from their list (我的待办): the map's address without a view lands there. */
+const TASKS_FIRST = new Set(['unit', 'grid_manager']);
+
+/** The page to show for a path; a unit's or grid manager's bare `/` becomes `/tasks` (and says so in the address bar). */
+function landingPage(session: Session, location: Location): string {
+  if (location.pathname === '/' && !location.search && session.user && TASKS_FIRST.has(session.user.role)) {
+    window.history.replaceState(null, '', '/tasks');
+    return '/tasks';
+  }
+  return location.pathname;
+}
 
 /**
  * Decides what to show: a wall screen connects with the display token in its URL; without a
@@ -47,7 +60,9 @@ export function Root() {
 
   if (session === undefined) return <div className="loading">正在加载…</div>;
   if (session === null) return <LoginPage onSignedIn={signedIn} notice={notice} />;
-  if (window.location.pathname === '/admin') return <AdminPage session={session} onSignedOut={signedOut} />;
-  if (window.location.pathname === '/wall') return <WallPage session={session} />;
+  const page = landingPage(session, window.location);
+  if (page === '/admin') return <AdminPage session={session} onSignedOut={signedOut} />;
+  if (page === '/wall') return <WallPage session={session} />;
+  if (page === '/tasks') return <TasksPage session={session} onSignedOut={signedOut} />;
   return <App session={session} onSignedOut={signedOut} />;
 }

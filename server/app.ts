@@ -16,6 +16,7 @@ import { PhotoFiles } from './photos.ts';
 import areaRoutes from './routes/areas.ts';
 import auditRoutes from './routes/audit.ts';
 import authRoutes from './routes/auth.ts';
+import dispatchRoutes, { DispatchBook } from './routes/dispatch.ts';
 import displayTokenRoutes from './routes/display-tokens.ts';
 import eventRoutes from './routes/events.ts';
 import healthRoutes from './routes/health.ts';
@@ -24,6 +25,7 @@ import metaRoutes from './routes/meta.ts';
 import photoRoutes from './routes/photos.ts';
 import problemRoutes from './routes/problems.ts';
 import statsRoutes from './routes/stats.ts';
+import taskRoutes from './routes/tasks.ts';
 import userRoutes from './routes/users.ts';
 import wallRoutes from './routes/wall.ts';
 import type { AccountStore } from './store/account-store.ts';
@@ -32,7 +34,7 @@ import { TownData } from './town-data.ts';
 import { VERSION } from './version.ts';
 
 /** Paths the single-page client answers besides `/`. */
-export const CLIENT_PAGES = ['/login', '/admin', '/wall'] as const;
+export const CLIENT_PAGES = ['/login', '/admin', '/wall', '/tasks', '/map'] as const;
 
 export interface AppOptions {
   store: Store;
@@ -57,6 +59,8 @@ declare module 'fastify' {
     accounts: AccountStore;
     townData: TownData;
     problemTable: ProblemTable;
+    /** The automatic dispatch rules (自动派遣) in force. */
+    dispatch: DispatchBook;
     now: () => number;
     /** Live changes to the open event streams. */
     live: LiveHub;
@@ -135,6 +139,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('live', live);
   app.decorate('townData', townData);
   app.decorate('problemTable', problemTable);
+  const dispatch = await DispatchBook.load(options.store);
+  app.decorate('dispatch', dispatch);
   app.decorate('now', options.now ?? Date.now);
   app.decorate(
     'audit',
@@ -156,6 +162,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(metaRoutes);
   await app.register(areaRoutes);
   await app.register(problemRoutes);
+  await app.register(dispatchRoutes, { book: dispatch });
+  await app.register(taskRoutes);
   await app.register(statsRoutes);
   await app.register(hotspotRoutes);
   await app.register(authRoutes, { auth, loginPerMinute: (options.rateLimits ?? DEFAULT_RATE_LIMITS).loginPerMinute });

@@ -104,6 +104,10 @@ export async function call<R extends ApiRoute>(route: R, options: CallOptions = 
 /** The If-Match header for a problem's version (its ETag). */
 const ifMatch = (version: number) => ({ 'if-match': `"${version}"` });
 
+/** 我的待办 as `/api/tasks` gives it: the counts and the rows, most urgent first. */
+export type Tasks = Answer<'GET /api/tasks'>;
+/** A row of 我的待办. */
+export type Task = Tasks['tasks'][number];
 /** The wall's settings as `/api/wall/config` gives them, with what is wrong with wall.json. */
 export type WallConfig = Answer<'GET /api/wall/config'>;
 /** A line of the wall's feed: a report, a closure or a merge, without personal information. */
@@ -181,6 +185,7 @@ export const api = {
   overdueIn: async (grid: string, query = '') =>
     (await call('GET /api/problems', { query: withParams(query, `grid=${grid}&overdue=true&limit=50`) })).features.map((f) => f.properties),
   wallConfig: () => call('GET /api/wall/config'),
+  tasks: (limit = 300) => call('GET /api/tasks', { query: `?limit=${limit}` }),
   feed: async (limit: number) => (await call('GET /api/feed', { query: `?limit=${limit}` })).items,
   /** Problems as typed arrays (see server/domain/points-codec.ts). */
   async points(query = ''): Promise<Points> {

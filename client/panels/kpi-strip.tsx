@@ -3,22 +3,50 @@ import type { Summary } from '../api/client.ts';
 const number = (n: number) => n.toLocaleString('zh-CN');
 const percent = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
 
+export interface KpiStripProps {
+  summary: Summary;
+  /**
+   * Whether the status filter leaves some statuses out: then the rectification rate (closed /
+   * all) means nothing (待整改 alone gives 0 %), and the strip says so instead of a figure.
+   */
+  statusFiltered: boolean;
+  /** Where the 逾期未改 figure leads (我的待办, overdue first), for those who have a list. */
+  overdueHref: string | null;
+}
+
 /** The four figures a leader reads first; always the server's summary for the same filters. */
-export function KpiStrip({ summary }: { summary: Summary }) {
+export function KpiStrip({ summary, statusFiltered, overdueHref }: KpiStripProps) {
   const items = [
     { key: 'total', label: '问题总数', value: number(summary.total) },
-    { key: 'rate', label: '整改率', value: percent(summary.rectificationRate) },
-    { key: 'overdue', label: '逾期未改', value: number(summary.overdue), alert: summary.overdue > 0 },
+    statusFiltered
+      ? { key: 'rate', label: '整改率', value: '—', note: '按状态筛选时不计' }
+      : { key: 'rate', label: '整改率', value: percent(summary.rectificationRate) },
+    { key: 'overdue', label: '逾期未改', value: number(summary.overdue), alert: summary.overdue > 0, href: overdueHref },
     { key: 'week', label: '本周新增', value: number(summary.newThisWeek) },
   ];
   return (
     <section className="kpi-strip" aria-label="关键指标">
-      {items.map((k) => (
-        <div key={k.key} className={`kpi${k.alert ? ' kpi-alert' : ''}`} data-kpi={k.key}>
-          <span className="kpi-value">{k.value}</span>
-          <span className="kpi-label">{k.label}</span>
-        </div>
-      ))}
+      {items.map((k) => {
+        const body = (
+          <>
+            <span className="kpi-value">{k.value}</span>
+            <span className="kpi-label">
+              {k.label}
+              {'note' in k && <small className="kpi-note">{k.note}</small>}
+            </span>
+          </>
+        );
+        const className = `kpi${'alert' in k && k.alert ? ' kpi-alert' : ''}`;
+        return 'href' in k && k.href ? (
+          <a key={k.key} className={`${className} kpi-link`} data-kpi={k.key} href={k.href} title="打开我的待办（逾期）">
+            {body}
+          </a>
+        ) : (
+          <div key={k.key} className={className} data-kpi={k.key}>
+            {body}
+          </div>
+        );
+      })}
     </section>
   );
 }

@@ -44,7 +44,8 @@ export function ProblemActions({ user, problem: p, onChanged }: { user: User; pr
   const [note, setNote] = useState('');
   const [unitId, setUnitId] = useState('');
   const [units, setUnits] = useState<{ id: string; name: string }[]>([]);
-  const [uploaded, setUploaded] = useState<Photo[]>([]);
+  // Photos picked stay on the device until the action is confirmed: cancelling attaches nothing.
+  const [picked, setPicked] = useState<{ file: File; preview: string }[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -56,31 +57,26 @@ export function ProblemActions({ user, problem: p, onChanged }: { user: User; pr
   const reset = () => {
     setAction(null);
     setNote('');
-    setUploaded([]);
+    for (const x of picked) URL.revokeObjectURL(x.preview);
+    setPicked([]);
     setError(null);
   };
-  const upload = async (files: FileList | null, kind: Photo['kind']) => {
+  const pick = (files: FileList | null) => {
     if (!files) return;
-    setBusy(true);
-    try {
-      for (const f of files) {
-        const photo = await api.uploadPhoto(p.id, kind, f);
-        setUploaded((u) => [...u, photo]);
-      }
-    } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
+    setPicked((list) => [...list, ...Array.from(files, (file) => ({ file, preview: URL.createObjectURL(file) }))]);
   };
   const submit = async () => {
     if (!action) return;
     setBusy(true);
     try {
+      // Uploaded on confirmation only; the server names a photo by its content, so a retry re-uses it.
+      const kind: Photo['kind'] = action === 'submit' ? 'after' : 'before';
+      const photos: string[] = [];
+      for (const x of picked) photos.push((await api.uploadPhoto(p.id, kind, x.file)).id);
       const next = await api.transition(p.id, p.version, {
         action,
         note: note.trim() || undefined,
-        photos: uploaded.map((u) => u.id),
+        photos,
         ...(action === 'assign' ? { unitId } : {}),
       });
       reset();
@@ -123,18 +119,13 @@ export function ProblemActions({ user, problem: p, onChanged }: { user: User; pr
           {(action === 'submit' || action === 'start') && (
             <label className="upload">
               {action === 'submit' ? '整改后照片（至少一张）' : '整改前照片（可选）'}
-              <input
-                type="file"
-                accept="image/jpeg,image/png,image/webp"
-                multiple
-                onChange={(e) => upload(e.target.files, action === 'submit' ? 'after' : 'before')}
-              />
+              <input type="file" accept="image/jpeg,image/png,image/webp" multiple onChange={(e) => pick(e.target.files)} />
             </label>
           )}
-          {uploaded.length > 0 && (
+          {picked.length > 0 && (
             <div className="upload-preview">
-              {uploaded.map((u) => (
-                <img key={u.id} src={u.thumbUrl} alt="已上传" />
+              {picked.map((x) => (
+                <img key={x.preview} src={x.preview} alt="待上传" />
               ))}
             </div>
           )}

@@ -33,6 +33,7 @@ export function generateDemo(options: DemoOptions): Dataset & { problems: Iterab
     units: geo.units,
     sites: geo.sites,
     basemap: geo.basemap,
+    dispatchRules: geo.dispatchRules,
     problems: { [Symbol.iterator]: () => simulateProblems(problemRng, geo, options) },
   };
 }

@@ -1,7 +1,8 @@
 import { area, booleanPointInPolygon, featureCollection, intersect, nearestPointOnLine, point, polygon, rewind, voronoi } from '@turf/turf';
 import type { Feature, LineString, MultiPolygon, Polygon, Position } from 'geojson';
 import townData from '../../data/yandong.json' with { type: 'json' };
-import type { SiteKind } from '../../server/domain/catalogue.ts';
+import { categories, type SiteKind } from '../../server/domain/catalogue.ts';
+import type { DispatchRule } from '../../server/domain/dispatch.ts';
 import { type Area, type BBox, bboxOf, distanceKm, offsetKm } from '../../server/domain/geometry.ts';
 import { AreaIndex } from '../../server/domain/grid-index.ts';
 import type { BasemapFeature, CommunityRecord, GridRecord, SiteRecord, TownGeography, TownRecord, UnitRecord } from '../../server/store/records.ts';
@@ -66,6 +67,21 @@ const DEPARTMENTS: { duty: string; name: string }[] = [
 /** Id of the unit that handles a duty; community duty goes to the community's own committee. */
 export function unitIdFor(duty: string, communityId: string): string {
   return duty === 'community' ? `committee-${communityId}` : `dept-${duty}`;
+}
+
+/**
+ * The demo's dispatch rules, from the catalogue's duty per category: a department's category goes
+ * to that department town-wide; a community duty (乱堆乱放, 乱晾乱晒) to each community's own
+ * committee; anything else to the enforcement bureau (综合行政执法).
+ */
+export function demoDispatchRules(communityIds: readonly string[]): DispatchRule[] {
+  const rules: DispatchRule[] = [];
+  for (const c of categories) {
+    if (c.defaultUnit === 'community') for (const id of communityIds) rules.push({ category: c.code, communityId: id, unitId: unitIdFor('community', id) });
+    else rules.push({ category: c.code, communityId: null, unitId: unitIdFor(c.defaultUnit, '') });
+  }
+  rules.push({ category: null, communityId: null, unitId: unitIdFor('enforcement', '') });
+  return rules;
 }
 
 function personName(rng: Random): string {
@@ -313,6 +329,7 @@ export function buildGeography(rng: Random): Geography {
     units,
     sites,
     basemap: buildBasemap(town, communities, marketTowns),
+    dispatchRules: demoDispatchRules(communities.map((c) => c.id)),
     marketTowns,
     gridIndex,
     households: new Map(townData.communities.map((c) => [c.id, c.households])),

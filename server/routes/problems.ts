@@ -8,6 +8,7 @@ import { encodePoints } from '../analytics/points.ts';
 import { mayChangeProblem, unitScope } from '../auth/access.ts';
 import { computeDeadline, toShanghaiIso } from '../domain/calendar.ts';
 import { findCategory, sourceCodes } from '../domain/catalogue.ts';
+import { describeRule } from '../domain/dispatch.ts';
 import { duplicateRadiusM, RECURRENCE_RADIUS_M, withinRecurrenceWindow } from '../domain/duplicates.ts';
 import { KEY_SITE_RADIUS_KM, nearestWithin } from '../domain/geometry.ts';
 import { actionCodes, isOverdue, statusCodes } from '../domain/lifecycle.ts';
@@ -20,6 +21,7 @@ import { Created, ProblemCollection, ProblemDetail, type ProblemFeature } from '
 import type { UserRecord } from '../store/account-store.ts';
 import type { EventChanges, ProblemDraft, ProblemEventRecord, ProblemRecord } from '../store/records.ts';
 import type { TownData } from '../town-data.ts';
+import { ruleNames } from './dispatch.ts';
 import { photoJson } from './photos.ts';
 import { problemFor } from './problem-access.ts';
 import { parseInstant, parseProblemFilter } from './problem-filter.ts';
@@ -33,6 +35,9 @@ const ListQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** Who the history names for an automatic assignment. */
+export const DISPATCH_ACTOR = '自动派遣';
 
 const IdParams = Type.Object({ id: Type.String({ maxLength: 12, description: 'problem id' }) });
 
@@ -515,6 +520,22 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ],
         reporter: b.reporter ? { name: b.reporter.name.trim(), phone: b.reporter.phone.replace(/[\s-]/g, '') } : null,
       };
+      // 自动派遣: the rule for the category and community assigns it at once, in the same transaction.
+      const rule = app.dispatch.match(category.code, grid.communityId);
+      if (rule) {
+        const unitName = app.townData.unitById.get(rule.unitId)?.name ?? rule.unitId;
+        Object.assign(draft.problem, { status: 'open', unitId: rule.unitId, version: 2 });
+        draft.events.push({
+          at: now,
+          actor: DISPATCH_ACTOR,
+          action: 'assign',
+          fromStatus: 'reported',
+          toStatus: 'open',
+          note: `按规则「${describeRule(rule, ruleNames(app.townData))}」交办${unitName}`,
+          photos: [],
+          changes: { unitId: rule.unitId },
+        });
+      }
       const result = await app.store.createProblem(draft, {
         idempotency: key ? { userId: user.id, key, bodyHash, at: now } : undefined,
         recurrence: recurrence ? { problemId: recurrence.id, distanceM: recurrence.distanceM } : null,
@@ -534,8 +555,13 @@ const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const record: ProblemRecord = { ...draft.problem, id: result.id };
       app.problemTable.upsert(record);
       if (recurrence) app.problemTable.markRecurrent([record.id]);
-      app.live.publish(changeOf(record, { ...draft.events[0], id: result.eventIds[0], problemId: result.id }));
-      await app.audit(req, 'problem.report', 'problem', record.id, { category: category.code, gridId, idempotencyKey: key ?? null });
+      for (const [i, e] of draft.events.entries()) app.live.publish(changeOf(record, { ...e, id: result.eventIds[i], problemId: result.id }));
+      await app.audit(req, 'problem.report', 'problem', record.id, {
+        category: category.code,
+        gridId,
+        idempotencyKey: key ?? null,
+        dispatchedTo: rule?.unitId ?? null,
+      });
       const answer = {
         problem: await detail(record, reply),
         possibleDuplicates: duplicates.slice(0, 10).map((d) => ({

@@ -5,9 +5,11 @@ import { AdminUser } from '../routes/users.ts';
 import { FeedItem, WallConfigAnswer } from '../routes/wall.ts';
 import { Me } from './auth.ts';
 import { FeatureCollection } from './common.ts';
+import { DispatchRulesAnswer } from './dispatch.ts';
 import { Meta } from './meta.ts';
 import { Created, Photo, ProblemCollection, ProblemDetail } from './problems.ts';
 import { AreaRow, CategoryRow, HotspotRow, Summary, TrendPeriod } from './stats.ts';
+import { TasksAnswer } from './tasks.ts';
 
 /**
  * The one API contract: what each route the client calls answers on success, keyed by
@@ -52,6 +54,9 @@ export const API_ANSWERS = {
   'GET /api/wall/config': WallConfigAnswer,
   'PUT /api/wall/config': WallConfigAnswer,
   'GET /api/feed': Type.Object({ items: Type.Array(FeedItem) }),
+  'GET /api/tasks': TasksAnswer,
+  'GET /api/dispatch-rules': DispatchRulesAnswer,
+  'PUT /api/dispatch-rules': DispatchRulesAnswer,
 } satisfies Record<string, TSchema>;
 
 export type ApiRoute = keyof typeof API_ANSWERS;

@@ -153,4 +153,14 @@ export const migrations: readonly string[] = [
   `
   CREATE INDEX problem_events_at ON problem_events(at);
   `,
+  // v7: automatic dispatch rules (自动派遣), in the order an admin keeps them; null = any category / any community.
+  `
+  CREATE TABLE dispatch_rules (
+    position INTEGER PRIMARY KEY,
+    category TEXT,
+    community_id TEXT REFERENCES communities(id),
+    unit_id TEXT NOT NULL REFERENCES units(id),
+    UNIQUE (category, community_id)
+  );
+  `,
 ];

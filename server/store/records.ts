@@ -1,5 +1,6 @@
 import type { LineString, Point, Polygon } from 'geojson';
 import type { SiteKind, SourceCode } from '../domain/catalogue.ts';
+import type { DispatchRule } from '../domain/dispatch.ts';
 import type { Area, BBox } from '../domain/geometry.ts';
 import type { Action, Status } from '../domain/lifecycle.ts';
 import type { ProblemBatch } from './problem-batch.ts';
@@ -133,6 +134,8 @@ export interface TownGeography {
   units: UnitRecord[];
   sites: SiteRecord[];
   basemap: BasemapFeature[];
+  /** Automatic dispatch rules (自动派遣) that come with the town; an admin edits them later. */
+  dispatchRules: DispatchRule[];
 }
 
 /** Everything a town needs, ready to load into an empty store. */

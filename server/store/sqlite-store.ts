@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import type { DispatchRule } from '../domain/dispatch.ts';
 import { bboxOf } from '../domain/geometry.ts';
 import { migrations } from './migrations.ts';
 import { EVENT_FIELDS, type ProblemBatch, ROW_WIDTH, toBatch } from './problem-batch.ts';
@@ -175,6 +176,7 @@ export class SqliteStore implements Store {
       for (const x of dataset.sites) s.run(x.id, x.townId, x.communityId, x.gridId, x.name, x.kind, x.lon, x.lat);
       const b = db.prepare('INSERT INTO basemap_features (town_id, layer, name, class, geometry) VALUES (?, ?, ?, ?, ?)');
       for (const x of dataset.basemap) b.run(t.id, x.layer, x.name, x.class, JSON.stringify(x.geometry));
+      this.writeDispatchRules(dataset.dispatchRules);
       const insertBatch = (batch: ProblemBatch) => {
         const { problems: p, events: e, eventCounts } = batch;
         let ei = 0;
@@ -249,6 +251,25 @@ export class SqliteStore implements Store {
       geometry: JSON.parse(r.geometry as string),
       areaKm2: r.area_km2 as number,
     }));
+  }
+
+  async dispatchRules(): Promise<DispatchRule[]> {
+    return (this.db.prepare('SELECT category, community_id, unit_id FROM dispatch_rules ORDER BY position').all() as Row[]).map((r) => ({
+      category: r.category as string | null,
+      communityId: r.community_id as string | null,
+      unitId: r.unit_id as string,
+    }));
+  }
+
+  async saveDispatchRules(rules: readonly DispatchRule[]): Promise<void> {
+    this.db.transaction(() => this.writeDispatchRules(rules))();
+  }
+
+  /** Replaces the dispatch rules (inside the caller's transaction). */
+  private writeDispatchRules(rules: readonly DispatchRule[]): void {
+    this.db.prepare('DELETE FROM dispatch_rules').run();
+    const insert = this.db.prepare('INSERT INTO dispatch_rules (position, category, community_id, unit_id) VALUES (?, ?, ?, ?)');
+    for (const [i, r] of rules.entries()) insert.run(i + 1, r.category, r.communityId, r.unitId);
   }
 
   async units(): Promise<UnitRecord[]> {

@@ -1,3 +1,4 @@
+import type { DispatchRule } from '../domain/dispatch.ts';
 import type {
   BasemapFeature,
   CommunityRecord,
@@ -49,6 +50,10 @@ export interface Store {
   units(): Promise<UnitRecord[]>;
   sites(): Promise<SiteRecord[]>;
   basemap(): Promise<BasemapFeature[]>;
+  /** The automatic dispatch rules (自动派遣), in their order. */
+  dispatchRules(): Promise<DispatchRule[]>;
+  /** Replaces the dispatch rules, atomically. */
+  saveDispatchRules(rules: readonly DispatchRule[]): Promise<void>;
 
   /** Every problem in ascending id order, in batches. */
   scanProblems(batchSize?: number): AsyncIterable<ProblemRecord[]>;

@@ -221,6 +221,14 @@ const ROWS: Row[] = [
   { route: 'GET /api/wall/config', call: get('/api/wall/config'), expect: aggregate },
   { route: 'PUT /api/wall/config', call: () => ({ method: 'PUT', url: '/api/wall/config', payload: { intervalSeconds: 20 } }), expect: adminOnly(200) },
   { route: 'GET /api/feed', call: get('/api/feed?limit=5'), expect: aggregate },
+  { route: 'GET /api/dispatch-rules', call: get('/api/dispatch-rules'), expect: users },
+  { route: 'GET /api/tasks', call: get('/api/tasks'), expect: users },
+  {
+    // Saves the rules in force as they are.
+    route: 'PUT /api/dispatch-rules',
+    call: () => ({ method: 'PUT', url: '/api/dispatch-rules', payload: { rules: ctx.app.dispatch.rules } }),
+    expect: adminOnly(200),
+  },
   // Sign-in is open to all: a wrong password is a 401 of its own (bad_credentials), for anyone.
   { route: 'POST /api/auth/login', call: () => ({ method: 'POST', url: '/api/auth/login', payload: { username: 'nobody', password: 'x' } }), expect: all(401) },
   { route: 'POST /api/auth/display', call: () => ({ method: 'POST', url: '/api/auth/display', payload: { token: 'not-a-token' } }), expect: all(401) },

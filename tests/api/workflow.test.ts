@@ -133,7 +133,7 @@ describe('POST /api/problems', () => {
     throw new Error('no point');
   };
 
-  it('reports a problem: grid, community and deadline from the point and category, a report event, the reporter masked', async () => {
+  it('reports a problem: grid, community and deadline from the point and category, a report event, dispatched by rule, the reporter masked', async () => {
     const at = pointIn(true);
     const res = await post({
       lon: at.lon,
@@ -145,17 +145,22 @@ describe('POST /api/problems', () => {
     });
     expect(res.statusCode).toBe(201);
     const { problem, possibleDuplicates, recurrenceOf } = res.json();
+    // The demo's rule sends 小广告 to the sanitation station (镇环卫所) at once.
     expect(problem.properties).toMatchObject({
-      status: 'reported',
+      status: 'open',
+      unitId: 'dept-sanitation',
       gridId: at.gridId,
       communityId: at.communityId,
       category: 'flyers',
       reportedAt: '2026-11-27T15:00:00+08:00',
-      version: 1,
+      version: 2,
       reporter: { name: '王**', phone: '139****5678' },
     });
     expect(problem.properties.deadline > problem.properties.reportedAt).toBe(true);
-    expect(problem.properties.history).toEqual([expect.objectContaining({ action: 'report', toStatus: 'reported', actor: '测试admin' })]);
+    expect(problem.properties.history).toEqual([
+      expect.objectContaining({ action: 'report', toStatus: 'reported', actor: '测试admin' }),
+      expect.objectContaining({ action: 'assign', fromStatus: 'reported', toStatus: 'open', actor: '自动派遣' }),
+    ]);
     expect(res.headers.location).toBe(`/api/problems/${problem.id}`);
     expect(Array.isArray(possibleDuplicates)).toBe(true);
     expect(recurrenceOf === null || typeof recurrenceOf.id === 'number').toBe(true);

@@ -39,7 +39,9 @@ describe('sign-in and the user menu', () => {
     await page.locator('input[name=password]').fill('wrong');
     await page.getByRole('button', { name: '登录' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toBe('用户名或密码错误');
-    await signIn(page, 'grid_manager', TEST_PASSWORD);
+    // A grid manager's work starts from the list: signing in at / lands on 我的待办.
+    await signIn(page, 'grid_manager', TEST_PASSWORD, 'tasks');
+    expect(new URL(page.url()).pathname).toBe('/tasks');
     await page.getByRole('button', { name: /测试grid_manager · 网格员/ }).click();
     await page.locator('[data-logout]').click();
     await page.locator('.login-box').waitFor();
@@ -119,10 +121,19 @@ describe('rectification on the problem card', () => {
     const unit = await watchedPage(browser, origin, ctx.sessions.unit);
     await openMap(unit.page, `${origin}/?problem=${id}`);
     const card = unit.page.locator(`.problem-card[data-problem="${id}"]`);
-    await card.locator('[data-action="submit"]').click();
     const photo = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#6a8' } })
       .jpeg()
       .toBuffer();
+    // A photo picked and then cancelled is never attached: photos go up only when the action is confirmed.
+    const photosBefore = (await ctx.app.store.photos(id)).length;
+    await card.locator('[data-action="submit"]').click();
+    await card.locator('input[type=file]').setInputFiles({ name: 'wrong.jpg', mimeType: 'image/jpeg', buffer: photo });
+    await card.locator('.upload-preview img').waitFor();
+    await card.locator('[data-action="submit"]').click();
+    await card.locator('.action-form').waitFor({ state: 'detached' });
+    await unit.page.waitForTimeout(500);
+    expect(await ctx.app.store.photos(id)).toHaveLength(photosBefore);
+    await card.locator('[data-action="submit"]').click();
     await card.locator('input[type=file]').setInputFiles({ name: 'after.jpg', mimeType: 'image/jpeg', buffer: photo });
     await card.locator('.upload-preview img').waitFor();
     await card.getByLabel('说明').fill('已清理完毕');
@@ -172,7 +183,7 @@ describe('reporting a problem', () => {
       .toBuffer();
 
     const { page, consoleErrors } = await watchedPage(browser, origin, ctx.sessions.grid_manager);
-    await openMap(page, `${origin}/`);
+    await openMap(page, `${origin}/map`);
     await page.getByRole('button', { name: '上报问题' }).click();
     const form = page.locator('aside.report-form');
     await expect.poll(() => form.locator('[data-field=point]').textContent()).toBe('请在地图上点击问题位置');
@@ -206,7 +217,9 @@ describe('reporting a problem', () => {
     await page.screenshot({ path: `${ARTIFACTS}/report-created.png` });
 
     const stored = await ctx.app.store.problem(id);
-    expect(stored).toMatchObject({ category: target.category, gridId: target.gridId, source: 'grid_patrol', status: 'reported' });
+    // 自动派遣: the demo's rule for the category assigned it at once.
+    const rule = ctx.app.dispatch.match(target.category, target.communityId);
+    expect(stored).toMatchObject({ category: target.category, gridId: target.gridId, source: 'grid_patrol', status: 'open', unitId: rule?.unitId });
     expect(stored?.lat).toBeCloseTo(target.lat, 4);
     expect((await ctx.app.store.photos(id)).map((p) => p.kind)).toEqual(['before']);
     await created.getByRole('button', { name: '查看问题' }).click();

@@ -109,12 +109,13 @@ export async function pagePoint(page: Page, lonLat: [number, number]): Promise<[
   }, lonLat);
 }
 
-/** Signs in through the sign-in form and waits for the map. */
-export async function signIn(page: Page, username: string, password: string): Promise<void> {
+/** Signs in through the sign-in form and waits for the page the account lands on: the map, or 我的待办 (units and grid managers). */
+export async function signIn(page: Page, username: string, password: string, lands: 'map' | 'tasks' = 'map'): Promise<void> {
   await page.locator('input[name=username]').fill(username);
   await page.locator('input[name=password]').fill(password);
   await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForFunction(() => window.__map?.loaded() === true, undefined, { timeout: 60_000 });
+  if (lands === 'tasks') await page.locator('.tasks-page[data-loaded="true"]').waitFor({ timeout: 60_000 });
+  else await page.waitForFunction(() => window.__map?.loaded() === true, undefined, { timeout: 60_000 });
 }
 
 /** Opens the map page and waits until the map has loaded its style and data. */
