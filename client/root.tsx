@@ -6,6 +6,14 @@ import { LoginPage } from './auth/login-page.tsx';
 import { TasksPage } from './tasks/tasks-page.tsx';
 import { WallPage } from './wall/wall-page.tsx';
 
+/** The current address without one query parameter. */
+function withoutParam(location: Location, name: string): string {
+  const q = new URLSearchParams(location.search);
+  q.delete(name);
+  const rest = q.toString();
+  return `${location.pathname}${rest ? `?${rest}` : ''}${location.hash}`;
+}
+
 /** Roles whose work starts from their list (我的待办): the map's address without a view lands there. */
 const TASKS_FIRST = new Set(['unit', 'grid_manager']);
 
@@ -29,7 +37,11 @@ export function Root() {
   useEffect(() => {
     const token = new URLSearchParams(window.location.search).get('display');
     (token ? api.connectDisplay(token) : api.session())
-      .then((s) => setSession(s.user || s.display ? s : null))
+      .then((s) => {
+        // The token now sits in the screen's cookie: it leaves the address bar (and the history).
+        if (token) window.history.replaceState(null, '', withoutParam(window.location, 'display'));
+        setSession(s.user || s.display ? s : null);
+      })
       .catch((e: unknown) => {
         if (e instanceof ApiError && token) setNotice(e.message);
         setSession(null);

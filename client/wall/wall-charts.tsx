@@ -1,16 +1,16 @@
 // The wall's charts: dark, no animation on data updates (the numerals count instead); sizes follow the wall's scale.
 import type { CategoryRow, TrendPoint } from '../api/client.ts';
 import { Chart } from '../panels/charts.tsx';
+import { categoryBars } from './wall-figures.ts';
 
 const TEXT = '#b9cdf0';
 const LINE = 'rgba(125, 170, 230, 0.18)';
 
 /** 问题类型分布: the categories, most frequent first, with how many are still open. */
 export function CategoryBars({ rows, scale }: { rows: CategoryRow[]; scale: number }) {
-  const top = rows
-    .filter((r) => r.total > 0)
-    .slice(0, 10)
-    .reverse();
+  const bars = categoryBars(rows);
+  // Bottom to top in the chart: the largest bar on top.
+  const top = [...bars].reverse();
   const px = (n: number) => Math.round(n * scale);
   const option = {
     animation: false,
@@ -32,7 +32,11 @@ export function CategoryBars({ rows, scale }: { rows: CategoryRow[]; scale: numb
       },
     ],
   };
-  return <Chart id="wall-categories" option={option} label="问题类型分布" className="wall-chart" />;
+  return (
+    <div className="wall-chart-box" data-bars={bars.map((b) => `${b.name}:${b.total}`).join('|')}>
+      <Chart id="wall-categories" option={option} label="问题类型分布" className="wall-chart" />
+    </div>
+  );
 }
 
 /** 近30天趋势: reported and closed per day. */
@@ -72,5 +76,9 @@ export function TrendLines({ periods, scale }: { periods: TrendPoint[]; scale: n
       },
     ],
   };
-  return <Chart id="wall-trend" option={option} label="近30天上报与销号" className="wall-chart" />;
+  return (
+    <div className="wall-chart-box" data-first-period={periods[0]?.period ?? ''} data-last-period={periods.at(-1)?.period ?? ''}>
+      <Chart id="wall-trend" option={option} label="上报与销号趋势" className="wall-chart" />
+    </div>
+  );
 }

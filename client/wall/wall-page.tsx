@@ -1,30 +1,19 @@
-import { bbox as turfBbox } from '@turf/turf';
 import type { FeatureCollection } from 'geojson';
-import * as maplibregl from 'maplibre-gl';
+import type * as maplibregl from 'maplibre-gl';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { shanghaiDate, toShanghaiIso } from '../../server/domain/calendar.ts';
-import { OVERDUE_BIT } from '../../server/domain/points-codec.ts';
-import {
-  type AreaRow,
-  api,
-  type CategoryRow,
-  type FeedItem,
-  type GridStats,
-  type Hotspot,
-  type Meta,
-  type Session,
-  type Summary,
-  type TrendPoint,
-  type WallConfig,
-} from '../api/client.ts';
+import { toShanghaiIso } from '../../server/domain/calendar.ts';
+import { api, type Hotspot, type Meta, type Session, type WallConfig } from '../api/client.ts';
 import { followLive } from '../api/live.ts';
 import { basemapStyle } from '../map/basemap-style.ts';
 import { withStats } from '../map/choropleth.ts';
-import { type HotspotLabel, hotspotCaption, type PointColumns, pointColumns, type SiteMarker } from '../map/layers.ts';
+import { type HotspotLabel, type PointColumns, pointColumns, type SiteMarker } from '../map/layers.ts';
 import { MapView } from '../map/map-view.tsx';
-import { ACTION_NAMES } from '../panels/problem-card.tsx';
 import { CountUp } from './count-up.tsx';
 import { CategoryBars, TrendLines } from './wall-charts.tsx';
+import { type Figures, loadFigures, WALL_WINDOW_DAYS } from './wall-figures.ts';
+import { useHotspotLabels, useOverduePulse } from './wall-markers.ts';
+import { CommunityRanking, FeedList, HotspotList } from './wall-panels.tsx';
+import { frameScene, initialScene, reloadDelayAfterLoss, tourSeconds } from './wall-tour.ts';
 
 interface Town {
   meta: Meta;
@@ -32,18 +21,8 @@ interface Town {
   grids: FeatureCollection;
   communities: FeatureCollection;
   sites: SiteMarker[];
-}
-
-/** The figures of the panels: small answers, reloaded on every change. */
-interface Figures {
-  summary: Summary;
-  categories: CategoryRow[];
-  communities: AreaRow[];
-  grids: GridStats[];
-  trend: TrendPoint[];
-  feed: FeedItem[];
-  /** When they were loaded (the page's clock). */
-  at: number;
+  /** The server's clock minus the wall's, at load. */
+  clockOffset: number;
 }
 
 /** What the map draws: every problem as binary columns, and the hotspots. */
@@ -83,75 +62,6 @@ function useScale(): { scale: number; width: number; height: number } {
   return size;
 }
 
-/** Seconds between tour scenes: the settings', or `?tour=N` on the URL (tests, rehearsals). */
-function tourSeconds(config: WallConfig | null): number {
-  const override = Number(new URLSearchParams(window.location.search).get('tour'));
-  return Number.isFinite(override) && override >= 1 ? override : (config?.intervalSeconds ?? 20);
-}
-
-/** The scene the wall starts at: kept across a reload (after a lost WebGL context). */
-function initialScene(): number {
-  const s = Number(new URLSearchParams(window.location.search).get('scene'));
-  return Number.isInteger(s) && s >= 0 ? s : 0;
-}
-
-/**
- * How long to wait before reloading after a lost WebGL context: 1 s, but doubling (to 5 min) while
- * losses follow each other within 10 minutes, so that a failing GPU does not make the wall reload
- * in a tight loop. Kept in sessionStorage, which outlives the reload.
- */
-function reloadDelayAfterLoss(): number {
-  const KEY = 'wall.contextLosses';
-  const last = ((): { n?: number; at?: number } | null => {
-    try {
-      return JSON.parse(sessionStorage.getItem(KEY) ?? '');
-    } catch {
-      return null; // none recorded, or unreadable: start again
-    }
-  })();
-  const n = Date.now() - (last?.at ?? 0) < 10 * 60_000 ? (last?.n ?? 0) + 1 : 0;
-  sessionStorage.setItem(KEY, JSON.stringify({ n, at: Date.now() }));
-  return Math.min(1000 * 2 ** n, 5 * 60_000);
-}
-
-/** Pulsing rings over the overdue problems (DOM markers: the browser animates them without redrawing the map). */
-function useOverduePulse(map: maplibregl.Map | null, columns: PointColumns | null) {
-  useEffect(() => {
-    if (!map || !columns) return;
-    const p = columns.points;
-    const markers: maplibregl.Marker[] = [];
-    // The most recent overdue problems first (ids grow with time); a wall needs no more rings than this.
-    for (let i = p.count - 1; i >= 0 && markers.length < 300; i--) {
-      if ((p.status[i] & OVERDUE_BIT) === 0) continue;
-      const el = document.createElement('div');
-      el.className = 'overdue-pulse';
-      markers.push(new maplibregl.Marker({ element: el }).setLngLat([p.originLon + p.dLon[i], p.originLat + p.dLat[i]]).addTo(map));
-    }
-    return () => {
-      for (const m of markers) m.remove();
-    };
-  }, [map, columns]);
-}
-
-/**
- * The hotspots' captions as DOM markers above the overdue rings (drawn in the map, a ring over the
- * busiest market town would hide its caption). Not over grid colours, as on the main map.
- */
-function useHotspotLabels(map: maplibregl.Map | null, hotspots: HotspotLabel[], shown: boolean) {
-  useEffect(() => {
-    if (!map || !shown) return;
-    const markers = hotspots.map((h) => {
-      const el = document.createElement('div');
-      el.className = h.rank <= 2 ? 'wall-hotspot-label top' : 'wall-hotspot-label';
-      el.textContent = hotspotCaption(h);
-      return new maplibregl.Marker({ element: el, anchor: 'bottom', offset: [0, -20] }).setLngLat(h.center).addTo(map);
-    });
-    return () => {
-      for (const m of markers) m.remove();
-    };
-  }, [map, hotspots, shown]);
-}
-
 /** The wall's hotspot captions are its own markers (above); the map draws none. */
 const NO_MAP_HOTSPOTS: HotspotLabel[] = [];
 
@@ -185,6 +95,7 @@ export function WallPage({ session }: { session: Session }) {
       .then(([meta, communities, grids, basemap, sites, wallConfig]) => {
         setTown({
           meta,
+          clockOffset: Date.parse(meta.now) - Date.now(),
           grids,
           communities,
           style: basemapStyle({ communities, grids, basemap, sites }, 'night'),
@@ -204,18 +115,11 @@ export function WallPage({ session }: { session: Session }) {
   useEffect(() => {
     if (!town) return;
     let current = true;
-    const from = shanghaiDate(Date.parse(town.meta.now) - 29 * 86_400_000);
-    Promise.all([
-      api.summary(),
-      api.categoryStats(),
-      api.communityStats('', 'perKm2'),
-      api.gridStats('', 'overdue'),
-      api.trend(`?from=${from}`, 'day'),
-      api.feed(12),
-    ])
-      .then(([summary, categories, communities, grids, trend, feed]) => {
+    // The server's clock, moved on by the wall's own: the windows follow the days of an all-day wall.
+    loadFigures(Date.now() + town.clockOffset)
+      .then((next) => {
         if (!current) return;
-        setFigures({ summary, categories, communities, grids, trend, feed, at: Date.now() });
+        setFigures(next);
         setFailed(null);
       })
       .catch((e: unknown) => current && setFailed(e instanceof Error ? e.message : String(e)));
@@ -417,49 +321,37 @@ export function WallPage({ session }: { session: Session }) {
       </section>
       <aside className="wall-side wall-left">
         <section className="wall-panel" data-panel="categories">
-          <h2>问题类型分布</h2>
+          <h2>
+            问题类型分布 <small>累计</small>
+          </h2>
           {figures && <CategoryBars rows={figures.categories} scale={scale} />}
         </section>
         <section className="wall-panel wall-grow" data-panel="communities">
           <h2>
-            村居整改排名 <small>按问题密度</small>
+            村居整改排名 <small>按整改率 · 累计</small>
           </h2>
-          <CommunityRanking rows={figures?.communities ?? []} rateClass={rateClass} />
+          <CommunityRanking rows={figures?.ranking ?? []} rateClass={rateClass} />
         </section>
       </aside>
       <aside className="wall-side wall-right">
         <section className="wall-panel" data-panel="trend">
-          <h2>近30天上报与销号</h2>
+          <h2>
+            近{WALL_WINDOW_DAYS}天上报与销号 <small>截至昨日</small>
+          </h2>
           {figures && <TrendLines periods={figures.trend} scale={scale} />}
         </section>
         <section className="wall-panel" data-panel="hotspots">
-          <h2>热点区域</h2>
-          <ol className="wall-hotspots">
-            {(layers?.hotspots ?? []).slice(0, 5).map((h) => (
-              <li key={h.rank}>
-                <span className="wall-rank">{h.rank}</span>
-                <span className="wall-name">{h.name}</span>
-                <span className="wall-num">{h.count}</span>
-                <span className={`wall-change ${h.change === null ? '' : h.change > 0 ? 'up' : 'down'}`}>
-                  {h.change === null ? '新' : `${h.change > 0 ? '▲' : h.change < 0 ? '▼' : '–'}${Math.abs(Math.round(h.change * 100))}%`}
-                </span>
-              </li>
-            ))}
-          </ol>
+          <h2>
+            热点区域{' '}
+            <small>
+              近{WALL_WINDOW_DAYS}天 · 较前{WALL_WINDOW_DAYS}天
+            </small>
+          </h2>
+          <HotspotList rows={figures?.hotspots ?? []} />
         </section>
         <section className="wall-panel wall-grow" data-panel="feed">
           <h2>最新动态</h2>
-          <ul className="wall-feed">
-            {(figures?.feed ?? []).slice(0, 8).map((e) => (
-              <li key={e.eventId} className={`feed-${e.action}`}>
-                <time>{e.at.slice(0, 10) === toShanghaiIso(now).slice(0, 10) ? e.at.slice(11, 16) : `${e.at.slice(5, 10)} ${e.at.slice(11, 16)}`}</time>
-                <span className="wall-feed-action">{ACTION_NAMES[e.action] ?? e.action}</span>
-                <span className="wall-name">
-                  {e.communityName} · {e.categoryName}
-                </span>
-              </li>
-            ))}
-          </ul>
+          <FeedList items={figures?.feed ?? []} now={now} />
         </section>
       </aside>
       <footer className="wall-caption" data-caption>
@@ -472,70 +364,4 @@ export function WallPage({ session }: { session: Session }) {
       </div>
     </div>
   );
-}
-
-/** 村居整改排名: every community; scrolls slowly when the list is longer than its box. */
-function CommunityRanking({ rows, rateClass }: { rows: AreaRow[]; rateClass: (r: number | null) => string }) {
-  const box = useRef<HTMLDivElement>(null);
-  const list = useRef<HTMLOListElement>(null);
-  const [scrolls, setScrolls] = useState(false);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: new rows change the list's height
-  useEffect(() => {
-    const check = () => setScrolls(!!box.current && !!list.current && list.current.scrollHeight > box.current.clientHeight + 2);
-    check();
-    const ro = new ResizeObserver(check);
-    if (box.current) ro.observe(box.current);
-    return () => ro.disconnect();
-  }, [rows]);
-  const item = (r: AreaRow, i: number, copy: boolean) => (
-    <li key={`${copy ? 'c' : ''}${r.id}`} aria-hidden={copy || undefined}>
-      <span className="wall-rank">{i + 1}</span>
-      <span className="wall-name">{r.name}</span>
-      <span className="wall-num">{r.total}</span>
-      <span className={`wall-rate ${rateClass(r.rectificationRate)}`}>{r.rectificationRate === null ? '—' : percent(r.rectificationRate)}</span>
-    </li>
-  );
-  return (
-    <div ref={box} className={`wall-ranking${scrolls ? ' scrolling' : ''}`}>
-      <ol ref={list} style={{ animationDuration: `${rows.length * 2.5}s` }}>
-        {rows.map((r, i) => item(r, i, false))}
-        {scrolls && rows.map((r, i) => item(r, i, true))}
-      </ol>
-    </div>
-  );
-}
-
-/** Where a scene frames the map, what it says, and which grid it outlines. */
-function frameScene(
-  scene: WallConfig['scenes'][number],
-  town: Town,
-  data: WallData,
-): { bbox: [number, number, number, number]; caption: string; key: string; gridId: string | null } {
-  const townBox = town.meta.bbox;
-  const communityFeature = (id: string) => town.communities.features.find((f) => f.properties?.id === id);
-  const box = (f: GeoJSON.Feature | undefined) => (f ? (turfBbox(f) as [number, number, number, number]) : townBox);
-  if (scene.target === 'community' && scene.communityId) {
-    const f = communityFeature(scene.communityId);
-    return { bbox: box(f), caption: scene.caption ?? String(f?.properties?.name ?? ''), key: scene.communityId, gridId: null };
-  }
-  if (scene.target === 'top-community') {
-    const row = data.communities[(scene.rank ?? 1) - 1];
-    if (row) {
-      return {
-        bbox: box(communityFeature(row.id)),
-        caption:
-          scene.caption ?? `${row.name} · 问题密度第 ${scene.rank ?? 1} · 整改率 ${row.rectificationRate === null ? '—' : percent(row.rectificationRate)}`,
-        key: row.id,
-        gridId: null,
-      };
-    }
-  }
-  if (scene.target === 'most-overdue-grid') {
-    const g = data.grids[0];
-    if (g && g.overdue > 0) {
-      const f = town.grids.features.find((x) => x.properties?.id === g.id);
-      return { bbox: box(f), caption: scene.caption ?? `${g.name} · 逾期未改最多（${g.overdue} 件）· 网格员 ${g.manager}`, key: g.id, gridId: g.id };
-    }
-  }
-  return { bbox: townBox, caption: scene.caption ?? `${town.meta.town.name}全域`, key: 'town', gridId: null };
 }

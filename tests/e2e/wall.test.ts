@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ORIGIN } from '../helpers/demo.ts';
+import { DEMO_NOW, ORIGIN } from '../helpers/demo.ts';
 import { ARTIFACTS, type BrowserSuite, browserSuite, pagePoint, pixels, settled, watchedPage } from './browser.ts';
 
 vi.setConfig({ testTimeout: 300_000 });
@@ -161,6 +161,37 @@ describe('the wall display', () => {
       await page.context().close();
     });
   }
+
+  it('says what each panel ranks and over which window: 30 whole days of trend, hotspots against the 30 days before, rank by 整改率, every category counted', async () => {
+    const { page, consoleErrors } = await openWall({ width: 1920, height: 1080 }, 1000);
+    const get = async (url: string) => (await suite.ctx.app.inject({ url, headers: suite.ctx.as.display })).json();
+    const day = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
+    // The trend ends yesterday: today's partial day would plunge the line at its right edge.
+    const trend = page.locator('[data-panel="trend"] [data-last-period]');
+    expect(await trend.getAttribute('data-last-period')).toBe(day(DEMO_NOW - 86_400_000));
+    expect(await trend.getAttribute('data-first-period')).toBe(day(DEMO_NOW - 30 * 86_400_000));
+    expect(await page.locator('[data-panel="trend"] h2').textContent()).toContain('截至昨日');
+    // The hotspots cover the last 30 days and compare them with the 30 before, so not every one is 新.
+    const hot = await get(`/api/hotspots?from=${day(DEMO_NOW - 29 * 86_400_000)}&to=${day(DEMO_NOW)}`);
+    const rows = page.locator('[data-panel="hotspots"] li');
+    expect(await rows.locator('.wall-name').allTextContents()).toEqual(hot.hotspots.slice(0, 5).map((h: { name: string }) => h.name));
+    expect(await page.locator('[data-panel="hotspots"] h2').textContent()).toContain('近30天');
+    expect((await rows.evaluateAll((es) => es.map((e) => e.getAttribute('data-change')))).some((c) => c !== '')).toBe(true);
+    // 村居整改排名 ranks by the rectification rate, as its title says.
+    expect(await page.locator('[data-panel="communities"] h2').textContent()).toContain('按整改率');
+    const ranking = await get('/api/stats/communities?sort=rectificationRate');
+    const names = await page.locator('[data-panel="communities"] li:not([aria-hidden]) .wall-name').allTextContents();
+    expect(names).toEqual(ranking.communities.map((c: { name: string }) => c.name));
+    // 问题类型分布: at most 10 bars that still add up to every problem (the rest as 其他（N类）).
+    const bars = ((await page.locator('[data-panel="categories"] [data-bars]').getAttribute('data-bars')) ?? '').split('|');
+    const summary = await get('/api/stats/summary');
+    const present = (await get('/api/stats/categories')).categories.filter((c: { total: number }) => c.total > 0).length;
+    expect(bars.length).toBe(Math.min(10, present));
+    expect(bars.reduce((n, b) => n + Number(b.split(':')[1]), 0)).toBe(summary.total);
+    if (present > 10) expect(bars.at(-1)).toMatch(new RegExp(`^其他（${present - 9}类）:`));
+    expect(consoleErrors).toEqual([]);
+    await page.context().close();
+  });
 
   it('tours its scenes by itself, with a caption each, and a touch pauses the tour', async () => {
     const { page, consoleErrors } = await openWall({ width: 1920, height: 1080 }, 3);
