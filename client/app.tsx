@@ -4,12 +4,12 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { shanghaiDate, toShanghaiIso } from '../server/domain/calendar.ts';
 import { type AreaRow, api, type CategoryRow, type GridStats, type Hotspot, type Meta, type ProblemDetail, type Session, type Summary } from './api/client.ts';
 import { followLive } from './api/live.ts';
-import { UserMenu } from './auth/user-menu.tsx';
 import { basemapStyle } from './map/basemap-style.ts';
 import { withStats } from './map/choropleth.ts';
 import { download, exportPng } from './map/export-png.ts';
 import { pointColumns, type SiteMarker } from './map/layers.ts';
 import { MapView } from './map/map-view.tsx';
+import { AppHeader } from './panels/app-header.tsx';
 import { CategoryFilter } from './panels/category-filter.tsx';
 import { Charts } from './panels/charts.tsx';
 import { Select } from './panels/controls.tsx';
@@ -26,7 +26,6 @@ import {
   apiTimelessQuery,
   describeFilters,
   METRICS,
-  MODES,
   parseViewState,
   toggleCategory,
   type ViewState,
@@ -34,7 +33,6 @@ import {
   viewStateSearch,
   WEIGHTS,
 } from './state/view-state.ts';
-import { TasksBadge } from './tasks/tasks-badge.tsx';
 
 /** Data that does not depend on the filters: loaded once. */
 interface Town {
@@ -83,6 +81,8 @@ export function App({ session, onSignedOut }: AppProps) {
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState(1);
   const [exporting, setExporting] = useState(false);
+  // Narrow screens: the filters fold away behind a button of the header.
+  const [filtersOpen, setFiltersOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
   // Short messages in the corner: live changes, and reloads that failed.
   const [toasts, setToasts] = useState<{ key: string; text: string }[]>([]);
@@ -287,34 +287,24 @@ export function App({ session, onSignedOut }: AppProps) {
   };
 
   return (
-    <div className="app" data-query={filtered.query} data-loading={!shown} data-live={live}>
-      <header className="title">
-        <h1>{title}</h1>
-        {meta.demo && <span className="demo-badge">演示数据</span>}
-        <nav className="modes" aria-label="图层">
-          {MODES.map((m) => (
-            <button key={m.code} type="button" data-mode={m.code} aria-pressed={view.mode === m.code} onClick={() => setView({ ...view, mode: m.code })}>
-              {m.name}
-            </button>
-          ))}
-        </nav>
-        <fieldset className="export" aria-label="导出图片">
-          <button type="button" disabled={exporting} data-export="1" onClick={() => onExport(1)}>
-            导出图片
-          </button>
-          <button type="button" disabled={exporting} data-export="2" onClick={() => onExport(2)}>
-            高清 2×
-          </button>
-        </fieldset>
-        {mayReport && (
-          <button type="button" className="report-button" aria-pressed={reporting} onClick={() => setReporting((r) => !r)}>
-            上报问题
-          </button>
-        )}
-        {live === 'off' && <span className="offline-badge">离线，正在重连…</span>}
-        {readsProblems && <TasksBadge revision={revision} />}
-        <UserMenu session={session} onSignedOut={onSignedOut} />
-      </header>
+    <div className="app" data-query={filtered.query} data-loading={!shown} data-live={live} data-filters-open={filtersOpen}>
+      <AppHeader
+        title={title}
+        shortTitle={`${meta.town.name}创文一张图`}
+        demo={meta.demo}
+        offline={live === 'off'}
+        mode={view.mode}
+        onMode={(mode) => setView({ ...view, mode })}
+        exporting={exporting}
+        onExport={onExport}
+        reporting={mayReport ? reporting : null}
+        onReporting={() => setReporting((r) => !r)}
+        tasksRevision={readsProblems ? revision : null}
+        filtersOpen={filtersOpen}
+        onFilters={() => setFiltersOpen((o) => !o)}
+        session={session}
+        onSignedOut={onSignedOut}
+      />
       <ul className="toasts" aria-live="polite">
         {toasts.map((t) => (
           <li key={t.key}>{t.text}</li>

@@ -10,6 +10,7 @@ import { LOCAL_IDEOGRAPH_FONTS } from './basemap-style.ts';
 import { metricColor } from './choropleth.ts';
 import { deckSurface } from './deck-surface.ts';
 import { buildLayers, type HotspotLabel, type PointColumns, pointIndex, type SiteMarker, STREET_ZOOM } from './layers.ts';
+import { MAPLIBRE_LOCALE_ZH } from './locale-zh.ts';
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -90,6 +91,7 @@ export function MapView(props: MapViewProps) {
       bounds: bbox,
       fitBoundsOptions: { padding: 20 },
       localIdeographFontFamily: LOCAL_IDEOGRAPH_FONTS,
+      locale: MAPLIBRE_LOCALE_ZH,
       attributionControl: false,
       maxPitch: 60,
       canvasContextAttributes: { preserveDrawingBuffer: true, antialias: true },

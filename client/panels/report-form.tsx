@@ -72,6 +72,25 @@ export function ReportForm({ meta, user, point, onPoint, onClose, onOpen, onCrea
     setPhotoNote('照片中没有拍摄位置，请在地图上点击问题位置');
   };
 
+  // 使用我的位置: the phone's own fix (WGS84), for a grid manager standing at the problem.
+  const [locating, setLocating] = useState(false);
+  const locate = () => {
+    if (!('geolocation' in navigator)) return setPhotoNote('此设备不支持定位，请在地图上点击问题位置');
+    setLocating(true);
+    navigator.geolocation.getCurrentPosition(
+      (pos) => {
+        setLocating(false);
+        onPoint([pos.coords.longitude, pos.coords.latitude]);
+        setPhotoNote(`已按当前位置定位（精度约 ${Math.round(pos.coords.accuracy)} 米），可在地图上点击修改`);
+      },
+      (e) => {
+        setLocating(false);
+        setPhotoNote(e.code === e.PERMISSION_DENIED ? '未允许定位，请在地图上点击问题位置' : '暂时无法定位，请在地图上点击问题位置');
+      },
+      { enableHighAccuracy: true, timeout: 15_000, maximumAge: 30_000 },
+    );
+  };
+
   const submit = async () => {
     if (!point) return setError({ field: 'lon', message: '请先在地图上点击问题位置，或选择带定位的照片' });
     if (!category) return setError({ field: 'category', message: '请选择问题类型' });
@@ -204,6 +223,9 @@ export function ReportForm({ meta, user, point, onPoint, onClose, onOpen, onCrea
       <p className={`pick-hint${invalid('lon') ? ' alert' : ''}`} data-field="point">
         {point ? `位置：${point[0].toFixed(5)}, ${point[1].toFixed(5)}（点击地图可修改）` : '请在地图上点击问题位置'}
       </p>
+      <button type="button" className="locate-button" data-locate disabled={locating} onClick={locate}>
+        {locating ? '正在定位…' : '使用我的位置'}
+      </button>
       {photoNote && <p className="muted">{photoNote}</p>}
       <label>
         问题类型

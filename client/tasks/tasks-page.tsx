@@ -83,7 +83,7 @@ export function TasksPage({ session, onSignedOut }: TasksPageProps) {
       )}
       <fieldset className="chips" aria-label="筛选">
         {FILTERS.map((f) => (
-          <button key={f.code} type="button" className="chip" aria-pressed={filter === f.code} data-filter={f.code} onClick={() => setFilter(f.code)}>
+          <button key={f.code} type="button" className="filter-chip" aria-pressed={filter === f.code} data-filter={f.code} onClick={() => setFilter(f.code)}>
             {f.name}
           </button>
         ))}

@@ -61,8 +61,16 @@ export interface Watched {
  * A page that records console errors and blocks (and records) every request leaving the test
  * server; with `session` (a session cookie's value) it is signed in, else it meets the sign-in page.
  */
-export async function watchedPage(browser: Browser, origin: string, session: string | null, size = { width: 1600, height: 900 }): Promise<Watched> {
-  const context = await browser.newContext({ viewport: size, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+export async function watchedPage(
+  browser: Browser,
+  origin: string,
+  session: string | null,
+  size = { width: 1600, height: 900 },
+  device: { mobile?: boolean } = {},
+): Promise<Watched> {
+  // A phone: touch, a mobile viewport and three device pixels a CSS pixel.
+  const phone = device.mobile ? { isMobile: true, hasTouch: true, deviceScaleFactor: 3 } : {};
+  const context = await browser.newContext({ viewport: size, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...phone });
   if (session) await context.addCookies([{ name: SESSION_COOKIE, value: session, url: origin, httpOnly: true, sameSite: 'Strict' }]);
   // Generous waits: software WebGL on a busy machine is slow; tests gate on correctness, not speed.
   context.setDefaultTimeout(90_000);

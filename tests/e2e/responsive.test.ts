@@ -1,0 +1,184 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ARTIFACTS, type BrowserSuite, browserSuite, openMap, watchedPage } from './browser.ts';
+
+vi.setConfig({ testTimeout: 300_000 });
+
+let suite: BrowserSuite;
+beforeAll(async () => {
+  suite = await browserSuite(2000);
+}, 120_000);
+afterAll(async () => suite?.close());
+
+interface Box {
+  what: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * What a phone user can reach: the page's horizontal overflow, and every visible control (button,
+ * link, select, input, textarea) with its box. Controls inside the map's canvas container are
+ * MapLibre's own (measured too); hidden ones (display none, zero size) are left out.
+ */
+async function reachable(page: Page): Promise<{ overflow: number; viewport: { width: number; height: number }; controls: Box[] }> {
+  return page.evaluate(() => {
+    const controls = [...document.querySelectorAll('button, a[href], select, input, textarea')]
+      .map((e) => {
+        const r = e.getBoundingClientRect();
+        const name = (e.getAttribute('aria-label') ?? e.textContent ?? e.getAttribute('name') ?? e.tagName).trim().slice(0, 16);
+        return { what: `${e.tagName.toLowerCase()} ${name}`, x: r.x, y: r.y, width: r.width, height: r.height };
+      })
+      .filter((b) => b.width > 0 && b.height > 0);
+    return {
+      overflow: document.documentElement.scrollWidth - window.innerWidth,
+      viewport: { width: window.innerWidth, height: window.innerHeight },
+      controls,
+    };
+  });
+}
+
+/** No sideways scroll, every control inside the width, and at least 44×44 CSS px. */
+async function expectPhoneReady(page: Page, label: string): Promise<void> {
+  const { overflow, viewport, controls } = await reachable(page);
+  expect(overflow, `${label}: horizontal scroll`).toBeLessThanOrEqual(0);
+  expect(controls.length).toBeGreaterThan(3);
+  const outside = controls.filter((c) => c.x < -0.5 || c.x + c.width > viewport.width + 0.5).map((c) => c.what);
+  expect(outside, `${label}: controls off-screen`).toEqual([]);
+  const small = controls.filter((c) => c.width < 43.5 || c.height < 43.5).map((c) => `${c.what} ${Math.round(c.width)}×${Math.round(c.height)}`);
+  expect(small, `${label}: tap targets under 44×44`).toEqual([]);
+}
+
+/** Elements with their own text, and whether any two overlap (text boxes measured, the map's canvas aside). */
+async function textClashes(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const boxes: { text: string; x: number; y: number; w: number; h: number }[] = [];
+    for (const e of document.querySelectorAll('body *')) {
+      if (e.closest('.maplibregl-map') || e.closest('option') || e.tagName === 'OPTION') continue;
+      const own = [...e.childNodes].some((n) => n.nodeType === 3 && (n.textContent ?? '').trim() !== '');
+      if (!own) continue;
+      const style = getComputedStyle(e);
+      if (style.visibility === 'hidden') continue;
+      const r = e.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0 || r.bottom < 0 || r.top > window.innerHeight) continue;
+      boxes.push({ text: (e.textContent ?? '').trim().slice(0, 12), x: r.x, y: r.y, w: r.width, h: r.height });
+    }
+    const inside = (a: (typeof boxes)[number], b: (typeof boxes)[number]) =>
+      a.x <= b.x + 1 && a.y <= b.y + 1 && a.x + a.w >= b.x + b.w - 1 && a.y + a.h >= b.y + b.h - 1;
+    const clashes: string[] = [];
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, b] = [boxes[i], boxes[j]];
+        const overlap = a.x < b.x + b.w - 1 && b.x < a.x + a.w - 1 && a.y < b.y + b.h - 1 && b.y < a.y + a.h - 1;
+        if (overlap && !inside(a, b) && !inside(b, a)) clashes.push(`${a.text} × ${b.text}`);
+      }
+    return clashes;
+  });
+}
+
+describe('the map page on phones', () => {
+  for (const size of [
+    { width: 390, height: 844 },
+    { width: 360, height: 740 },
+  ]) {
+    it(`at ${size.width}×${size.height}: the map fills the width, menus and sheets stay on screen, every tap target is 44×44 or more`, async () => {
+      const { ctx } = suite;
+      const { page, consoleErrors, outside } = await watchedPage(suite.browser, suite.origin, ctx.sessions.grid_manager, size, { mobile: true });
+      await openMap(page, `${suite.origin}/map`);
+      const map = await page.locator('.map-area').boundingBox();
+      expect(map?.width).toBe(size.width);
+      expect(map?.height).toBeGreaterThan(size.height * 0.5);
+      await expectPhoneReady(page, 'map');
+      await page.screenshot({ path: `${ARTIFACTS}/phone-map-${size.width}.png` });
+
+      await page.locator('[data-toggle="menu"]').tap();
+      await page.locator('.header-actions[data-open="true"] .report-button').waitFor();
+      await expectPhoneReady(page, 'menu');
+      await page.screenshot({ path: `${ARTIFACTS}/phone-menu-${size.width}.png` });
+      await page.locator('[data-toggle="menu"]').tap();
+
+      await page.locator('[data-toggle="filters"]').tap();
+      await page.locator('.filter-bar').waitFor();
+      await expectPhoneReady(page, 'filters');
+      await page.screenshot({ path: `${ARTIFACTS}/phone-filters-${size.width}.png` });
+      await page.locator('[data-toggle="filters"]').tap();
+
+      // A problem card is a bottom sheet within the screen.
+      const id = ctx.app.problemTable.record(0).id;
+      await openMap(page, `${suite.origin}/map?problem=${id}`);
+      const card = page.locator(`.problem-card[data-problem="${id}"]`);
+      await card.waitFor();
+      const sheet = await card.boundingBox();
+      expect(sheet && sheet.x >= 0 && sheet.x + sheet.width <= size.width + 0.5 && sheet.y >= 0 && sheet.y + sheet.height <= size.height + 0.5).toBe(true);
+      await expectPhoneReady(page, 'card');
+      await page.screenshot({ path: `${ARTIFACTS}/phone-card-${size.width}.png` });
+      expect(consoleErrors).toEqual([]);
+      expect(outside).toEqual([]);
+      await page.context().close();
+    });
+  }
+
+  it('我的待办 at 390×844: no sideways scroll, 44×44 targets, the card a sheet on screen', async () => {
+    const { page, consoleErrors } = await watchedPage(suite.browser, suite.origin, suite.ctx.sessions.unit, { width: 390, height: 844 }, { mobile: true });
+    await page.goto(`${suite.origin}/tasks`);
+    await page.locator('.tasks-page[data-loaded="true"]').waitFor();
+    await expectPhoneReady(page, 'tasks');
+    await page.screenshot({ path: `${ARTIFACTS}/phone-tasks-390.png` });
+    await page.locator('.task-list [data-task]').first().tap();
+    const card = page.locator('.problem-card');
+    await card.waitFor();
+    const sheet = await card.boundingBox();
+    expect(sheet && sheet.x >= 0 && sheet.x + sheet.width <= 390.5 && sheet.y + sheet.height <= 844.5).toBe(true);
+    await expectPhoneReady(page, 'tasks card');
+    expect(consoleErrors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('reports at the phone’s own position (使用我的位置)', async () => {
+    const { ctx } = suite;
+    const { page, consoleErrors } = await watchedPage(suite.browser, suite.origin, ctx.sessions.grid_manager, { width: 390, height: 844 }, { mobile: true });
+    const mine = ctx.app.problemTable.record(
+      [...Array(ctx.app.problemTable.size).keys()].find((i) => ctx.users.grid_manager.gridIds.includes(ctx.app.problemTable.record(i).gridId)) ?? 0,
+    );
+    await page.context().grantPermissions(['geolocation'], { origin: suite.origin });
+    await page.context().setGeolocation({ longitude: mine.lon, latitude: mine.lat, accuracy: 12 });
+    await openMap(page, `${suite.origin}/map`);
+    await page.locator('[data-toggle="menu"]').tap();
+    await page.locator('.report-button').tap();
+    const form = page.locator('aside.report-form');
+    await form.locator('[data-locate]').tap();
+    await expect.poll(() => form.locator('[data-field=point]').textContent()).toBe(`位置：${mine.lon.toFixed(5)}, ${mine.lat.toFixed(5)}（点击地图可修改）`);
+    expect(await form.textContent()).toContain('精度约 12 米');
+    await expectPhoneReady(page, 'report form');
+    await page.screenshot({ path: `${ARTIFACTS}/phone-report-390.png` });
+    expect(consoleErrors).toEqual([]);
+    await page.context().close();
+  });
+});
+
+describe('the map page on laptops and projectors', () => {
+  for (const size of [
+    { width: 1366, height: 768 },
+    { width: 1024, height: 768 },
+  ]) {
+    it(`at ${size.width}×${size.height}: nothing wider than the screen, no text over other text, the playback bar on screen`, async () => {
+      const { page, consoleErrors } = await watchedPage(suite.browser, suite.origin, suite.ctx.sessions.admin, size);
+      await openMap(page, `${suite.origin}/map`);
+      await page.waitForTimeout(1500);
+      const { overflow } = await reachable(page);
+      expect(overflow).toBeLessThanOrEqual(0);
+      expect(await page.evaluate(() => document.documentElement.scrollHeight - window.innerHeight)).toBeLessThanOrEqual(0);
+      expect(await textClashes(page)).toEqual([]);
+      const playback = await page.locator('.playback').boundingBox();
+      expect(playback && playback.y + playback.height <= size.height).toBe(true);
+      // The header stays one row.
+      const header = await page.locator('header.title').boundingBox();
+      expect(header?.height).toBeLessThan(70);
+      await page.screenshot({ path: `${ARTIFACTS}/laptop-map-${size.width}x${size.height}.png` });
+      expect(consoleErrors).toEqual([]);
+      await page.context().close();
+    });
+  }
+});
