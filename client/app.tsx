@@ -2,7 +2,18 @@ import type { FeatureCollection } from 'geojson';
 import type { StyleSpecification } from 'maplibre-gl';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { shanghaiDate, toShanghaiIso } from '../server/domain/calendar.ts';
-import { type AreaRow, api, type CategoryRow, type GridStats, type Hotspot, type Meta, type ProblemDetail, type Session, type Summary } from './api/client.ts';
+import {
+  type AreaRow,
+  api,
+  type CategoryRow,
+  type GridStats,
+  type Hotspot,
+  type Meta,
+  type ProblemDetail,
+  type Session,
+  type Summary,
+  type UnitRow,
+} from './api/client.ts';
 import { followLive } from './api/live.ts';
 import { basemapStyle } from './map/basemap-style.ts';
 import { withStats } from './map/choropleth.ts';
@@ -27,11 +38,13 @@ import {
   describeFilters,
   METRICS,
   parseViewState,
+  type RankBy,
   toggleCategory,
   type ViewState,
   viewRange,
   viewStateSearch,
   WEIGHTS,
+  windowLabel,
 } from './state/view-state.ts';
 
 /** Data that does not depend on the filters: loaded once. */
@@ -53,6 +66,7 @@ interface Filtered {
   gridStats: Map<string, GridStats>;
   categories: CategoryRow[];
   communities: AreaRow[];
+  units: UnitRow[];
   hotspots: Hotspot[];
 }
 
@@ -92,9 +106,10 @@ export function App({ session, onSignedOut }: AppProps) {
   }, []);
 
   useEffect(() => {
-    Promise.all([api.meta(), api.communities(), api.grids(), api.basemap(), api.sites()])
-      .then(([meta, communities, grids, basemap, sites]) => {
+    Promise.all([api.meta(), api.communities(), api.grids(), api.basemap(), api.sites(), api.units()])
+      .then(([meta, communities, grids, basemap, sites, units]) => {
         const names = new Map<string, string>();
+        for (const u of units) names.set(`unit:${u.id}`, u.name);
         for (const c of meta.categories) names.set(`category:${c.code}`, c.name);
         for (const s of meta.statuses) names.set(`status:${s.code}`, s.name);
         for (const s of meta.sources) names.set(`source:${s.code}`, s.name);
@@ -134,15 +149,16 @@ export function App({ session, onSignedOut }: AppProps) {
   // Bumped by a change made here, so that the map, KPIs and charts show it.
   const [revision, setRevision] = useState(0);
   const [filteredLoad] = useKeyedLoad(
-    query === null ? null : `${revision}|${query}`,
+    query === null || !view ? null : `${revision}|${view.rank}|${query}`,
     async (key): Promise<Filtered> => {
-      const q = key.slice(key.indexOf('|') + 1);
-      const [summary, points, gridStats, categories, communities, hotspots] = await Promise.all([
+      const [, rank, q] = key.split('|') as [string, RankBy, string];
+      const [summary, points, gridStats, categories, communities, units, hotspots] = await Promise.all([
         api.summary(q),
         api.points(q),
         api.gridStats(q),
         api.categoryStats(q),
-        api.communityStats(q),
+        api.communityStats(q, rank),
+        api.unitStats(q),
         api.hotspots(q),
       ]);
       const start = performance.now();
@@ -158,6 +174,7 @@ export function App({ session, onSignedOut }: AppProps) {
         gridStats: new Map(gridStats.map((g) => [g.id, g])),
         categories,
         communities,
+        units,
         hotspots: hotspots.slice(0, 8),
       };
     },
@@ -167,6 +184,8 @@ export function App({ session, onSignedOut }: AppProps) {
 
   const timeless = view ? apiTimelessQuery(view) : null;
   const [trendLoad] = useKeyedLoad(timeless, api.trend, fail);
+  // 环比 follows every change, like the figures; its spans are its own, so the dates are left out.
+  const [compareLoad] = useKeyedLoad(timeless === null ? null : `${revision}|${timeless}`, (key) => api.compare(key.slice(key.indexOf('|') + 1)), fail);
   const trend = trendLoad && { query: trendLoad.key, periods: trendLoad.value };
 
   const problemId = view?.problem ?? null;
@@ -259,7 +278,13 @@ export function App({ session, onSignedOut }: AppProps) {
   const selected = view.grid ? filtered.gridStats.get(view.grid) : undefined;
   const title = `${meta.town.name}创建全国文明城市 · 问题热力图`;
   const weightName = WEIGHTS.find((w) => w.code === view.weight)?.name ?? '';
-  const filterText = describeFilters(view, now, { category: name('category'), status: name('status'), source: name('source'), area: name('area') });
+  const filterText = describeFilters(view, now, {
+    category: name('category'),
+    status: name('status'),
+    source: name('source'),
+    area: name('area'),
+    unit: name('unit'),
+  });
 
   const onExport = async (scale: 1 | 2) => {
     const map = window.__map;
@@ -315,6 +340,7 @@ export function App({ session, onSignedOut }: AppProps) {
         summary={filtered.summary}
         statusFiltered={view.statuses.length > 0 && view.statuses.length < meta.statuses.length}
         overdueHref={readsProblems ? '/tasks?show=overdue' : null}
+        compare={compareLoad?.value ?? null}
       />
       <div className="stage">
         <CategoryFilter categories={meta.categories} selected={view.categories} onToggle={(code) => setView(toggleCategory(view, code))} />
@@ -395,13 +421,19 @@ export function App({ session, onSignedOut }: AppProps) {
           <Charts
             trend={trend.periods}
             range={viewRange(view, now)}
+            window={windowLabel(view, now)}
             categories={filtered.categories}
             communities={filtered.communities}
+            units={filtered.units}
+            rank={view.rank}
             selectedCategories={view.categories}
             selectedCommunity={view.community}
+            selectedUnit={view.unit}
             onMonth={(month) => setView({ ...view, month })}
             onCategory={(code) => setView(toggleCategory(view, code))}
             onCommunity={(id) => setView({ ...view, community: view.community === id ? null : id, filterGrid: null })}
+            onUnit={(id) => setView({ ...view, unit: view.unit === id ? null : id })}
+            onRank={(rank) => setView({ ...view, rank })}
           />
         )}
       </div>

@@ -12,6 +12,7 @@ import type {
   HotspotRow,
   Summary as SummarySchema,
   TrendPeriod,
+  UNIT_SORT_KEYS,
 } from '../../server/schemas/stats.ts';
 
 // The answers' types come from the routes' TypeBox schemas (one contract): a route that changes
@@ -104,6 +105,10 @@ export async function call<R extends ApiRoute>(route: R, options: CallOptions = 
 /** The If-Match header for a problem's version (its ETag). */
 const ifMatch = (version: number) => ({ 'if-match': `"${version}"` });
 
+/** 环比 as `/api/stats/compare` gives it. */
+export type Comparison = Answer<'GET /api/stats/compare'>;
+/** A row of `/api/stats/units`. */
+export type UnitRow = Answer<'GET /api/stats/units'>['units'][number];
 /** 我的待办 as `/api/tasks` gives it: the counts and the rows, most urgent first. */
 export type Tasks = Answer<'GET /api/tasks'>;
 /** A row of 我的待办. */
@@ -142,6 +147,10 @@ export const api = {
   trend: async (query = '', interval: 'day' | 'week' | 'month' = 'month') =>
     (await call('GET /api/stats/trend', { query: withParams(query, `interval=${interval}`) })).periods,
   hotspots: async (query = '') => (await call('GET /api/hotspots', { query })).hotspots,
+  /** 环比 for the filters but their dates (pass the timeless query). */
+  compare: (query = '') => call('GET /api/stats/compare', { query }),
+  unitStats: async (query = '', sort: (typeof UNIT_SORT_KEYS)[number] = 'overdue') =>
+    (await call('GET /api/stats/units', { query: withParams(query, `sort=${sort}`) })).units,
   problem: async (id: number) => (await call('GET /api/problems/:id', { params: { id } })).properties,
   revealReporter: (id: number) => call('GET /api/problems/:id/reporter', { params: { id } }),
   setMeasure: async (id: number, version: number, measure: string) =>

@@ -3,7 +3,9 @@ import { GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, T
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
-import type { AreaRow, CategoryRow, TrendPoint } from '../api/client.ts';
+import type { AreaRow, CategoryRow, TrendPoint, UnitRow } from '../api/client.ts';
+import { RANKS, type RankBy } from '../state/view-state.ts';
+import { Select } from './controls.tsx';
 
 echarts.use([BarChart, LineChart, GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, TooltipComponent, CanvasRenderer]);
 
@@ -68,13 +70,22 @@ export interface ChartsProps {
   trend: TrendPoint[];
   /** The months (YYYY-MM) the current filters cover, shaded on the trend; null = all. */
   range: { from: string | null; to: string | null };
+  /** The time the figures cover, in words (全部时间, 2026年11月 …): every panel says it. */
+  window: string;
   categories: CategoryRow[];
   communities: AreaRow[];
+  /** Responsible units, most overdue first. */
+  units: UnitRow[];
+  /** What the communities are ranked by (their order comes from the server). */
+  rank: RankBy;
   selectedCategories: string[];
   selectedCommunity: string | null;
+  selectedUnit: string | null;
   onMonth: (month: string) => void;
   onCategory: (code: string) => void;
   onCommunity: (id: string) => void;
+  onUnit: (id: string) => void;
+  onRank: (rank: RankBy) => void;
 }
 
 /** Trend (reported vs closed by month), categories and the community ranking; a click filters the map. */
@@ -131,13 +142,15 @@ export function Charts(p: ChartsProps) {
     ],
   };
   const ranked = [...p.communities].filter((c) => c.total > 0).reverse();
+  const rankLabel = (c: AreaRow) =>
+    p.rank === 'rectificationRate' ? `${c.name} ${c.rectificationRate === null ? '—' : `${(c.rectificationRate * 100).toFixed(0)}%`}` : c.name;
   const communities: Option = {
     animation: false,
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     legend: { data: ['已销号', '未销号'], top: 0, right: 0, textStyle: { fontSize: 11 } },
-    grid: { left: 76, right: 12, top: 24, bottom: 4 },
+    grid: { left: p.rank === 'rectificationRate' ? 100 : 76, right: 12, top: 24, bottom: 4 },
     xAxis: { type: 'value', show: false },
-    yAxis: { type: 'category', data: ranked.map((c) => c.name), axisLabel: { ...AXIS_LABEL, fontSize: 10, interval: 0 }, axisTick: { show: false } },
+    yAxis: { type: 'category', data: ranked.map(rankLabel), axisLabel: { ...AXIS_LABEL, fontSize: 10, interval: 0 }, axisTick: { show: false } },
     series: [
       {
         name: '已销号',
@@ -157,19 +170,67 @@ export function Charts(p: ChartsProps) {
       },
     ],
   };
+  // 责任单位: open problems, the overdue part in red; most overdue on top.
+  const units = p.units
+    .filter((u) => u.open > 0)
+    .slice(0, 12)
+    .reverse();
+  const dim = (u: UnitRow) => ({ opacity: !p.selectedUnit || p.selectedUnit === u.id ? 1 : 0.35 });
+  const unitChart: Option = {
+    animation: false,
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    legend: { data: ['逾期', '在办未逾期'], top: 0, right: 0, textStyle: { fontSize: 11 } },
+    grid: { left: 112, right: 12, top: 24, bottom: 4 },
+    xAxis: { type: 'value', show: false },
+    yAxis: {
+      type: 'category',
+      data: units.map((u) => `${u.name}${u.onTimeRate === null ? '' : ` 按期${Math.round(u.onTimeRate * 100)}%`}`),
+      axisLabel: { ...AXIS_LABEL, fontSize: 10, interval: 0, width: 104, overflow: 'truncate' },
+      axisTick: { show: false },
+    },
+    series: [
+      { name: '逾期', type: 'bar', stack: 'u', barMaxWidth: 12, color: '#c62828', data: units.map((u) => ({ value: u.overdue, itemStyle: dim(u) })) },
+      {
+        name: '在办未逾期',
+        type: 'bar',
+        stack: 'u',
+        barMaxWidth: 12,
+        color: '#f0a35e',
+        data: units.map((u) => ({ value: u.open - u.overdue, itemStyle: dim(u) })),
+      },
+    ],
+  };
   return (
     <aside className="charts" aria-label="统计图表">
       <section data-chart="trend">
-        <h3>月度趋势（点击月份回放）</h3>
+        <h3>
+          月度趋势 <small data-window>按月 · 点击月份回放</small>
+        </h3>
         <Chart id="trend" label="月度上报与销号趋势" option={trend} onClick={(name) => p.onMonth(name)} />
       </section>
       <section data-chart="categories">
-        <h3>问题类型（点击筛选）</h3>
+        <h3>
+          问题类型 <small data-window>{p.window} · 点击筛选</small>
+        </h3>
         <Chart id="categories" label="问题类型分布" option={categories} onClick={(_, i) => p.onCategory(cats[i].code)} />
       </section>
       <section data-chart="communities">
-        <h3>村居排名（点击筛选）</h3>
-        <Chart id="communities" label="村居问题排名" option={communities} onClick={(_, i) => p.onCommunity(ranked[i].id)} />
+        <h3>
+          村居排名 <small data-window>{p.window} · 点击筛选</small>
+          <Select label="排名依据" value={p.rank} choices={RANKS} onChange={(r) => r && p.onRank(r)} />
+        </h3>
+        <Chart
+          id="communities"
+          label={`村居排名（${RANKS.find((r) => r.code === p.rank)?.name}）`}
+          option={communities}
+          onClick={(_, i) => p.onCommunity(ranked[i].id)}
+        />
+      </section>
+      <section data-chart="units">
+        <h3>
+          责任单位 <small data-window>{p.window} · 按逾期排序 · 点击筛选</small>
+        </h3>
+        <Chart id="units" label="责任单位在办与逾期" option={unitChart} onClick={(_, i) => p.onUnit(units[i].id)} />
       </section>
     </aside>
   );

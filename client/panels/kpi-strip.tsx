@@ -1,4 +1,5 @@
-import type { Summary } from '../api/client.ts';
+import type { Comparison, Summary } from '../api/client.ts';
+import { ChangeLine } from './change.tsx';
 
 const number = (n: number) => n.toLocaleString('zh-CN');
 const percent = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
@@ -12,17 +13,29 @@ export interface KpiStripProps {
   statusFiltered: boolean;
   /** Where the 逾期未改 figure leads (我的待办, overdue first), for those who have a list. */
   overdueHref: string | null;
+  /** 环比 of this week's and this month's reports, for the same filters but their dates. */
+  compare: Comparison | null;
 }
 
 /** The four figures a leader reads first; always the server's summary for the same filters. */
-export function KpiStrip({ summary, statusFiltered, overdueHref }: KpiStripProps) {
+export function KpiStrip({ summary, statusFiltered, overdueHref, compare }: KpiStripProps) {
   const items = [
-    { key: 'total', label: '问题总数', value: number(summary.total) },
+    {
+      key: 'total',
+      label: '问题总数',
+      value: number(summary.total),
+      change: compare && <ChangeLine label={`本月新增 ${number(compare.month.reported.current)} · 环比`} change={compare.month.reported} upIsGood={false} />,
+    },
     statusFiltered
       ? { key: 'rate', label: '整改率', value: '—', note: '按状态筛选时不计' }
       : { key: 'rate', label: '整改率', value: percent(summary.rectificationRate) },
     { key: 'overdue', label: '逾期未改', value: number(summary.overdue), alert: summary.overdue > 0, href: overdueHref },
-    { key: 'week', label: '本周新增', value: number(summary.newThisWeek) },
+    {
+      key: 'week',
+      label: '本周新增',
+      value: number(summary.newThisWeek),
+      change: compare && <ChangeLine label="较上周同期" change={compare.week.reported} upIsGood={false} />,
+    },
   ];
   return (
     <section className="kpi-strip" aria-label="关键指标">
@@ -34,6 +47,7 @@ export function KpiStrip({ summary, statusFiltered, overdueHref }: KpiStripProps
               {k.label}
               {'note' in k && <small className="kpi-note">{k.note}</small>}
             </span>
+            {'change' in k && k.change}
           </>
         );
         const className = `kpi${'alert' in k && k.alert ? ' kpi-alert' : ''}`;

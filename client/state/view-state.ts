@@ -35,6 +35,14 @@ export const METRICS = [
 ] as const;
 export type Metric = (typeof METRICS)[number]['code'];
 
+/** What the 村居排名 chart ranks by; each is a sort of /api/stats/communities. */
+export const RANKS = [
+  { code: 'total', name: '按问题数' },
+  { code: 'perKm2', name: '按密度' },
+  { code: 'rectificationRate', name: '按整改率' },
+] as const;
+export type RankBy = (typeof RANKS)[number]['code'];
+
 /** What the page shows, held in the URL so that a link reproduces the view. */
 export interface ViewState {
   mode: Mode;
@@ -52,6 +60,10 @@ export interface ViewState {
   statuses: string[];
   source: string | null;
   community: string | null;
+  /** Only the problems of this responsible unit. */
+  unit: string | null;
+  /** What the 村居排名 chart ranks by. */
+  rank: RankBy;
   /** Only the problems of this grid (a filter; `grid` is the panel). */
   filterGrid: string | null;
   /** The grid whose panel is open. */
@@ -72,6 +84,8 @@ export const DEFAULT_VIEW: ViewState = {
   statuses: [],
   source: null,
   community: null,
+  unit: null,
+  rank: 'total',
   filterGrid: null,
   grid: null,
   problem: null,
@@ -128,6 +142,8 @@ export function parseViewState(search: string, known: Known): ViewState {
     statuses: codes(q.get('status'), known.statuses),
     source: known.sources.includes(q.get('source') ?? '') ? q.get('source') : null,
     community: code(q.get('community')),
+    unit: code(q.get('unit')),
+    rank: oneOf(RANKS, q.get('rank'), 'total'),
     filterGrid: code(q.get('fgrid')),
     grid: code(q.get('grid')),
     problem: Number.isSafeInteger(problem) && problem > 0 ? problem : null,
@@ -150,6 +166,8 @@ export function viewStateSearch(v: ViewState): string {
   if (v.statuses.length > 0) q.set('status', v.statuses.join(','));
   if (v.source) q.set('source', v.source);
   if (v.community) q.set('community', v.community);
+  if (v.unit) q.set('unit', v.unit);
+  if (v.rank !== 'total') q.set('rank', v.rank);
   if (v.filterGrid) q.set('fgrid', v.filterGrid);
   if (v.grid) q.set('grid', v.grid);
   if (v.problem !== null) q.set('problem', String(v.problem));
@@ -198,6 +216,7 @@ export function apiAreaQuery(v: ViewState): string[] {
   if (v.statuses.length > 0) q.push(`status=${v.statuses.join(',')}`);
   if (v.source) q.push(`source=${v.source}`);
   if (v.community) q.push(`community=${v.community}`);
+  if (v.unit) q.push(`unit=${v.unit}`);
   if (v.filterGrid) q.push(`grid=${v.filterGrid}`);
   return q;
 }
@@ -229,20 +248,29 @@ export function toggleStatus(v: ViewState, s: string): ViewState {
   return { ...v, statuses: toggle(v.statuses, s) };
 }
 
+/** The time the view covers, in words, for the charts' titles: 全部时间, 2026年11月, 2026-11-01 至 2026-11-27. */
+export function windowLabel(v: ViewState, now: number): string {
+  const { from, to } = viewRange(v, now);
+  return v.month ? `${v.month.replace('-', '年')}月` : from ? `${from} 至 ${to ?? shanghaiDate(now)}` : '全部时间';
+}
+
 /** The filters in words, for the exported image and the page title. */
 export function describeFilters(
   v: ViewState,
   now: number,
-  names: { category: (c: string) => string; status: (s: string) => string; source: (s: string) => string; area: (id: string) => string },
+  names: {
+    category: (c: string) => string;
+    status: (s: string) => string;
+    source: (s: string) => string;
+    area: (id: string) => string;
+    unit: (id: string) => string;
+  },
 ): string {
-  const { from, to } = viewRange(v, now);
-  const parts = [
-    v.month ? `${v.month.replace('-', '年')}月` : from ? `${from} 至 ${to ?? shanghaiDate(now)}` : '全部时间',
-    v.categories.length > 0 ? v.categories.map(names.category).join('、') : '全部类型',
-  ];
+  const parts = [windowLabel(v, now), v.categories.length > 0 ? v.categories.map(names.category).join('、') : '全部类型'];
   if (v.statuses.length > 0) parts.push(v.statuses.map(names.status).join('、'));
   if (v.source) parts.push(names.source(v.source));
   if (v.community) parts.push(names.area(v.community));
+  if (v.unit) parts.push(names.unit(v.unit));
   if (v.filterGrid) parts.push(names.area(v.filterGrid));
   return parts.join(' · ');
 }

@@ -1,5 +1,15 @@
 import { shanghaiDate } from '../../server/domain/calendar.ts';
-import { type AreaRow, api, type CategoryRow, type FeedItem, type GridStats, type Hotspot, type Summary, type TrendPoint } from '../api/client.ts';
+import {
+  type AreaRow,
+  api,
+  type CategoryRow,
+  type Comparison,
+  type FeedItem,
+  type GridStats,
+  type Hotspot,
+  type Summary,
+  type TrendPoint,
+} from '../api/client.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -20,6 +30,8 @@ export interface Figures {
   /** The last 30 days' hotspots with their change against the 30 days before. */
   hotspots: Hotspot[];
   feed: FeedItem[];
+  /** 环比: this week's and this month's reports and closures against the same part of the ones before. */
+  compare: Comparison;
   /** When they were loaded (the page's clock). */
   at: number;
 }
@@ -63,7 +75,7 @@ export function categoryBars(rows: readonly CategoryRow[], max = 10): CategoryBa
 export async function loadFigures(now: number): Promise<Figures> {
   const trend = trendWindow(now);
   const hot = hotspotWindow(now);
-  const [summary, categories, communities, ranking, grids, trendPeriods, hotspots, feed] = await Promise.all([
+  const [summary, categories, communities, ranking, grids, trendPeriods, hotspots, feed, compare] = await Promise.all([
     api.summary(),
     api.categoryStats(),
     api.communityStats('', 'perKm2'),
@@ -72,6 +84,7 @@ export async function loadFigures(now: number): Promise<Figures> {
     api.trend(`?from=${trend.from}&to=${trend.to}`, 'day'),
     api.hotspots(`?from=${hot.from}&to=${hot.to}`),
     api.feed(12),
+    api.compare(),
   ]);
-  return { summary, categories, communities, ranking, grids, trend: trendPeriods, hotspots, feed, at: Date.now() };
+  return { summary, categories, communities, ranking, grids, trend: trendPeriods, hotspots, feed, compare, at: Date.now() };
 }

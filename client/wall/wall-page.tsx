@@ -1,6 +1,6 @@
 import type { FeatureCollection } from 'geojson';
 import type * as maplibregl from 'maplibre-gl';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { toShanghaiIso } from '../../server/domain/calendar.ts';
 import { api, type Hotspot, type Meta, type Session, type WallConfig } from '../api/client.ts';
 import { followLive } from '../api/live.ts';
@@ -8,6 +8,7 @@ import { basemapStyle } from '../map/basemap-style.ts';
 import { withStats } from '../map/choropleth.ts';
 import { type HotspotLabel, type PointColumns, pointColumns, type SiteMarker } from '../map/layers.ts';
 import { MapView } from '../map/map-view.tsx';
+import { ChangeLine } from '../panels/change.tsx';
 import { CountUp } from './count-up.tsx';
 import { CategoryBars, TrendLines } from './wall-charts.tsx';
 import { type Figures, loadFigures, WALL_WINDOW_DAYS } from './wall-figures.ts';
@@ -250,14 +251,27 @@ export function WallPage({ session }: { session: Session }) {
   const s = figures?.summary;
   const rateClass = (r: number | null) => (r === null ? '' : r >= config.thresholds.rateGood ? 'good' : r < config.thresholds.rateWarn ? 'bad' : 'warn');
   const today = `${toShanghaiIso(now).slice(0, 10)} 星期${WEEKDAYS[new Date(now + 8 * 3_600_000).getUTCDay()]}`;
-  const kpis = s
+  const c = figures?.compare;
+  const kpis: { key: string; label: string; value: number; format: (n: number) => string; tone?: string; change?: ReactNode }[] = s
     ? [
         { key: 'total', label: '问题总数', value: s.total, format: number },
-        { key: 'closed', label: '已整改', value: s.closed, format: number },
+        {
+          key: 'closed',
+          label: '已整改',
+          value: s.closed,
+          format: number,
+          change: c && <ChangeLine className="wall-kpi-change" label={`本月销号 ${number(c.month.closed.current)} · 环比`} change={c.month.closed} upIsGood />,
+        },
         { key: 'rate', label: '整改率', value: s.rectificationRate ?? 0, format: percent, tone: rateClass(s.rectificationRate) },
         { key: 'overdue', label: '逾期未改', value: s.overdue, format: number, tone: s.overdue > 0 ? 'bad' : 'good' },
         { key: 'newToday', label: '今日新增', value: s.newToday, format: number },
-        { key: 'closedThisWeek', label: '本周销号', value: s.closedThisWeek, format: number },
+        {
+          key: 'closedThisWeek',
+          label: '本周销号',
+          value: s.closedThisWeek,
+          format: number,
+          change: c && <ChangeLine className="wall-kpi-change" label="较上周同期" change={c.week.closed} upIsGood />,
+        },
       ]
     : [];
 
@@ -316,6 +330,7 @@ export function WallPage({ session }: { session: Session }) {
           <div key={k.key} className={`wall-kpi ${k.tone ?? ''}`} data-kpi={k.key}>
             <CountUp className="wall-kpi-value" value={k.value} format={k.format} />
             <span className="wall-kpi-label">{k.label}</span>
+            {k.change}
           </div>
         ))}
       </section>

@@ -1,11 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { compareSpans } from '../analytics/compare.ts';
 import { type AreaStats, MAX_PERIODS, summarize, summarizeByArea, trend } from '../analytics/stats.ts';
+import { summarizeUnits } from '../analytics/units.ts';
 import { unitScope } from '../auth/access.ts';
 import { categories } from '../domain/catalogue.ts';
 import { badRequest } from '../errors.ts';
 import { errorResponses, problemFilterProperties } from '../schemas/common.ts';
-import { AREA_SORT_KEYS, AreaRow, CategoryRow, Summary, TrendPeriod } from '../schemas/stats.ts';
+import { AREA_SORT_KEYS, AreaRow, CategoryRow, ComparisonAnswer, Summary, TrendPeriod, UNIT_SORT_KEYS, UnitRow } from '../schemas/stats.ts';
 import { parseProblemFilter } from './problem-filter.ts';
 
 const FilterQuery = Type.Object(problemFilterProperties, { additionalProperties: false });
@@ -24,6 +26,19 @@ const AreaQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+
+const UnitQuery = Type.Object(
+  {
+    ...problemFilterProperties,
+    sort: Type.Optional(
+      Type.Enum(UNIT_SORT_KEYS, { default: 'overdue', description: 'order of the rows: descending, except id and medianDaysToClose (fastest first)' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const { from: _from, to: _to, ...timelessFilter } = problemFilterProperties;
+const CompareQuery = Type.Object(timelessFilter, { additionalProperties: false });
 
 const TrendQuery = Type.Object(
   { ...problemFilterProperties, interval: Type.Optional(Type.Union([Type.Literal('day'), Type.Literal('week'), Type.Literal('month')], { default: 'month' })) },
@@ -128,6 +143,50 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       rows.sort((a, b) => b.total - a.total || a.code.localeCompare(b.code));
       return { categories: rows };
     },
+  );
+
+  app.get(
+    '/api/stats/units',
+    {
+      config: { access: 'aggregate' },
+      schema: {
+        tags: ['stats'],
+        summary: '各责任单位：在办、逾期、按期整改率、整改用时中位数',
+        description:
+          'Problems assigned to each unit (not yet assigned ones are left out). onTimeRate: closed by the deadline / closed. Default order: most overdue first.',
+        querystring: UnitQuery,
+        response: { 200: Type.Object({ units: Type.Array(UnitRow) }), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const { sort = 'overdue', ...q } = req.query;
+      const stats = summarizeUnits(app.problemTable, parseProblemFilter(q, app.problemTable, unitScope(req.principal)), app.now());
+      const rows = app.townData.units.map((u, i) => ({ rank: 0, id: u.id, name: u.name, kind: u.kind, ...stats[i] }));
+      const visible = rows.filter((r) => r.total > 0 || unitScope(req.principal) === null);
+      if (sort === 'medianDaysToClose')
+        visible.sort((a, b) => (a.medianDaysToClose ?? Infinity) - (b.medianDaysToClose ?? Infinity) || a.id.localeCompare(b.id));
+      else if (sort !== 'id') visible.sort((a, b) => (b[sort] ?? -1) - (a[sort] ?? -1) || a.id.localeCompare(b.id));
+      visible.forEach((r, i) => {
+        r.rank = i + 1;
+      });
+      return { units: visible };
+    },
+  );
+
+  app.get(
+    '/api/stats/compare',
+    {
+      config: { access: 'aggregate' },
+      schema: {
+        tags: ['stats'],
+        summary: '环比：本周、本月至今的上报与销号，对比上周、上月同期',
+        description:
+          'This week since Monday 00:00 against the same part of last week; this month since the 1st against the same part of last month (cut at its end). The other filters select the problems; the spans are fixed by the server time.',
+        querystring: CompareQuery,
+        response: { 200: ComparisonAnswer, ...errorResponses },
+      },
+    },
+    async (req) => compareSpans(app.problemTable, parseProblemFilter(req.query, app.problemTable, unitScope(req.principal)), app.now()),
   );
 
   app.get(

@@ -8,7 +8,7 @@ import { FeatureCollection } from './common.ts';
 import { DispatchRulesAnswer } from './dispatch.ts';
 import { Meta } from './meta.ts';
 import { Created, Photo, ProblemCollection, ProblemDetail } from './problems.ts';
-import { AreaRow, CategoryRow, HotspotRow, Summary, TrendPeriod } from './stats.ts';
+import { AreaRow, CategoryRow, ComparisonAnswer, HotspotRow, Summary, TrendPeriod, UnitRow } from './stats.ts';
 import { TasksAnswer } from './tasks.ts';
 
 /**
@@ -30,6 +30,8 @@ export const API_ANSWERS = {
   'GET /api/stats/communities': Type.Object({ communities: Type.Array(AreaRow) }),
   'GET /api/stats/categories': Type.Object({ categories: Type.Array(CategoryRow) }),
   'GET /api/stats/trend': Type.Object({ interval: Type.String(), periods: Type.Array(TrendPeriod) }),
+  'GET /api/stats/units': Type.Object({ units: Type.Array(UnitRow) }),
+  'GET /api/stats/compare': ComparisonAnswer,
   'GET /api/hotspots': Type.Object({ total: Type.Integer(), hotspots: Type.Array(HotspotRow) }),
   'GET /api/problems': ProblemCollection,
   'GET /api/problems/:id': ProblemDetail,

@@ -73,3 +73,32 @@ export const HotspotRow = Type.Object({
   maxZ: Type.Number({ description: 'largest Getis-Ord Gi* z-score among its cells' }),
   cells: Type.Array(Type.Object({ lon: Type.Number(), lat: Type.Number(), count: Type.Integer(), z: Type.Number() })),
 });
+
+/** The orders of /api/stats/units: descending, except id. */
+export const UNIT_SORT_KEYS = ['overdue', 'open', 'total', 'onTimeRate', 'medianDaysToClose', 'id'] as const;
+
+/** A row of /api/stats/units: a responsible unit's record. */
+export const UnitRow = Type.Object({
+  rank: Type.Integer({ description: 'position in the chosen order, from 1' }),
+  id: Type.String(),
+  name: Type.String(),
+  kind: Type.String({ description: 'department | community' }),
+  total: Type.Integer({ description: 'problems assigned to it' }),
+  open: Type.Integer({ description: 'not yet closed' }),
+  overdue: Type.Integer(),
+  closed: Type.Integer(),
+  onTimeRate: Type.Union([Type.Number(), Type.Null()], { description: 'closed by the deadline / closed, 0–1; null when none is closed' }),
+  medianDaysToClose: Type.Union([Type.Number(), Type.Null()], { description: 'median days from report to close; null when none is closed' }),
+});
+
+const ChangeSchema = Type.Object({
+  current: Type.Integer(),
+  previous: Type.Integer(),
+  change: Type.Union([Type.Number(), Type.Null()], { description: '(current − previous) / previous; null when previous is 0' }),
+});
+
+/** /api/stats/compare: 环比 of reports and closures, this week and this month so far against the same part of the one before. */
+export const ComparisonAnswer = Type.Object({
+  week: Type.Object({ reported: ChangeSchema, closed: ChangeSchema }),
+  month: Type.Object({ reported: ChangeSchema, closed: ChangeSchema }),
+});

@@ -217,6 +217,8 @@ const ROWS: Row[] = [
   { route: 'GET /api/stats/communities', call: get('/api/stats/communities'), expect: aggregate },
   { route: 'GET /api/stats/categories', call: get('/api/stats/categories'), expect: aggregate },
   { route: 'GET /api/stats/trend', call: get('/api/stats/trend'), expect: aggregate },
+  { route: 'GET /api/stats/units', call: get('/api/stats/units'), expect: aggregate },
+  { route: 'GET /api/stats/compare', call: get('/api/stats/compare'), expect: aggregate },
   { route: 'GET /api/hotspots', call: get('/api/hotspots'), expect: aggregate },
   { route: 'GET /api/wall/config', call: get('/api/wall/config'), expect: aggregate },
   { route: 'PUT /api/wall/config', call: () => ({ method: 'PUT', url: '/api/wall/config', payload: { intervalSeconds: 20 } }), expect: adminOnly(200) },

@@ -189,6 +189,8 @@ describe(`${RUNS} generated bad inputs to every route`, () => {
     'GET /api/stats/communities',
     'GET /api/stats/categories',
     'GET /api/stats/trend',
+    'GET /api/stats/units',
+    'GET /api/stats/compare',
     'GET /api/hotspots',
     'GET /api/wall/config',
     'PUT /api/wall/config',

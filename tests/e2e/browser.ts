@@ -156,3 +156,10 @@ export async function settled(page: Page, quietMs = 1000): Promise<void> {
     quietMs,
   );
 }
+
+/** 环比 as the pages should word it: ▲12.5% / ▼3.0% / 持平, 上期无 when there was nothing before. */
+export function changeWords(c: { current: number; change: number | null }): string {
+  if (c.change === null) return c.current === 0 ? '持平' : '上期无';
+  if (c.change === 0) return '持平';
+  return `${c.change > 0 ? '▲' : '▼'}${Math.abs(c.change * 100).toFixed(1)}%`;
+}

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ARTIFACTS, type BrowserSuite, browserSuite, openMap, watchedPage } from './browser.ts';
+import { ARTIFACTS, type BrowserSuite, browserSuite, changeWords, openMap, watchedPage } from './browser.ts';
 
 vi.setConfig({ testTimeout: 300_000 });
 
@@ -181,4 +181,33 @@ describe('the map page on laptops and projectors', () => {
       await page.context().close();
     });
   }
+
+  it('at 1366×768: 环比 on the KPIs, each chart says its window, 村居排名 by 整改率 on request, a unit in the link filters the page', async () => {
+    const { ctx } = suite;
+    const { page, consoleErrors } = await watchedPage(suite.browser, suite.origin, ctx.sessions.admin, { width: 1366, height: 768 });
+    await openMap(page, `${suite.origin}/map?period=30d`);
+    const compare = (await ctx.app.inject({ url: '/api/stats/compare', headers: ctx.as.admin })).json();
+    await expect.poll(() => page.locator('[data-kpi="week"] .kpi-change').textContent()).toBe(`较上周同期 ${changeWords(compare.week.reported)}`);
+    expect(await page.locator('[data-kpi="total"] .kpi-change').textContent()).toBe(
+      `本月新增 ${compare.month.reported.current.toLocaleString('zh-CN')} · 环比 ${changeWords(compare.month.reported)}`,
+    );
+    // Every chart but the monthly trend says the period the filters cover.
+    const windows = await page.locator('.charts [data-window]').allTextContents();
+    expect(windows.filter((w) => w.startsWith('20') && w.includes(' 至 ')).length).toBe(3);
+    // Rank by 整改率: the server's order, and the address bar keeps it.
+    await page.getByLabel('排名依据').selectOption('rectificationRate');
+    await expect.poll(() => new URL(page.url()).searchParams.get('rank')).toBe('rectificationRate');
+    await page.locator('[data-chart="communities"] [aria-label="村居排名（按整改率）"]').waitFor();
+    // 责任单位: the most overdue unit's bar filters the map to that unit.
+    const units = (await ctx.app.inject({ url: '/api/stats/units', headers: ctx.as.admin })).json();
+    expect(units.units[0].overdue).toBeGreaterThanOrEqual(units.units[1].overdue);
+    await page.goto(`${suite.origin}/map?unit=${units.units[0].id}`);
+    await page.waitForFunction(() => window.__map?.loaded() === true);
+    await expect.poll(() => page.locator('.app').getAttribute('data-query')).toContain(`unit=${units.units[0].id}`);
+    const summary = (await ctx.app.inject({ url: `/api/stats/summary?unit=${units.units[0].id}`, headers: ctx.as.admin })).json();
+    await expect.poll(() => page.locator('[data-kpi="total"] .kpi-value').textContent()).toBe(summary.total.toLocaleString('zh-CN'));
+    await page.screenshot({ path: `${ARTIFACTS}/laptop-charts-1366x768.png` });
+    expect(consoleErrors).toEqual([]);
+    await page.context().close();
+  });
 });

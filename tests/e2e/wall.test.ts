@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO_NOW, ORIGIN } from '../helpers/demo.ts';
-import { ARTIFACTS, type BrowserSuite, browserSuite, pagePoint, pixels, settled, watchedPage } from './browser.ts';
+import { ARTIFACTS, type BrowserSuite, browserSuite, changeWords, pagePoint, pixels, settled, watchedPage } from './browser.ts';
 
 vi.setConfig({ testTimeout: 300_000 });
 
@@ -189,6 +189,12 @@ describe('the wall display', () => {
     expect(bars.length).toBe(Math.min(10, present));
     expect(bars.reduce((n, b) => n + Number(b.split(':')[1]), 0)).toBe(summary.total);
     if (present > 10) expect(bars.at(-1)).toMatch(new RegExp(`^其他（${present - 9}类）:`));
+    // 环比 under the closure figures: this week and this month against the same part of the ones before.
+    const compare = await get('/api/stats/compare');
+    expect(await page.locator('[data-kpi="closedThisWeek"] .wall-kpi-change').textContent()).toBe(`较上周同期 ${changeWords(compare.week.closed)}`);
+    expect(await page.locator('[data-kpi="closed"] .wall-kpi-change').textContent()).toBe(
+      `本月销号 ${compare.month.closed.current.toLocaleString('zh-CN')} · 环比 ${changeWords(compare.month.closed)}`,
+    );
     expect(consoleErrors).toEqual([]);
     await page.context().close();
   });

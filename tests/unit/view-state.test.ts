@@ -40,8 +40,12 @@ describe('view state in the URL', () => {
       filterGrid: 'lizao-03',
       problem: 17,
       month: '2026-04',
+      unit: 'dept-sanitation',
+      rank: 'rectificationRate' as const,
     };
+    expect(viewStateSearch(w)).toContain('unit=dept-sanitation&rank=rectificationRate');
     expect(parseViewState(viewStateSearch(w), KNOWN)).toEqual(w);
+    expect(parseViewState('?rank=nope&unit=<x>', KNOWN)).toMatchObject({ rank: 'total', unit: null });
   });
 
   it('writes nothing for the default view and reads the default from nothing', () => {
@@ -96,11 +100,18 @@ describe('months and words', () => {
   });
 
   it('describes the filters for the exported image', () => {
-    const names = { category: (c: string) => `类${c}`, status: (s: string) => `态${s}`, source: (s: string) => `源${s}`, area: (a: string) => `区${a}` };
+    const names = {
+      category: (c: string) => `类${c}`,
+      status: (s: string) => `态${s}`,
+      source: (s: string) => `源${s}`,
+      area: (a: string) => `区${a}`,
+      unit: (u: string) => `单位${u}`,
+    };
     expect(describeFilters(DEFAULT_VIEW, NOW, names)).toBe('全部时间 · 全部类型');
     expect(describeFilters({ ...DEFAULT_VIEW, period: '7d', categories: ['flyers'], community: 'lizao' }, NOW, names)).toBe(
       '2026-11-21 至 2026-11-27 · 类flyers · 区lizao',
     );
     expect(describeFilters({ ...DEFAULT_VIEW, month: '2026-04' }, NOW, names)).toBe('2026年04月 · 全部类型');
+    expect(describeFilters({ ...DEFAULT_VIEW, unit: 'dept-sanitation' }, NOW, names)).toBe('全部时间 · 全部类型 · 单位dept-sanitation');
   });
 });
