@@ -18,6 +18,7 @@ import { followLive } from './api/live.ts';
 import { basemapStyle } from './map/basemap-style.ts';
 import { withStats } from './map/choropleth.ts';
 import { download, exportPng } from './map/export-png.ts';
+import { homeArea } from './map/home-area.ts';
 import { pointColumns, type SiteMarker } from './map/layers.ts';
 import { MapView } from './map/map-view.tsx';
 import { AppHeader } from './panels/app-header.tsx';
@@ -69,6 +70,9 @@ interface Filtered {
   units: UnitRow[];
   hotspots: Hotspot[];
 }
+
+/** No own grids (a stable empty list). */
+const NO_GRIDS: readonly string[] = [];
 
 /** The message of a failed load. */
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -271,8 +275,15 @@ export function App({ session, onSignedOut }: AppProps) {
     [readsProblems],
   );
 
+  // My area first: a grid manager's grids outlined and framed, a unit's problems framed (at the map's creation).
+  const ownGrids = session.user?.role === 'grid_manager' ? session.user.gridIds : NO_GRIDS;
+  // The map takes its first frame once, from the first load; later loads do not move it.
+  const home = useRef<[number, number, number, number] | null>(null);
+  if (home.current === null && town && filtered) home.current = homeArea(session.user, town.meta.bbox, town.grids, filtered.columns.points);
+  const homeBbox = home.current;
+
   if (error) return <div className="message">数据加载失败：{error}</div>;
-  if (!town || !view || !filtered || !gridsWithStats) return <div className="message">正在加载…</div>;
+  if (!town || !view || !filtered || !gridsWithStats || !homeBbox) return <div className="message">正在加载…</div>;
   const { meta, names } = town;
   const name = (kind: string) => (code: string) => names.get(`${kind}:${code}`) ?? code;
   const selected = view.grid ? filtered.gridStats.get(view.grid) : undefined;
@@ -347,7 +358,8 @@ export function App({ session, onSignedOut }: AppProps) {
         <div className="map-area">
           <MapView
             style={town.style}
-            bbox={meta.bbox}
+            bbox={homeBbox}
+            ownGrids={ownGrids}
             columns={filtered.columns}
             grids={gridsWithStats}
             selectedGrid={view.grid}

@@ -16,6 +16,7 @@ const PALETTES = {
     road: '#ffffff',
     communityLine: '#7d7461',
     selected: '#14325c',
+    own: '#d97706',
     label: '#4a4336',
     market: '#9a2a1a',
     site: '#14325c',
@@ -30,6 +31,7 @@ const PALETTES = {
     road: '#27406b',
     communityLine: '#3f6aa8',
     selected: '#7dd3fc',
+    own: '#fbbf24',
     label: '#b9cdf0',
     market: '#fbbf24',
     site: '#93c5fd',
@@ -81,6 +83,14 @@ export function basemapStyle(
         },
       },
       { id: 'community-line', type: 'line', source: 'communities', paint: { 'line-color': c.communityLine, 'line-width': 1.4 } },
+      // The signed-in grid manager's own grids (我的网格), dashed; the map view sets the filter.
+      {
+        id: 'grid-own',
+        type: 'line',
+        source: 'grids',
+        filter: ['in', ['get', 'id'], ['literal', []]],
+        paint: { 'line-color': c.own, 'line-width': 2.2, 'line-dasharray': [2, 1.5] },
+      },
       // The grid whose panel is open; the map view sets the filter.
       { id: 'grid-selected', type: 'line', source: 'grids', filter: ['==', ['get', 'id'], ''], paint: { 'line-color': c.selected, 'line-width': 3 } },
       {

@@ -25,6 +25,9 @@ declare global {
   }
 }
 
+/** No own grids (a stable empty list, so the effect does not run on every render). */
+const NO_GRIDS: readonly string[] = [];
+
 export interface MapViewProps {
   style: maplibregl.StyleSpecification;
   bbox: [number, number, number, number];
@@ -33,6 +36,8 @@ export interface MapViewProps {
   grids: FeatureCollection;
   /** The grid to outline, if any. */
   selectedGrid: string | null;
+  /** The signed-in grid manager's grids, outlined dashed (我的网格). */
+  ownGrids?: readonly string[];
   mode: Mode;
   weight: Weight;
   metric: Metric;
@@ -72,6 +77,7 @@ const zoomStep = (z: number) => Math.floor(z * 2) / 2;
 /** The map: created once, never remounted; deck.gl layers drawn inside MapLibre's own canvas (interleaved), under the place names. */
 export function MapView(props: MapViewProps) {
   const { style, bbox, columns, grids, selectedGrid, mode, weight, metric, sites, hotspots, selectedProblem } = props;
+  const ownGrids = props.ownGrids ?? NO_GRIDS;
   const container = useRef<HTMLDivElement>(null);
   const overlay = useRef<MapLibreOverlay | null>(null);
   const mapRef = useRef<maplibregl.Map | null>(null);
@@ -230,7 +236,8 @@ export function MapView(props: MapViewProps) {
     map.setPaintProperty('grid-fill', 'fill-opacity', mode === 'grid' ? 0.75 : 0);
     (map.getSource('grids') as maplibregl.GeoJSONSource | undefined)?.setData(grids);
     map.setFilter('grid-selected', ['==', ['get', 'id'], selectedGrid ?? '']);
-  }, [mode, metric, grids, selectedGrid, loaded]);
+    map.setFilter('grid-own', ['in', ['get', 'id'], ['literal', [...ownGrids]]]);
+  }, [mode, metric, grids, selectedGrid, ownGrids, loaded]);
 
   useEffect(() => {
     if (!overlay.current || !loaded) return;

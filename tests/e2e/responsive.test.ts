@@ -23,7 +23,7 @@ interface Box {
  * link, select, input, textarea) with its box. Controls inside the map's canvas container are
  * MapLibre's own (measured too); hidden ones (display none, zero size) are left out.
  */
-async function reachable(page: Page): Promise<{ overflow: number; viewport: { width: number; height: number }; controls: Box[] }> {
+async function reachable(page: Page): Promise<{ wide: string[]; overflow: number; viewport: { width: number; height: number }; controls: Box[] }> {
   return page.evaluate(() => {
     const controls = [...document.querySelectorAll('button, a[href], select, input, textarea')]
       .map((e) => {
@@ -32,9 +32,16 @@ async function reachable(page: Page): Promise<{ overflow: number; viewport: { wi
         return { what: `${e.tagName.toLowerCase()} ${name}`, x: r.x, y: r.y, width: r.width, height: r.height };
       })
       .filter((b) => b.width > 0 && b.height > 0);
+    // A phone widens its layout to fit content wider than the screen (and zooms out): measure against the screen.
+    const screenWidth = window.visualViewport ? Math.round(window.visualViewport.width * window.visualViewport.scale) : window.innerWidth;
+    const wide = [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > screenWidth + 0.5)
+      .map((e) => `${e.tagName.toLowerCase()}.${String(e.className).split(' ')[0]}`)
+      .slice(0, 8);
     return {
-      overflow: document.documentElement.scrollWidth - window.innerWidth,
-      viewport: { width: window.innerWidth, height: window.innerHeight },
+      wide,
+      overflow: document.documentElement.scrollWidth - screenWidth,
+      viewport: { width: screenWidth, height: window.innerHeight },
       controls,
     };
   });
@@ -42,8 +49,8 @@ async function reachable(page: Page): Promise<{ overflow: number; viewport: { wi
 
 /** No sideways scroll, every control inside the width, and at least 44×44 CSS px. */
 async function expectPhoneReady(page: Page, label: string): Promise<void> {
-  const { overflow, viewport, controls } = await reachable(page);
-  expect(overflow, `${label}: horizontal scroll`).toBeLessThanOrEqual(0);
+  const { wide, overflow, viewport, controls } = await reachable(page);
+  expect(overflow, `${label}: horizontal scroll from ${wide.join(', ')}`).toBeLessThanOrEqual(0);
   expect(controls.length).toBeGreaterThan(3);
   const outside = controls.filter((c) => c.x < -0.5 || c.x + c.width > viewport.width + 0.5).map((c) => c.what);
   expect(outside, `${label}: controls off-screen`).toEqual([]);
@@ -91,6 +98,16 @@ describe('the map page on phones', () => {
       expect(map?.width).toBe(size.width);
       expect(map?.height).toBeGreaterThan(size.height * 0.5);
       await expectPhoneReady(page, 'map');
+      // My area first: the grid manager's grids are outlined and the map opens on them, not on the whole town.
+      const own = ctx.users.grid_manager.gridIds;
+      const view = await page.evaluate(() => {
+        const m = window.__map;
+        const b = m?.getBounds();
+        return { filter: JSON.stringify(m?.getFilter('grid-own')), west: b?.getWest() ?? 0, east: b?.getEast() ?? 0 };
+      });
+      for (const id of own) expect(view.filter).toContain(`"${id}"`);
+      const [townWest, , townEast] = ctx.app.townData.town.bbox;
+      expect(view.east - view.west).toBeLessThan((townEast - townWest) * 0.9);
       await page.screenshot({ path: `${ARTIFACTS}/phone-map-${size.width}.png` });
 
       await page.locator('[data-toggle="menu"]').tap();
@@ -110,9 +127,12 @@ describe('the map page on phones', () => {
       await openMap(page, `${suite.origin}/map?problem=${id}`);
       const card = page.locator(`.problem-card[data-problem="${id}"]`);
       await card.waitFor();
-      const sheet = await card.boundingBox();
-      expect(sheet && sheet.x >= 0 && sheet.x + sheet.width <= size.width + 0.5 && sheet.y >= 0 && sheet.y + sheet.height <= size.height + 0.5).toBe(true);
       await expectPhoneReady(page, 'card');
+      const sheet = await card.boundingBox();
+      expect(
+        sheet && sheet.x >= 0 && sheet.x + sheet.width <= size.width + 0.5 && sheet.y >= 0 && sheet.y + sheet.height <= size.height + 0.5,
+        JSON.stringify(sheet),
+      ).toBe(true);
       await page.screenshot({ path: `${ARTIFACTS}/phone-card-${size.width}.png` });
       expect(consoleErrors).toEqual([]);
       expect(outside).toEqual([]);
