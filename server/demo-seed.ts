@@ -1,5 +1,8 @@
 import { generateDemo } from '../scripts/demo/generate.ts';
+import { drawDemoPhoto, VARIANTS } from '../scripts/demo/photos.ts';
 import { type Recurrence, RecurrenceFinder } from './analytics/recurrences.ts';
+import { type PhotoFiles, type ProcessedPhoto, processPhoto } from './photos.ts';
+import type { ProblemRecord } from './store/records.ts';
 import type { Store } from './store/store.ts';
 
 /** Loads the demo town into an empty store; a store that holds data is left alone. */
@@ -24,4 +27,54 @@ export async function markRecurrences(store: Store): Promise<number> {
     }
   }
   return store.addRecurrences(found);
+}
+
+/** Days back from now whose problems get demo photos. */
+const PHOTO_DAYS = 60;
+/** At most this many problems get photos (the most recent). */
+const MAX_PHOTO_PROBLEMS = 400;
+
+/**
+ * Attaches synthetic photos (演示图片, scripts/demo/photos.ts) to the demo's recent problems, as a
+ * grid manager and a unit would have: a 整改前 photo to each problem of the last 60 days, and a
+ * 整改后 photo to those submitted or closed. The photos go through the same processing as uploads
+ * (EXIF-free JPEG and a thumbnail, named by content); a few scenes per category are shared by all,
+ * so the folder stays small. Returns how many problems got photos and how many files were written.
+ */
+export async function seedDemoPhotos(store: Store, files: PhotoFiles, now: number): Promise<{ problems: number; files: number }> {
+  const recent: ProblemRecord[] = [];
+  for await (const batch of store.scanProblems()) for (const p of batch) if (p.reportedAt >= now - PHOTO_DAYS * 86_400_000) recent.push(p);
+  const chosen = recent.slice(-MAX_PHOTO_PROBLEMS);
+  const templates = new Map<string, ProcessedPhoto>();
+  const template = async (category: string, kind: 'before' | 'after', variant: number) => {
+    const key = `${category}|${kind}|${variant}`;
+    let t = templates.get(key);
+    if (!t) {
+      t = await processPhoto(await drawDemoPhoto(category, kind, variant));
+      files.save(t);
+      templates.set(key, t);
+    }
+    return t;
+  };
+  for (const p of chosen) {
+    const variant = p.id % VARIANTS;
+    const kinds: ('before' | 'after')[] = p.status === 'closed' || p.status === 'awaiting_verification' ? ['before', 'after'] : ['before'];
+    for (const kind of kinds) {
+      const t = await template(p.category, kind, variant);
+      await store.addPhoto({
+        id: t.id,
+        problemId: p.id,
+        kind,
+        mime: t.mime,
+        width: t.width,
+        height: t.height,
+        bytes: t.stored.length,
+        lon: null,
+        lat: null,
+        createdAt: kind === 'before' ? p.reportedAt : (p.closedAt ?? p.updatedAt),
+        createdBy: '演示数据',
+      });
+    }
+  }
+  return { problems: chosen.length, files: templates.size };
 }

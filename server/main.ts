@@ -4,7 +4,8 @@ import { buildApp } from './app.ts';
 import { scheduleAuditPurge } from './auth/audit-retention.ts';
 import { createFirstAccounts, demoAssignments, INITIAL_PASSWORDS_FILE } from './auth/bootstrap.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { seedDemoIfEmpty } from './demo-seed.ts';
+import { seedDemoIfEmpty, seedDemoPhotos } from './demo-seed.ts';
+import { PhotoFiles } from './photos.ts';
 import { SqliteAccountStore } from './store/account-store.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
 import { WALL_CONFIG_FILE } from './wall-config.ts';
@@ -16,9 +17,15 @@ async function main(): Promise<void> {
   const config = loadConfig();
   mkdirSync(config.dataDir, { recursive: true });
   const store = new SqliteStore(join(config.dataDir, config.dbFile));
+  const photoDir = join(config.dataDir, 'photos');
   if (config.demo) {
     const seeded = await seedDemoIfEmpty(store, { seed: config.demoSeed, count: config.demoCount, now: Date.now() });
-    if (seeded.loaded) console.log(`loaded the demo town 盐东镇: ${seeded.problems} problems, ${seeded.events} events (演示数据)`);
+    if (seeded.loaded) {
+      const photos = await seedDemoPhotos(store, new PhotoFiles(photoDir), Date.now());
+      console.log(
+        `loaded the demo town 盐东镇: ${seeded.problems} problems, ${seeded.events} events, photos on ${photos.problems} recent problems from ${photos.files} drawn scenes (演示数据)`,
+      );
+    }
   }
   if (await store.isEmpty()) {
     console.error('the database is empty and DEMO=off: load a dataset first (npm run generate -- --help)');
@@ -29,7 +36,7 @@ async function main(): Promise<void> {
     store,
     accounts,
     authPolicy: config.authPolicy,
-    photoDir: join(config.dataDir, 'photos'),
+    photoDir,
     wallConfigPath: join(config.dataDir, WALL_CONFIG_FILE),
     rateLimits: { perMinute: config.rateLimitPerMinute, loginPerMinute: config.loginRateLimitPerMinute },
     logger: { level: config.logLevel },
