@@ -4,18 +4,14 @@ import type { AuthService } from '../auth/auth-service.ts';
 import { hashPassword, policyViolation, randomPassword, verifyPassword } from '../auth/password.ts';
 import { toShanghaiIso } from '../domain/calendar.ts';
 import { badRequest, notFound, RequestError } from '../errors.ts';
-import { RoleSchema } from '../schemas/auth.ts';
+import { PublicUser, RoleSchema } from '../schemas/auth.ts';
 import { ErrorResponse, guardedResponses } from '../schemas/common.ts';
 import type { Role, UserRecord } from '../store/account-store.ts';
 import { publicUser } from './auth.ts';
 
+/** What the admin page sees of an account: what its owner sees, and its state. */
 export const AdminUser = Type.Object({
-  id: Type.Integer(),
-  username: Type.String(),
-  displayName: Type.String(),
-  role: RoleSchema,
-  unitId: Type.Union([Type.String(), Type.Null()]),
-  gridIds: Type.Array(Type.String()),
+  ...PublicUser.properties,
   disabled: Type.Boolean(),
   lockedUntil: Type.Union([Type.String(), Type.Null()], { description: 'locked after failed sign-ins until then; null when not locked' }),
   createdAt: Type.String(),

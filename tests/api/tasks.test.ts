@@ -1,27 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dueSoonBefore, taskReason } from '../../server/domain/tasks.ts';
 import type { ProblemRecord } from '../../server/store/records.ts';
-import { DEMO_NOW, type DemoApp, demoApp, ORIGIN } from '../helpers/demo.ts';
+import { addAfterPhoto, DEMO_NOW, type DemoApp, demoApp, ORIGIN } from '../helpers/demo.ts';
 
 let ctx: DemoApp;
 let all: ProblemRecord[];
 
 /** Submits a problem as its unit would (整改后照片 attached), so that it awaits verification. */
 async function submit(p: ProblemRecord): Promise<void> {
-  const photo = `${p.id}`.padStart(64, 'a');
-  await ctx.app.store.addPhoto({
-    id: photo,
-    problemId: p.id,
-    kind: 'after',
-    mime: 'image/jpeg',
-    width: 10,
-    height: 10,
-    bytes: 100,
-    lon: null,
-    lat: null,
-    createdAt: 1,
-    createdBy: 't',
-  });
+  const photo = await addAfterPhoto(ctx.app.store, p.id);
   const res = await ctx.app.inject({
     method: 'POST',
     url: `/api/problems/${p.id}/transitions`,

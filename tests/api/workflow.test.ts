@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { distanceKm, offsetKm } from '../../server/domain/geometry.ts';
 import { replayMismatches } from '../../server/domain/replay.ts';
 import type { ProblemRecord } from '../../server/store/records.ts';
-import { demoApp, ORIGIN } from '../helpers/demo.ts';
+import { addAfterPhoto, demoApp, ORIGIN } from '../helpers/demo.ts';
 
 let ctx: Awaited<ReturnType<typeof demoApp>>;
 let reported: ProblemRecord;
@@ -40,20 +40,7 @@ describe('POST /api/problems/:id/transitions', () => {
     const noPhoto = await transition(id, { action: 'submit' });
     expect(noPhoto.statusCode).toBe(422);
     expect(noPhoto.json()).toMatchObject({ field: 'photos', code: 'missing_photo' });
-    const photo = 'a'.repeat(64);
-    await ctx.app.store.addPhoto({
-      id: photo,
-      problemId: id,
-      kind: 'after',
-      mime: 'image/jpeg',
-      width: 10,
-      height: 10,
-      bytes: 100,
-      lon: null,
-      lat: null,
-      createdAt: 1,
-      createdBy: 't',
-    });
+    const photo = await addAfterPhoto(ctx.app.store, id, 'a'.repeat(64));
     const unknown = await transition(id, { action: 'submit', photos: ['b'.repeat(64)] });
     expect(unknown.json()).toMatchObject({ statusCode: 422, field: 'photos', code: 'unknown_photo' });
     expect((await transition(id, { action: 'submit', photos: [photo] })).json().properties.status).toBe('awaiting_verification');

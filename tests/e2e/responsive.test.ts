@@ -227,6 +227,11 @@ describe('the map page on laptops and projectors', () => {
     const summary = (await ctx.app.inject({ url: `/api/stats/summary?unit=${units.units[0].id}`, headers: ctx.as.admin })).json();
     await expect.poll(() => page.locator('[data-kpi="total"] .kpi-value').textContent()).toBe(summary.total.toLocaleString('zh-CN'));
     await page.screenshot({ path: `${ARTIFACTS}/laptop-charts-1366x768.png` });
+    // Under a status filter (待整改 alone) the rate is closed / all = 0 by construction: the strip says so instead of 0.0%.
+    await page.goto(`${suite.origin}/map?status=open`);
+    await page.waitForFunction(() => window.__map?.loaded() === true);
+    await expect.poll(() => page.locator('[data-kpi="rate"] .kpi-value').textContent()).toBe('—');
+    expect(await page.locator('[data-kpi="rate"]').textContent()).toContain('按状态筛选时不计');
     expect(consoleErrors).toEqual([]);
     await page.context().close();
   });

@@ -11,6 +11,7 @@ import { markRecurrences } from '../../server/demo-seed.ts';
 import type { RateLimits } from '../../server/hardening.ts';
 import { ROLES, type Role, SqliteAccountStore, type UserRecord } from '../../server/store/account-store.ts';
 import { SqliteStore } from '../../server/store/sqlite-store.ts';
+import type { Store } from '../../server/store/store.ts';
 
 /** The instant the test demo ends at and the tests' "now": a Friday afternoon. */
 export const DEMO_NOW = Date.parse('2026-11-27T15:00:00+08:00');
@@ -135,4 +136,22 @@ export async function demoApp(count = 3000, options: { now?: () => number; rateL
     },
   };
   return ctx;
+}
+
+/** Records an "after" photo of a problem (the record only, as a unit's upload leaves it), so that the problem can be submitted; returns its id. */
+export async function addAfterPhoto(store: Pick<Store, 'addPhoto'>, problemId: number, id = `${problemId}`.padStart(64, 'a')): Promise<string> {
+  await store.addPhoto({
+    id,
+    problemId,
+    kind: 'after',
+    mime: 'image/jpeg',
+    width: 10,
+    height: 10,
+    bytes: 100,
+    lon: null,
+    lat: null,
+    createdAt: 1,
+    createdBy: 't',
+  });
+  return id;
 }
