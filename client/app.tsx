@@ -13,6 +13,7 @@ import {
   type Session,
   type Summary,
   type UnitRow,
+  withParams,
 } from './api/client.ts';
 import { followLive } from './api/live.ts';
 import { basemapStyle } from './map/basemap-style.ts';
@@ -27,7 +28,7 @@ import { Charts } from './panels/charts.tsx';
 import { Select } from './panels/controls.tsx';
 import { type AreaOption, FilterBar } from './panels/filter-bar.tsx';
 import { GridPanel } from './panels/grid-panel.tsx';
-import { KpiStrip } from './panels/kpi-strip.tsx';
+import { KpiStrip, MineStrip } from './panels/kpi-strip.tsx';
 import { Legend } from './panels/legend.tsx';
 import { MONTH_MS, Playback } from './panels/playback.tsx';
 import { ACTION_NAMES, ProblemCard } from './panels/problem-card.tsx';
@@ -185,6 +186,11 @@ export function App({ session, onSignedOut }: AppProps) {
     fail,
   );
   const filtered = filteredLoad?.value ?? null;
+
+  // 我的网格: a grid manager's own grids beside the town's figures, for the same filters (not when one grid is chosen).
+  const ownGridIds = session.user?.role === 'grid_manager' ? session.user.gridIds : [];
+  const mineQuery = query !== null && ownGridIds.length > 0 && !view?.filterGrid ? withParams(query, `grid=${ownGridIds.join(',')}`) : null;
+  const [mineLoad] = useKeyedLoad(mineQuery === null ? null : `${revision}|${mineQuery}`, (key) => api.summary(key.slice(key.indexOf('|') + 1)), fail);
 
   const timeless = view ? apiTimelessQuery(view) : null;
   const [trendLoad] = useKeyedLoad(timeless, api.trend, fail);
@@ -353,6 +359,7 @@ export function App({ session, onSignedOut }: AppProps) {
         overdueHref={readsProblems ? '/tasks?show=overdue' : null}
         compare={compareLoad?.value ?? null}
       />
+      {mineLoad && mineQuery !== null && mineLoad.key.endsWith(mineQuery) && <MineStrip grids={ownGridIds.length} summary={mineLoad.value} />}
       <div className="stage">
         <CategoryFilter categories={meta.categories} selected={view.categories} onToggle={(code) => setView(toggleCategory(view, code))} />
         <div className="map-area">

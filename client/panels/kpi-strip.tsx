@@ -64,3 +64,14 @@ export function KpiStrip({ summary, statusFiltered, overdueHref, compare }: KpiS
     </section>
   );
 }
+
+/** A grid manager's own grids beside the town's figures: the same summary for 我的网格 only. */
+export function MineStrip({ grids, summary }: { grids: number; summary: Summary }) {
+  return (
+    <p className="kpi-mine" data-kpi-mine>
+      我的网格（{grids} 个）：问题 <strong>{number(summary.total)}</strong> · 逾期未改{' '}
+      <strong className={summary.overdue > 0 ? 'alert' : ''}>{number(summary.overdue)}</strong> · 整改率 <strong>{percent(summary.rectificationRate)}</strong> ·
+      本周新增 <strong>{number(summary.newThisWeek)}</strong>
+    </p>
+  );
+}

@@ -8,7 +8,8 @@ export interface ProblemFilter {
   categories?: ReadonlySet<number>;
   statuses?: ReadonlySet<number>;
   sources?: ReadonlySet<number>;
-  grid?: number;
+  /** Allowed grid indexes; undefined = all. */
+  grids?: ReadonlySet<number>;
   community?: number;
   unit?: number;
   /** reportedAt >= from */
@@ -18,9 +19,9 @@ export interface ProblemFilter {
   overdue?: boolean;
 }
 
-function mask(set: ReadonlySet<number> | undefined): Uint8Array | null {
+function mask(set: ReadonlySet<number> | undefined, size = 256): Uint8Array | null {
   if (!set) return null;
-  const m = new Uint8Array(256);
+  const m = new Uint8Array(size);
   for (const v of set) m[v] = 1;
   return m;
 }
@@ -39,13 +40,13 @@ export function compileFilter(table: ProblemTable, f: ProblemFilter, now: number
   const categories = mask(f.categories);
   const statuses = mask(f.statuses);
   const sources = mask(f.sources);
+  const grids = mask(f.grids, 1 << 16);
   const closed = table.statusIndex.get('closed') ?? -1;
   const { lon, lat, category, status, source, grid, community, unit, reportedAt, deadline } = table;
   const hasBox = f.bbox !== undefined;
   const [x0, y0, x1, y1] = f.bbox ?? [0, 0, 0, 0];
   const from = f.from ?? Number.NEGATIVE_INFINITY;
   const to = f.to ?? Number.POSITIVE_INFINITY;
-  const g = f.grid ?? -1;
   const c = f.community ?? -1;
   const u = f.unit ?? -1;
   const overdue = f.overdue === undefined ? -1 : f.overdue ? 1 : 0;
@@ -60,7 +61,7 @@ export function compileFilter(table: ProblemTable, f: ProblemFilter, now: number
     if (categories !== null && categories[category[i]] === 0) return false;
     if (statuses !== null && statuses[status[i]] === 0) return false;
     if (sources !== null && sources[source[i]] === 0) return false;
-    if (g >= 0 && grid[i] !== g) return false;
+    if (grids !== null && grids[grid[i]] === 0) return false;
     if (c >= 0 && community[i] !== c) return false;
     if (u >= 0 && unit[i] !== u) return false;
     if (overdue >= 0 && (status[i] !== closed && now > deadline[i] ? 1 : 0) !== overdue) return false;

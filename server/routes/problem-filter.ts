@@ -77,7 +77,7 @@ export function parseProblemFilter(q: ProblemFilterQuery, table: ProblemTable, s
   if (q.category !== undefined) f.categories = parseCodes(q.category, 'category', table.categoryIndex, '问题类型');
   if (q.status !== undefined) f.statuses = parseCodes(q.status, 'status', table.statusIndex, '状态');
   if (q.source !== undefined) f.sources = parseCodes(q.source, 'source', table.sourceIndex, '来源');
-  if (q.grid !== undefined) f.grid = parseId(q.grid, 'grid', table.gridIndex, '网格');
+  if (q.grid !== undefined) f.grids = new Set(q.grid.split(',').map((id) => parseId(id, 'grid', table.gridIndex, '网格')));
   if (q.community !== undefined) f.community = parseId(q.community, 'community', table.communityIndex, '村居');
   if (q.unit !== undefined) f.unit = parseId(q.unit, 'unit', table.unitIndex, '责任单位');
   if (q.from !== undefined) f.from = parseInstant(q.from, 'from', false);

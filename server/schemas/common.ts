@@ -50,7 +50,9 @@ export const problemFilterProperties = {
   category: Type.Optional(codeList('category code (问题类型)')),
   status: Type.Optional(codeList('status: reported, open, in_progress, awaiting_verification, closed')),
   source: Type.Optional(codeList('source (来源)')),
-  grid: Type.Optional(areaId('grid id')),
+  grid: Type.Optional(
+    Type.String({ maxLength: 4096, pattern: '^[a-z0-9-]+(,[a-z0-9-]+)*$', description: 'grid id; several separated by commas (a grid manager’s grids)' }),
+  ),
   community: Type.Optional(areaId('community id')),
   unit: Type.Optional(areaId('responsible unit id')),
   from: Type.Optional(Type.String({ maxLength: 40, description: 'reported on or after: YYYY-MM-DD (Asia/Shanghai) or ISO 8601 instant' })),

@@ -151,3 +151,16 @@ describe('GET /api/stats/trend', () => {
     expect(Date.parse(days.periods[6].start)).toBeLessThan(DEMO_NOW);
   });
 });
+
+describe('several grids at once (a grid manager’s grids)', () => {
+  it('counts the problems of every grid listed, and names an unknown one', async () => {
+    const grids = ctx.users.grid_manager.gridIds.slice(0, 3);
+    const each = await Promise.all(grids.map((g) => get(`/api/stats/summary?grid=${g}`)));
+    const together = await get(`/api/stats/summary?grid=${grids.join(',')}`);
+    expect(together.total).toBe(each.reduce((n, s) => n + s.total, 0));
+    expect(together.overdue).toBe(each.reduce((n, s) => n + s.overdue, 0));
+    const bad = await ctx.app.inject({ headers: ctx.as.admin, url: `/api/stats/summary?grid=${grids[0]},nowhere-99` });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ field: 'grid', code: 'unknown_value' });
+  });
+});

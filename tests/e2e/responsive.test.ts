@@ -108,6 +108,12 @@ describe('the map page on phones', () => {
       for (const id of own) expect(view.filter).toContain(`"${id}"`);
       const [townWest, , townEast] = ctx.app.townData.town.bbox;
       expect(view.east - view.west).toBeLessThan((townEast - townWest) * 0.9);
+      // …and its figures stand beside the town's.
+      const mine = (await ctx.app.inject({ url: `/api/stats/summary?grid=${own.join(',')}`, headers: ctx.as.grid_manager })).json();
+      await expect
+        .poll(() => page.locator('[data-kpi-mine]').textContent())
+        .toContain(`我的网格（${own.length} 个）：问题 ${mine.total.toLocaleString('zh-CN')}`);
+      expect(await page.locator('[data-kpi-mine]').textContent()).toContain(`逾期未改 ${mine.overdue.toLocaleString('zh-CN')}`);
       await page.screenshot({ path: `${ARTIFACTS}/phone-map-${size.width}.png` });
 
       await page.locator('[data-toggle="menu"]').tap();
