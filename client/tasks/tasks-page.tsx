@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { sources } from '../../server/domain/catalogue.ts';
 import { statuses } from '../../server/domain/lifecycle.ts';
 import { api, type ProblemDetail, type Session, type Task } from '../api/client.ts';
@@ -33,11 +33,10 @@ export function TasksPage({ session, onSignedOut }: TasksPageProps) {
   const params = new URLSearchParams(window.location.search);
   const [filter, setFilter] = useState<Filter>((FILTERS.find((f) => f.code === params.get('show'))?.code ?? 'all') as Filter);
   const [openId, setOpenId] = useState<number | null>(Number(params.get('problem')) || null);
-  const [revision, setRevision] = useState(0);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [problemLoad, setProblemLoad] = useKeyedLoad(
-    openId === null ? null : `${openId}#${revision}`,
-    (key) => api.problem(Number(key.split('#')[0])),
+    openId === null ? null : String(openId),
+    (key) => api.problem(Number(key)),
     (e) => setLoadError(e instanceof Error ? e.message : String(e)),
   );
   const problem = problemLoad && problemLoad.value.id === openId ? problemLoad.value : null;
@@ -51,12 +50,6 @@ export function TasksPage({ session, onSignedOut }: TasksPageProps) {
   }, [filter, openId]);
 
   const rows = useMemo(() => (answer?.tasks ?? []).filter((t) => filter === 'all' || (filter === 'overdue' ? t.band === 0 : t.band === 1)), [answer, filter]);
-  const onChanged = useCallback(
-    (p: ProblemDetail) => {
-      setProblemLoad({ key: `${p.id}#${revision}`, value: p });
-    },
-    [revision, setProblemLoad],
-  );
 
   return (
     <div className="tasks-page" data-loaded={answer !== null}>
@@ -102,10 +95,8 @@ export function TasksPage({ session, onSignedOut }: TasksPageProps) {
             names={{ status: (s) => STATUS_NAMES[s] ?? s, source: (s) => SOURCE_NAMES[s] ?? s }}
             user={session.user}
             onClose={() => setOpenId(null)}
-            onChanged={(p) => {
-              onChanged(p);
-              setRevision((r) => r + 1);
-            }}
+            // The action's answer is the problem as it now is: no need to read it again.
+            onChanged={(p: ProblemDetail) => setProblemLoad({ key: String(p.id), value: p })}
             onOpen={setOpenId}
           />
         </div>
