@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
@@ -23,6 +24,8 @@ import healthRoutes from './routes/health.ts';
 import hotspotRoutes from './routes/hotspots.ts';
 import metaRoutes from './routes/meta.ts';
 import photoRoutes from './routes/photos.ts';
+import problemChangeRoutes from './routes/problem-changes.ts';
+import problemReportRoutes from './routes/problem-report.ts';
 import problemRoutes from './routes/problems.ts';
 import statsRoutes from './routes/stats.ts';
 import taskRoutes from './routes/tasks.ts';
@@ -162,6 +165,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(metaRoutes);
   await app.register(areaRoutes);
   await app.register(problemRoutes);
+  await app.register(problemChangeRoutes);
+  await app.register(problemReportRoutes);
   await app.register(dispatchRoutes, { book: dispatch });
   await app.register(taskRoutes);
   await app.register(statsRoutes);
@@ -179,7 +184,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // The built map client (npm run build), when there is one.
   const clientDir = fileURLToPath(new URL('../client/dist', import.meta.url));
   if (existsSync(clientDir)) {
-    await app.register(fastifyStatic, { root: clientDir, prefix: '/', wildcard: false });
+    // Vite names what it builds under assets/ by their content's hash: a phone keeps them for good
+    // and asks again only for index.html, which names the current ones.
+    await app.register(fastifyStatic, {
+      root: clientDir,
+      prefix: '/',
+      wildcard: false,
+      setHeaders: (reply, path) =>
+        reply.header('cache-control', path.startsWith(join(clientDir, 'assets')) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+    });
     // The client's own pages: the same app, which reads the path (the data behind them is guarded by the API).
     for (const page of CLIENT_PAGES) app.get(page, (_req, reply) => reply.sendFile('index.html'));
   }

@@ -216,6 +216,19 @@ describe('GET /api/openapi.json and /api/docs', () => {
     expect(page.headers['content-type']).toContain('text/html');
   });
 
+  it('serves the built client: its pages asked for again each time, its hashed assets kept for good', async () => {
+    const page = await ctx.app.inject({ url: '/tasks' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['cache-control']).toBe('no-cache');
+    const assets = [...page.body.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);
+    expect(assets.length).toBeGreaterThan(0);
+    for (const url of assets) {
+      const res = await ctx.app.inject({ url });
+      expect(res.statusCode, url).toBe(200);
+      expect(res.headers['cache-control'], url).toBe('public, max-age=31536000, immutable');
+    }
+  });
+
   it('answers unknown routes with a JSON 404', async () => {
     const { status, body } = await get('/api/nothing-here');
     expect(status).toBe(404);
