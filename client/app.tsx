@@ -1,46 +1,34 @@
-import type { FeatureCollection } from 'geojson';
-import type { StyleSpecification } from 'maplibre-gl';
+import type { MapLibreOverlay } from '@deck.gl/maplibre';
+import type * as maplibregl from 'maplibre-gl';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { shanghaiDate, toShanghaiIso } from '../server/domain/calendar.ts';
-import {
-  type AreaRow,
-  api,
-  type CategoryRow,
-  type GridStats,
-  type Hotspot,
-  type Meta,
-  type ProblemDetail,
-  type Session,
-  type Summary,
-  type UnitRow,
-  withParams,
-} from './api/client.ts';
-import { followLive } from './api/live.ts';
-import { basemapStyle } from './map/basemap-style.ts';
+import { api, type ProblemDetail, type Session, withParams } from './api/client.ts';
+import { showsChange, useLive } from './api/use-live.ts';
 import { withStats } from './map/choropleth.ts';
 import { download, exportPng } from './map/export-png.ts';
 import { homeArea } from './map/home-area.ts';
-import { pointColumns, type SiteMarker } from './map/layers.ts';
 import { MapView } from './map/map-view.tsx';
 import { AppHeader } from './panels/app-header.tsx';
 import { CategoryFilter } from './panels/category-filter.tsx';
 import { Charts } from './panels/charts.tsx';
 import { Select } from './panels/controls.tsx';
-import { type AreaOption, FilterBar } from './panels/filter-bar.tsx';
+import { FilterBar } from './panels/filter-bar.tsx';
 import { GridPanel } from './panels/grid-panel.tsx';
 import { KpiStrip, MineStrip } from './panels/kpi-strip.tsx';
 import { Legend } from './panels/legend.tsx';
 import { MONTH_MS, Playback } from './panels/playback.tsx';
 import { ACTION_NAMES, ProblemCard } from './panels/problem-card.tsx';
 import { ReportForm } from './panels/report-form.tsx';
+import { Toasts, useToasts } from './panels/toasts.tsx';
+import { filteredKey, loadFiltered } from './state/filtered.ts';
 import { useKeyedLoad } from './state/use-keyed-load.ts';
+import { useTown } from './state/use-town.ts';
 import {
   apiFilterQuery,
   apiTimelessQuery,
   describeFilters,
   METRICS,
   parseViewState,
-  type RankBy,
   toggleCategory,
   type ViewState,
   viewRange,
@@ -49,37 +37,11 @@ import {
   windowLabel,
 } from './state/view-state.ts';
 
-/** Data that does not depend on the filters: loaded once. */
-interface Town {
-  meta: Meta;
-  style: StyleSpecification;
-  grids: FeatureCollection;
-  communities: AreaOption[];
-  gridOptions: AreaOption[];
-  sites: SiteMarker[];
-  names: Map<string, string>;
-}
-
-/** Data for the current filters, replaced as one piece so every panel shows the same query. */
-interface Filtered {
-  query: string;
-  summary: Summary;
-  columns: ReturnType<typeof pointColumns>;
-  gridStats: Map<string, GridStats>;
-  categories: CategoryRow[];
-  communities: AreaRow[];
-  units: UnitRow[];
-  hotspots: Hotspot[];
-}
-
 /** No own grids (a stable empty list). */
 const NO_GRIDS: readonly string[] = [];
 
 /** The message of a failed load. */
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
-const areaOptions = (fc: FeatureCollection): AreaOption[] =>
-  fc.features.map((f) => ({ id: String(f.properties?.id), name: String(f.properties?.name), communityId: f.properties?.communityId as string | undefined }));
 
 export interface AppProps {
   session: Session;
@@ -94,7 +56,7 @@ export function App({ session, onSignedOut }: AppProps) {
   const [reporting, setReporting] = useState(false);
   const [reportPoint, setReportPoint] = useState<[number, number] | null>(null);
   const pick = useMemo(() => (reporting ? { point: reportPoint, onPick: setReportPoint } : null), [reporting, reportPoint]);
-  const [town, setTown] = useState<Town | null>(null);
+  const { town, error } = useTown(session.user);
   const [view, setView] = useState<ViewState | null>(null);
   const [street, setStreet] = useState(false);
   const [playing, setPlaying] = useState(false);
@@ -102,94 +64,48 @@ export function App({ session, onSignedOut }: AppProps) {
   const [exporting, setExporting] = useState(false);
   // Narrow screens: the filters fold away behind a button of the header.
   const [filtersOpen, setFiltersOpen] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  // Short messages in the corner: live changes, and reloads that failed.
-  const [toasts, setToasts] = useState<{ key: string; text: string }[]>([]);
-  const notify = useCallback((key: string, text: string) => {
-    setToasts((t) => [...t.filter((x) => x.key !== key).slice(-3), { key, text }]);
-    setTimeout(() => setToasts((t) => t.filter((x) => x.key !== key)), 5000);
+  const [toasts, notify] = useToasts();
+  // The map and its overlay, for the PNG export.
+  const drawn = useRef<{ map: maplibregl.Map; overlay: MapLibreOverlay } | null>(null);
+  const onMap = useCallback((map: maplibregl.Map, overlay: MapLibreOverlay) => {
+    drawn.current = { map, overlay };
   }, []);
 
+  // The filters come from the address once the catalogues are known.
   useEffect(() => {
-    Promise.all([api.meta(), api.communities(), api.grids(), api.basemap(), api.sites(), api.units()])
-      .then(([meta, communities, grids, basemap, sites, units]) => {
-        const names = new Map<string, string>();
-        for (const u of units) names.set(`unit:${u.id}`, u.name);
-        for (const c of meta.categories) names.set(`category:${c.code}`, c.name);
-        for (const s of meta.statuses) names.set(`status:${s.code}`, s.name);
-        for (const s of meta.sources) names.set(`source:${s.code}`, s.name);
-        for (const f of [...communities.features, ...grids.features]) names.set(`area:${f.properties?.id}`, String(f.properties?.name));
-        setTown({
-          meta,
-          grids,
-          style: basemapStyle({ communities, grids, basemap, sites }),
-          communities: areaOptions(communities),
-          gridOptions: areaOptions(grids),
-          sites: sites.features.map((f) => {
-            const [lon, lat] = (f.geometry as unknown as { coordinates: [number, number] }).coordinates;
-            return { id: String(f.properties?.id), name: String(f.properties?.name), kind: String(f.properties?.kind), lon, lat };
-          }),
-          names,
-        });
-        setView(
-          parseViewState(window.location.search, {
-            categories: meta.categories.map((c) => c.code),
-            statuses: meta.statuses.map((s) => s.code),
-            sources: meta.sources.map((s) => s.code),
-          }),
-        );
-      })
-      .catch((e: unknown) => setError(message(e)));
-  }, []);
+    if (!town) return;
+    const { categories, statuses, sources } = town.meta;
+    setView(
+      (v) =>
+        v ??
+        parseViewState(window.location.search, {
+          categories: categories.map((c) => c.code),
+          statuses: statuses.map((s) => s.code),
+          sources: sources.map((s) => s.code),
+        }),
+    );
+  }, [town]);
 
   const now = town ? Date.parse(town.meta.now) : 0;
   // The heat weight as of now, read when new points arrive (a change of weight alone fetches nothing).
   const weightNow = useRef<ViewState['weight']>('reported');
   weightNow.current = view?.weight ?? 'reported';
   const query = view && town ? apiFilterQuery(view, now) : null;
-  // Until the town has loaded a failure is the page's message; after that a failed reload (the
-  // server restarting, the network gone) keeps what is on screen, says so, and the next change or
-  // the event stream coming back reloads it.
-  const fail = (e: unknown) => (town ? notify('reload-failed', `数据刷新失败，保留当前数据：${message(e)}`) : setError(message(e)));
+  // A failed reload (the server restarting, the network gone) keeps what is on screen, says so, and
+  // the next change or the event stream coming back reloads it. (The town's own load failing is the page's message.)
+  const fail = (e: unknown) => notify('reload-failed', `数据刷新失败，保留当前数据：${message(e)}`);
   // Bumped by a change made here, so that the map, KPIs and charts show it.
   const [revision, setRevision] = useState(0);
   const [filteredLoad] = useKeyedLoad(
-    query === null || !view ? null : `${revision}|${view.rank}|${query}`,
-    async (key): Promise<Filtered> => {
-      const [, rank, q] = key.split('|') as [string, RankBy, string];
-      const [summary, points, gridStats, categories, communities, units, hotspots] = await Promise.all([
-        api.summary(q),
-        api.points(q),
-        api.gridStats(q),
-        api.categoryStats(q),
-        api.communityStats(q, rank),
-        api.unitStats(q),
-        api.hotspots(q),
-      ]);
-      const start = performance.now();
-      const columns = pointColumns(points);
-      // What the first heatmap frame needs; other columns are made when their layer is shown.
-      columns.offsets;
-      columns.weight(weightNow.current);
-      performance.measure('points-columns', { start, end: performance.now() });
-      return {
-        query: q,
-        summary,
-        columns,
-        gridStats: new Map(gridStats.map((g) => [g.id, g])),
-        categories,
-        communities,
-        units,
-        hotspots: hotspots.slice(0, 8),
-      };
-    },
+    query === null || !view ? null : filteredKey(revision, view.rank, query),
+    (key) => loadFiltered(key, weightNow.current),
     fail,
   );
   const filtered = filteredLoad?.value ?? null;
 
   // 我的网格: a grid manager's own grids beside the town's figures, for the same filters (not when one grid is chosen).
-  const ownGridIds = session.user?.role === 'grid_manager' ? session.user.gridIds : [];
-  const mineQuery = query !== null && ownGridIds.length > 0 && !view?.filterGrid ? withParams(query, `grid=${ownGridIds.join(',')}`) : null;
+  const ownGrids = session.user?.role === 'grid_manager' ? session.user.gridIds : NO_GRIDS;
+  const mineQuery = query !== null && ownGrids.length > 0 && !view?.filterGrid ? withParams(query, `grid=${ownGrids.join(',')}`) : null;
   const [mineLoad] = useKeyedLoad(mineQuery === null ? null : `${revision}|${mineQuery}`, (key) => api.summary(key.slice(key.indexOf('|') + 1)), fail);
 
   const timeless = view ? apiTimelessQuery(view) : null;
@@ -209,42 +125,20 @@ export function App({ session, onSignedOut }: AppProps) {
     setRevision((r) => r + 1);
   };
 
-  // Live changes: reload what the filters show (once for a burst), the open card if it changed, and say what happened.
-  // The event stream: connecting at first, then on, or off while it reconnects.
-  const [live, setLive] = useState<'connecting' | 'on' | 'off'>('connecting');
-  const openProblem = useRef<number | null>(null);
-  openProblem.current = problemId;
-  useEffect(() => {
-    let pending: ReturnType<typeof setTimeout> | undefined;
-    const refresh = () => {
-      clearTimeout(pending);
-      pending = setTimeout(() => setRevision((r) => r + 1), 300);
-    };
-    const stop = followLive({
-      change: (c) => {
-        refresh();
-        if (c.problemId === openProblem.current) {
-          // The new status shows at once, from the message; the reload brings the rest of the card.
-          setProblemLoad((l) => (l && l.value.id === c.problemId ? { ...l, value: { ...l.value, status: c.toStatus } } : l));
-          setProblemRevision((r) => r + 1);
-        }
-        notify(`event-${c.eventId}`, `编号 ${c.problemId}：${ACTION_NAMES[c.action] ?? c.action}`);
-      },
-      reset: refresh,
-      online: (up) => {
-        setLive(up ? 'on' : 'off');
-        // Back on (or on at last): what changed meanwhile is reloaded, the open card too.
-        if (up) {
-          refresh();
-          setProblemRevision((r) => r + 1);
-        }
-      },
-    });
-    return () => {
-      stop();
-      clearTimeout(pending);
-    };
-  }, [setProblemLoad, notify]);
+  // Live changes: reload what the filters show (once for a burst), the open card if it does not show the change yet, and say what happened.
+  const live = useLive({
+    refresh: () => setRevision((r) => r + 1),
+    change: (c) => {
+      if (c.problemId === problemId && !(problem && showsChange(problem, c))) {
+        // The new status shows at once, from the message; the reload brings the rest of the card.
+        setProblemLoad((l) => (l && l.value.id === c.problemId ? { ...l, value: { ...l.value, status: c.toStatus } } : l));
+        setProblemRevision((r) => r + 1);
+      }
+      notify(`event-${c.eventId}`, `编号 ${c.problemId}：${ACTION_NAMES[c.action] ?? c.action}`);
+    },
+    // Back on: what changed meanwhile is reloaded (the figures by `refresh`), the open card too.
+    online: (up) => up && setProblemRevision((r) => r + 1),
+  });
 
   const gridId = view?.grid ?? null;
   const overdueQuery = view && town ? apiFilterQuery({ ...view, filterGrid: null }, now) : '';
@@ -282,7 +176,6 @@ export function App({ session, onSignedOut }: AppProps) {
   );
 
   // My area first: a grid manager's grids outlined and framed, a unit's problems framed (at the map's creation).
-  const ownGrids = session.user?.role === 'grid_manager' ? session.user.gridIds : NO_GRIDS;
   // The map takes its first frame once, from the first load; later loads do not move it.
   const home = useRef<[number, number, number, number] | null>(null);
   if (home.current === null && town && filtered) home.current = homeArea(session.user, town.meta.bbox, town.grids, filtered.columns.points);
@@ -304,12 +197,12 @@ export function App({ session, onSignedOut }: AppProps) {
   });
 
   const onExport = async (scale: 1 | 2) => {
-    const map = window.__map;
-    if (!map) return;
+    if (!drawn.current) return;
+    const { map, overlay } = drawn.current;
     setExporting(true);
     try {
       const stamp = toShanghaiIso(Date.now()).slice(0, 16).replace('T', ' ');
-      const blob = await exportPng(map, window.__deck?.overlay, scale, {
+      const blob = await exportPng(map, overlay, scale, {
         title,
         filters: filterText,
         timestamp: stamp,
@@ -347,11 +240,7 @@ export function App({ session, onSignedOut }: AppProps) {
         session={session}
         onSignedOut={onSignedOut}
       />
-      <ul className="toasts" aria-live="polite">
-        {toasts.map((t) => (
-          <li key={t.key}>{t.text}</li>
-        ))}
-      </ul>
+      <Toasts toasts={toasts} />
       <FilterBar view={view} meta={meta} today={shanghaiDate(now)} communities={town.communities} grids={town.gridOptions} onChange={setView} />
       <KpiStrip
         summary={filtered.summary}
@@ -359,7 +248,7 @@ export function App({ session, onSignedOut }: AppProps) {
         overdueHref={readsProblems ? '/tasks?show=overdue' : null}
         compare={compareLoad?.value ?? null}
       />
-      {mineLoad && mineQuery !== null && mineLoad.key.endsWith(mineQuery) && <MineStrip grids={ownGridIds.length} summary={mineLoad.value} />}
+      {mineLoad && mineQuery !== null && mineLoad.key.endsWith(mineQuery) && <MineStrip grids={ownGrids.length} summary={mineLoad.value} />}
       <div className="stage">
         <CategoryFilter categories={meta.categories} selected={view.categories} onToggle={(code) => setView(toggleCategory(view, code))} />
         <div className="map-area">
@@ -380,6 +269,7 @@ export function App({ session, onSignedOut }: AppProps) {
             onProblemClick={onProblemClick}
             onStreetChange={setStreet}
             pick={pick}
+            onMap={onMap}
           />
           <div className="map-tools">
             {view.mode === 'grid' ? (

@@ -16,7 +16,7 @@ maplibregl.setWorkerUrl(workerUrl);
 
 declare global {
   interface Window {
-    /** For browser tests and the PNG export: the map, once created. */
+    /** For browser tests: the map, once created. */
     __map?: maplibregl.Map;
     /** For browser tests: the deck.gl overlay and the ids of the layers it draws now. */
     __deck?: { overlay: MapLibreOverlay; layerIds: () => string[] };
@@ -65,8 +65,8 @@ export interface MapViewProps {
    * and heat keep their size relative to the screen.
    */
   pixelRatio?: number;
-  /** Hands the map over once, for what sits on it outside React (the wall's markers, its context-loss watch). */
-  onMap?: (map: maplibregl.Map) => void;
+  /** Hands the map and its deck.gl overlay over once, for what works on them outside React (the wall's markers, the PNG export). */
+  onMap?: (map: maplibregl.Map, overlay: MapLibreOverlay) => void;
   /** Picking a place (reporting a problem): a click gives its point instead of opening things; the point is marked. */
   pick?: { point: [number, number] | null; onPick: (p: [number, number]) => void } | null;
 }
@@ -130,7 +130,7 @@ export function MapView(props: MapViewProps) {
     setZoom(zoomStep(map.getZoom()));
     map.on('zoomend', () => setZoom(zoomStep(map.getZoom())));
     map.on('load', () => setLoaded(true));
-    props.onMap?.(map);
+    props.onMap?.(map, deck);
     // One click handler: a single problem (street zoom) opens its card, else the grid under the pointer its panel.
     map.on('click', (e) => {
       const pick = handlers.current.pick;

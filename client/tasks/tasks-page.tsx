@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { sources } from '../../server/domain/catalogue.ts';
 import { statuses } from '../../server/domain/lifecycle.ts';
 import { api, type ProblemDetail, type Session, type Task } from '../api/client.ts';
+import { showsChange } from '../api/use-live.ts';
 import { UserMenu } from '../auth/user-menu.tsx';
 import { ProblemCard } from '../panels/problem-card.tsx';
 import { useKeyedLoad } from '../state/use-keyed-load.ts';
@@ -29,14 +30,18 @@ export interface TasksPageProps {
  * with the actions the user may take. The list follows live changes.
  */
 export function TasksPage({ session, onSignedOut }: TasksPageProps) {
-  const { answer, error, now } = useTasks();
   const params = new URLSearchParams(window.location.search);
   const [filter, setFilter] = useState<Filter>((FILTERS.find((f) => f.code === params.get('show'))?.code ?? 'all') as Filter);
   const [openId, setOpenId] = useState<number | null>(Number(params.get('problem')) || null);
+  // Bumped when a live change touches the open problem (another user acted on it), so that its card reloads.
+  const [problemRevision, setProblemRevision] = useState(0);
+  const { answer, error, now } = useTasks((c) => {
+    if (c.problemId === openId && !(problem && showsChange(problem, c))) setProblemRevision((r) => r + 1);
+  });
   const [loadError, setLoadError] = useState<string | null>(null);
   const [problemLoad, setProblemLoad] = useKeyedLoad(
-    openId === null ? null : String(openId),
-    (key) => api.problem(Number(key)),
+    openId === null ? null : `${openId}#${problemRevision}`,
+    (key) => api.problem(Number(key.split('#')[0])),
     (e) => setLoadError(e instanceof Error ? e.message : String(e)),
   );
   const problem = problemLoad && problemLoad.value.id === openId ? problemLoad.value : null;
@@ -96,7 +101,7 @@ export function TasksPage({ session, onSignedOut }: TasksPageProps) {
             user={session.user}
             onClose={() => setOpenId(null)}
             // The action's answer is the problem as it now is: no need to read it again.
-            onChanged={(p: ProblemDetail) => setProblemLoad({ key: String(p.id), value: p })}
+            onChanged={(p: ProblemDetail) => setProblemLoad({ key: `${p.id}#${problemRevision}`, value: p })}
             onOpen={setOpenId}
           />
         </div>

@@ -3,7 +3,7 @@ import type * as maplibregl from 'maplibre-gl';
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { toShanghaiIso } from '../../server/domain/calendar.ts';
 import { api, type Hotspot, type Meta, type Session, type WallConfig } from '../api/client.ts';
-import { followLive } from '../api/live.ts';
+import { useLive } from '../api/use-live.ts';
 import { basemapStyle } from '../map/basemap-style.ts';
 import { withStats } from '../map/choropleth.ts';
 import { type HotspotLabel, type PointColumns, pointColumns, type SiteMarker } from '../map/layers.ts';
@@ -82,7 +82,6 @@ export function WallPage({ session }: { session: Session }) {
   const [layers, setLayers] = useState<MapLayers | null>(null);
   const data: WallData | null = useMemo(() => (figures && layers ? { ...figures, ...layers } : null), [figures, layers]);
   const [failed, setFailed] = useState<string | null>(null);
-  const [live, setLive] = useState<'connecting' | 'on' | 'off'>('connecting');
   const [now, setNow] = useState(Date.now());
   const [revision, setRevision] = useState(0);
   const [layerRevision, setLayerRevision] = useState(0);
@@ -144,34 +143,26 @@ export function WallPage({ session }: { session: Session }) {
     };
   }, [town, layerRevision]);
 
-  useEffect(() => {
-    let pending: ReturnType<typeof setTimeout> | undefined;
-    let layersDirty = false;
-    const refresh = () => {
-      layersDirty = true;
-      clearTimeout(pending);
-      pending = setTimeout(() => setRevision((r) => r + 1), 150);
-    };
-    const stop = followLive({
-      change: refresh,
-      reset: refresh,
-      wallConfig: () => setConfigRevision((r) => r + 1),
-      online: (up) => {
-        setLive(up ? 'on' : 'off');
-        if (up) refresh();
+  // A change is on the figures 0.15 s after its message; the layers wait for the minute below.
+  const layersDirty = useRef(false);
+  const live = useLive(
+    {
+      refresh: () => {
+        layersDirty.current = true;
+        setRevision((r) => r + 1);
       },
-    });
+      wallConfig: () => setConfigRevision((r) => r + 1),
+    },
+    150,
+  );
+  useEffect(() => {
     const minute = setInterval(() => {
       setRevision((r) => r + 1);
       setConfigRevision((r) => r + 1);
-      if (layersDirty) setLayerRevision((r) => r + 1);
-      layersDirty = false;
+      if (layersDirty.current) setLayerRevision((r) => r + 1);
+      layersDirty.current = false;
     }, 60_000);
-    return () => {
-      stop();
-      clearTimeout(pending);
-      clearInterval(minute);
-    };
+    return () => clearInterval(minute);
   }, []);
 
   useEffect(() => {

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { findCategory } from '../../server/domain/catalogue.ts';
 import { maskPhone } from '../../server/domain/personal-info.ts';
 import { ORIGIN, TEST_PASSWORD } from '../helpers/demo.ts';
@@ -18,6 +18,10 @@ beforeAll(async () => {
   ({ ctx, browser, origin } = suite);
 });
 afterAll(async () => suite?.close());
+// Pages left open keep drawing (software WebGL) and slow the next test: each test starts alone.
+afterEach(async () => {
+  for (const c of browser.contexts()) await c.close();
+});
 
 /** A public report (it has a reporter) in the demo grid manager's grids. */
 async function reportedInGrid(gridIds: string[]) {
@@ -357,5 +361,32 @@ describe('the admin page', () => {
     await after.page.goto(url);
     await after.page.locator('.login-notice').waitFor();
     expect(await after.page.locator('.login-notice').textContent()).toContain('大屏令牌无效或已被吊销');
+  });
+});
+
+describe('my area first: the filters offer what the account can see', () => {
+  const offered = (page: import('playwright-core').Page, label: string) =>
+    page.locator(`select[aria-label="${label}"] option`).evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+
+  it('offers a unit the communities and grids of its own problems only; an admin the whole town', async () => {
+    const t = ctx.app.problemTable;
+    const grids = new Set<string>();
+    for (let i = 0; i < t.size; i++) if (t.record(i).unitId === ctx.users.unit.unitId) grids.add(t.record(i).gridId);
+    const communities = new Set([...grids].map((g) => ctx.app.townData.gridById.get(g)?.communityId));
+    expect(grids.size).toBeGreaterThan(0);
+    expect(grids.size).toBeLessThan(ctx.app.townData.grids.length);
+
+    const unit = await watchedPage(browser, origin, ctx.sessions.unit);
+    await openMap(unit.page, `${origin}/map`);
+    expect((await offered(unit.page, '网格')).sort()).toEqual([...grids].sort());
+    expect((await offered(unit.page, '村居')).sort()).toEqual([...communities].sort());
+    expect(unit.consoleErrors).toEqual([]);
+    await unit.page.context().close();
+
+    const admin = await watchedPage(browser, origin, ctx.sessions.admin);
+    await openMap(admin.page, `${origin}/map`);
+    expect(await offered(admin.page, '网格')).toHaveLength(ctx.app.townData.grids.length);
+    expect(admin.consoleErrors).toEqual([]);
+    await admin.page.context().close();
   });
 });

@@ -158,6 +158,12 @@ describe('the map page on phones', () => {
     const sheet = await card.boundingBox();
     expect(sheet && sheet.x >= 0 && sheet.x + sheet.width <= 390.5 && sheet.y + sheet.height <= 844.5).toBe(true);
     await expectPhoneReady(page, 'tasks card');
+    // On to the map, the phone's first map of the session: it loads its worker and data with a clean
+    // console (a "Worker failed to load" was reported on a phone's first load).
+    await card.locator('.panel-close').tap();
+    await page.locator('.tasks-page a[href="/map"]').tap();
+    await page.waitForFunction(() => window.__map?.loaded() === true, undefined, { timeout: 60_000 });
+    await page.waitForTimeout(1000);
     expect(consoleErrors).toEqual([]);
     await page.context().close();
   });

@@ -90,6 +90,19 @@ describe('我的待办', () => {
     expect(await card.locator('[data-action]').evaluateAll((b) => b.map((x) => x.getAttribute('data-action')))).toEqual(['start']);
     expect(await card.textContent()).toContain('自动派遣');
     await page.screenshot({ path: `${ARTIFACTS}/tasks-unit-card-1366.png` });
+
+    // A colleague starts it from another phone: the open card follows, with the next action.
+    const started = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/problems/${created.id}/transitions`,
+      headers: { ...ctx.as.unit, origin: ORIGIN, 'if-match': `"${created.version}"` },
+      payload: { action: 'start', note: '已安排清理' },
+    });
+    expect(started.statusCode).toBe(200);
+    await expect
+      .poll(() => card.locator('[data-action]').evaluateAll((b) => b.map((x) => x.getAttribute('data-action'))), { timeout: 10_000 })
+      .toEqual(['submit']);
+    expect(await card.textContent()).toContain('已安排清理');
     expect(consoleErrors).toEqual([]);
     await page.context().close();
   });
