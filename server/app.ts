@@ -6,7 +6,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { ProblemTable } from './analytics/problem-table.ts';
 import { installAccessControl } from './auth/access.ts';
 import { type AuthPolicy, AuthService } from './auth/auth-service.ts';
@@ -53,7 +53,9 @@ export interface AppOptions {
   wallConfigPath?: string | null;
   /** The clock used for "now" (overdue, today, this week); tests pin it. */
   now?: () => number;
-  logger?: FastifyServerOptions['logger'];
+  logger?: { level: string; stream?: { write: (line: string) => void } };
+  /** Milliseconds a request may take to arrive whole (default 30 s; tests shorten it). */
+  requestTimeoutMs?: number;
 }
 
 declare module 'fastify' {
@@ -72,16 +74,31 @@ declare module 'fastify' {
   }
 }
 
+/** Query parameters whose values are secrets, left out of logged URLs. */
+const SECRET_PARAMS = /([?&](?:display|token|password)=)[^&#]*/gi;
+
+/** A URL as the log keeps it: secrets in its query replaced by [redacted]. */
+export const redactUrl = (url: string) => url.replace(SECRET_PARAMS, '$1[redacted]');
+
+/** A request as the log keeps it (Fastify's own fields, the URL redacted). */
+function requestForLog(req: FastifyRequest) {
+  return { method: req.method, url: redactUrl(req.url), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort };
+}
+
 /**
  * Builds the app without listening: external plugins, then our services (store, town data,
  * problem table), then routes. The store must already hold a dataset.
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
   const app = Fastify({
-    logger: options.logger ?? false,
+    // Logged URLs carry no secrets (a display token in /wall?display=…).
+    logger: options.logger ? { ...options.logger, serializers: { req: requestForLog } } : false,
     bodyLimit: 1024 * 1024,
-    // A request that has not arrived whole in 30 s is dropped (slow-client attacks).
-    requestTimeout: 30_000,
+    // A request that has not arrived whole in 30 s is dropped (slow-client attacks). Node looks for
+    // such requests every `connectionsCheckingInterval` (30 s by default, which let one run to 60 s).
+    requestTimeout,
+    http: { connectionsCheckingInterval: Math.min(1000, requestTimeout / 4) },
     connectionTimeout: 60_000,
     ajv: {
       customOptions: {
@@ -161,6 +178,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   );
 
+  // Refusals leave a trace in the audit log: every 403, and sign-ins refused for coming too fast (429).
+  app.addHook('onResponse', async (req, reply) => {
+    const status = reply.statusCode;
+    if (status !== 403 && !(status === 429 && req.url.startsWith('/api/auth/'))) return;
+    const action = status === 403 ? 'access_denied' : 'rate_limited';
+    await app.audit(req, action, null, null, { method: req.method, url: redactUrl(req.url) }).catch((e: unknown) => req.log.error(e, 'audit failed'));
+  });
+
   await app.register(healthRoutes);
   await app.register(metaRoutes);
   await app.register(areaRoutes);
@@ -176,7 +201,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(displayTokenRoutes, { auth, accounts: options.accounts });
   await app.register(userRoutes, { auth });
   await app.register(photoRoutes, { files: new PhotoFiles(options.photoDir) });
-  await app.register(eventRoutes, { hub: live });
+  await app.register(eventRoutes, { hub: live, auth });
+  // A session, account or display token that ends takes its open streams with it.
+  auth.onEnded((e) =>
+    live.endWhere((o) => (e.kind === 'session' ? o.sessionHash === e.tokenHash : e.kind === 'user' ? o.userId === e.userId : o.displayTokenId === e.tokenId)),
+  );
   await app.register(wallRoutes, { configPath: options.wallConfigPath ?? null });
 
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());

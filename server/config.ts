@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { type AuthPolicy, DEFAULT_AUTH_POLICY } from './auth/auth-service.ts';
+import type { SignInLimits } from './auth/sign-in-guard.ts';
 
 /** Everything the server reads from its environment, validated once at start. */
 export interface Config {
@@ -51,6 +52,19 @@ function dbFile(name: string): string {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Reads the configuration; throws ConfigError naming the variable that is wrong. */
+/** Failed sign-ins: per name and address (LOGIN_MAX_FAILURES, slowed two before), per name from many addresses (LOGIN_ACCOUNT_MAX_FAILURES). */
+function signInLimits(env: NodeJS.ProcessEnv): SignInLimits {
+  const d = DEFAULT_AUTH_POLICY.signIn;
+  const maxFailures = integer(env, 'LOGIN_MAX_FAILURES', d.maxFailures, 3, 20);
+  return {
+    ...d,
+    maxFailures,
+    slowAfter: Math.min(d.slowAfter, maxFailures - 2),
+    lockMinutes: integer(env, 'LOCK_MINUTES', d.lockMinutes, 1, 1440),
+    accountMaxFailures: integer(env, 'LOGIN_ACCOUNT_MAX_FAILURES', d.accountMaxFailures, maxFailures * 2, 10_000),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = (env.LOG_LEVEL || 'info') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
@@ -68,8 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         minLength: integer(env, 'PASSWORD_MIN_LENGTH', DEFAULT_AUTH_POLICY.password.minLength, 8, 64),
         minClasses: integer(env, 'PASSWORD_MIN_CLASSES', DEFAULT_AUTH_POLICY.password.minClasses, 1, 4),
       },
-      maxFailures: integer(env, 'LOGIN_MAX_FAILURES', DEFAULT_AUTH_POLICY.maxFailures, 3, 20),
-      lockMinutes: integer(env, 'LOCK_MINUTES', DEFAULT_AUTH_POLICY.lockMinutes, 1, 1440),
+      signIn: signInLimits(env),
       idleMinutes: integer(env, 'SESSION_IDLE_MINUTES', DEFAULT_AUTH_POLICY.idleMinutes, 5, 480),
     },
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 1200, 10, 10_000_000),

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance } from 'fastify';
 
 /** A client error: names the field and says why, in Chinese for the user and a code for programs. */
@@ -21,19 +22,8 @@ export function notFound(message: string): RequestError {
   return new RequestError(404, 'not_found', null, message);
 }
 
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Entity',
-  423: 'Locked',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-};
+/** The reason phrase of a status (409 Conflict, 412 Precondition Failed, …). */
+const statusText = (status: number) => STATUS_CODES[status] ?? 'Error';
 
 interface AjvIssue {
   keyword: string;
@@ -88,7 +78,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (error instanceof RequestError) {
       return reply.status(error.statusCode).send({
         statusCode: error.statusCode,
-        error: STATUS_TEXT[error.statusCode] ?? 'Error',
+        error: statusText(error.statusCode),
         code: error.code,
         field: error.field,
         message: error.message,
@@ -104,7 +94,7 @@ export function installErrorHandler(app: FastifyInstance): void {
       // Fastify's own client errors (bad JSON, wrong content type, body too large...).
       return reply.status(status).send({
         statusCode: status,
-        error: STATUS_TEXT[status] ?? 'Error',
+        error: statusText(status),
         code: (fe.code ?? 'bad_request').toLowerCase(),
         field: status === 413 || status === 415 || fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? 'body' : null,
         message: clientErrorMessage(fe),

@@ -16,8 +16,16 @@ export interface LiveChange {
   unitId: string | null;
 }
 
+/** Whose right a stream lives on: a session (its token's hash), an account, a display token. */
+export interface StreamOwner {
+  sessionHash: string | null;
+  userId: number | null;
+  displayTokenId: number | null;
+}
+
 /** A live stream: gets the changes it may see, heartbeats, and its end. */
 export interface Subscriber {
+  owner?: StreamOwner;
   deliver(change: LiveChange): void;
   /** A message without an event id that tells clients to re-read something (`wall-config`). */
   notify(event: LiveNotice): void;
@@ -60,6 +68,18 @@ export class LiveHub {
   /** Tells every stream to re-read something; no event id, so resuming is unaffected. */
   announce(event: LiveNotice): void {
     for (const s of this.#subscribers) s.notify(event);
+  }
+
+  /** Ends the streams whose owner matches at once (signed out, disabled, token revoked); says how many. */
+  endWhere(match: (owner: StreamOwner) => boolean): number {
+    let n = 0;
+    for (const s of this.#subscribers) {
+      if (!s.owner || !match(s.owner)) continue;
+      this.#subscribers.delete(s);
+      s.end();
+      n++;
+    }
+    return n;
   }
 
   /** Ends every stream (server shutdown): clients reconnect to the next server. */

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp } from './app.ts';
 import { scheduleAuditPurge } from './auth/audit-retention.ts';
@@ -15,7 +15,11 @@ const IDEMPOTENCY_KEY_DAYS = 7;
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  mkdirSync(config.dataDir, { recursive: true });
+  // The data folder holds accounts, reporters' phones and photos: the server's user alone reads it
+  // (0700), and what the server creates in it is 0600 / 0700.
+  process.umask(0o077);
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(config.dataDir, 0o700);
   const store = new SqliteStore(join(config.dataDir, config.dbFile));
   const photoDir = join(config.dataDir, 'photos');
   if (config.demo) {

@@ -16,6 +16,8 @@ export class TownData {
   readonly communityIndex: AreaIndex;
   /** RFC 7946 FeatureCollections, serialized once. */
   readonly gridsJson: string;
+  /** The grids without their managers' names: what display devices (wall screens) get. */
+  readonly gridsPublicJson: string;
   readonly communitiesJson: string;
   readonly sitesJson: string;
   readonly basemapJson: string;
@@ -34,7 +36,15 @@ export class TownData {
     this.siteById = new Map(sites.map((s) => [s.id, s]));
     this.gridIndex = new AreaIndex(grids);
     this.communityIndex = new AreaIndex(communities);
-    this.gridsJson = JSON.stringify(this.gridFeatures());
+    const gridFeatures = this.gridFeatures();
+    this.gridsJson = JSON.stringify(gridFeatures);
+    this.gridsPublicJson = JSON.stringify({
+      ...gridFeatures,
+      features: gridFeatures.features.map((f) => {
+        const { manager: _, ...rest } = f.properties ?? {};
+        return { ...f, properties: rest };
+      }),
+    });
     this.communitiesJson = JSON.stringify(this.communityFeatures());
     this.sitesJson = JSON.stringify(this.siteFeatures());
     this.basemapJson = JSON.stringify({

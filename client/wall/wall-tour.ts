@@ -74,7 +74,7 @@ export function frameScene(
     const g = data.grids[0];
     if (g && g.overdue > 0) {
       const f = town.grids.features.find((x) => x.properties?.id === g.id);
-      return { bbox: box(f), caption: scene.caption ?? `${g.name} · 逾期未改最多（${g.overdue} 件）· 网格员 ${g.manager}`, key: g.id, gridId: g.id };
+      return { bbox: box(f), caption: scene.caption ?? `${g.name} · 逾期未改最多（${g.overdue} 件）`, key: g.id, gridId: g.id };
     }
   }
   return { bbox: townBox, caption: scene.caption ?? `${town.meta.town.name}全域`, key: 'town', gridId: null };

@@ -1,8 +1,9 @@
 import '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { RequestError } from '../errors.ts';
+import type { StreamOwner } from '../live.ts';
 import type { DisplayTokenRecord, Role, UserRecord } from '../store/account-store.ts';
-import type { AuthService } from './auth-service.ts';
+import { type AuthService, tokenHash } from './auth-service.ts';
 
 /** The session cookie's name (a signed-in user). */
 export const SESSION_COOKIE = 'cw_session';
@@ -109,6 +110,30 @@ export function installAccessControl(app: FastifyInstance, auth: AuthService): v
 }
 
 /** The caller of a request: a live session first, then a display token (cookie). */
+/**
+ * The owner of a stream a request opens, and a check that it may still have it: the session not
+ * ended nor idle, the account not disabled, the display token not revoked. The check does not count
+ * as use (an open stream alone does not keep a session alive).
+ */
+export function streamHolder(auth: AuthService, req: FastifyRequest): { owner: StreamOwner; stillValid: () => Promise<boolean> } {
+  const p = req.principal;
+  const session = req.cookies[SESSION_COOKIE];
+  const display = req.cookies[DISPLAY_COOKIE];
+  if (p?.user && session) {
+    return {
+      owner: { sessionHash: tokenHash(session), userId: p.user.id, displayTokenId: null },
+      stillValid: async () => (await auth.authenticate(session, false)) !== null,
+    };
+  }
+  if (p?.kind === 'display' && p.token && display) {
+    return {
+      owner: { sessionHash: null, userId: null, displayTokenId: p.token.id },
+      stillValid: async () => (await auth.authenticateDisplay(display)) !== null,
+    };
+  }
+  return { owner: { sessionHash: null, userId: null, displayTokenId: null }, stillValid: async () => false };
+}
+
 export async function resolvePrincipal(auth: AuthService, req: FastifyRequest): Promise<Principal | null> {
   const session = req.cookies[SESSION_COOKIE];
   if (session) {

@@ -19,7 +19,8 @@ const areaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/grids',
     { config: { access: 'aggregate' }, schema: { tags: ['areas'], summary: '网格边界 (GeoJSON)', response: { 200: FeatureCollection, ...errorResponses } } },
-    async (_req, reply) => sendSerialized(reply, app.townData.gridsJson),
+    // Aggregate screens get no names of people: a display device's grids carry no manager.
+    async (req, reply) => sendSerialized(reply, req.principal?.kind === 'display' ? app.townData.gridsPublicJson : app.townData.gridsJson),
   );
   app.get(
     '/api/sites',

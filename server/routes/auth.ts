@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { DISPLAY_COOKIE, type Principal, resolvePrincipal, SESSION_COOKIE } from '../auth/access.ts';
-import type { AuthService } from '../auth/auth-service.ts';
+import type { AuthService, Locked } from '../auth/auth-service.ts';
 import { toShanghaiIso } from '../domain/calendar.ts';
 import { RequestError } from '../errors.ts';
 import { Me } from '../schemas/auth.ts';
@@ -20,6 +20,14 @@ function me(p: Principal) {
 /** What a client may know of an account (never the hash, the failure count or the lock). */
 export function publicUser(u: UserRecord) {
   return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, unitId: u.unitId, gridIds: u.gridIds };
+}
+
+/** 423 for failed sign-ins: the same words for every name, existing or not. */
+export function lockedError(r: Locked): RequestError {
+  const until = toShanghaiIso(r.lockedUntil).slice(11, 16);
+  return r.scope === 'source'
+    ? new RequestError(423, 'account_locked', 'username', `密码错误次数过多，本设备已暂停登录该账号，请于 ${until} 后再试，或联系创文办解锁`)
+    : new RequestError(423, 'account_locked', 'username', `该账号在多处密码错误次数过多，已临时锁定，请于 ${until} 后再试，或联系创文办解锁`);
 }
 
 function setSessionCookie(req: FastifyRequest, reply: FastifyReply, token: string): void {
@@ -55,10 +63,7 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, { a
         setSessionCookie(req, reply, r.token);
         return me(r.user.role === 'display' ? { kind: 'display', name: r.user.displayName, user: r.user, token: null } : { kind: 'user', user: r.user });
       }
-      if (r.reason === 'locked') {
-        const until = toShanghaiIso(r.lockedUntil).slice(11, 16);
-        throw new RequestError(423, 'account_locked', 'username', `连续 ${auth.policy.maxFailures} 次密码错误，账号已锁定，请于 ${until} 后再试`);
-      }
+      if (r.reason === 'locked') throw lockedError(r);
       if (r.reason === 'disabled') throw new RequestError(403, 'account_disabled', 'username', '账号已停用，请联系创文办');
       throw new RequestError(401, 'bad_credentials', 'password', '用户名或密码错误');
     },

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AuthService } from '../auth/auth-service.ts';
 import { toShanghaiIso } from '../domain/calendar.ts';
-import { badRequest, notFound } from '../errors.ts';
+import { cleanText } from '../domain/text.ts';
+import { notFound } from '../errors.ts';
 import { ErrorResponse, guardedResponses } from '../schemas/common.ts';
 import type { AccountStore, DisplayTokenRecord, UserRecord } from '../store/account-store.ts';
 
@@ -30,8 +31,7 @@ const displayTokenRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; account
       },
     },
     async (req, reply) => {
-      const name = req.body.name.trim();
-      if (!name) throw badRequest('name', '设备名称不能为空');
+      const name = cleanText(req.body.name, 'name', '设备名称');
       const { record, token } = await auth.issueDisplayToken(name, req.user as UserRecord, req.ip);
       return reply.code(201).send({ token: info(record), secret: token, url: `/wall?display=${token}` });
     },

@@ -1,10 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { unitScope } from '../auth/access.ts';
+import { streamHolder, unitScope } from '../auth/access.ts';
+import type { AuthService } from '../auth/auth-service.ts';
 import { toShanghaiIso } from '../domain/calendar.ts';
 import { badRequest } from '../errors.ts';
 import { type LiveChange, type LiveHub, sseMessage } from '../live.ts';
 import { ErrorResponse } from '../schemas/common.ts';
+
+/** How often a stream checks that its session or token still holds, at most (as messages go out). */
+const VALIDITY_CHECK_MS = 1000;
 
 /** Events replayed to a reconnecting client at most; past that it is told to reload everything. */
 const REPLAY_LIMIT = 2000;
@@ -14,7 +18,7 @@ const REPLAY_LIMIT = 2000;
  * client that reconnects with Last-Event-ID (or ?lastEventId=) first receives what it missed, then
  * live changes; a heartbeat comment every 15 s; every stream ends when the server shuts down.
  */
-const eventRoutes: FastifyPluginAsyncTypebox<{ hub: LiveHub }> = async (app, { hub }) => {
+const eventRoutes: FastifyPluginAsyncTypebox<{ hub: LiveHub; auth: AuthService }> = async (app, { hub, auth }) => {
   app.addHook('preClose', async () => hub.close());
 
   app.get(
@@ -60,11 +64,36 @@ const eventRoutes: FastifyPluginAsyncTypebox<{ hub: LiveHub }> = async (app, { h
         lastSent = c.eventId;
         res.write(sseMessage(c));
       };
+      // Signing out, disabling the account or revoking the token ends the stream at once (hub.endWhere);
+      // each message and heartbeat also checks the right first (at most once a second), in order.
+      const { owner, stillValid } = streamHolder(auth, req);
+      let checkedAt = Date.now();
+      let queue = Promise.resolve();
+      let ended = false;
+      const checked = (write: () => void) => {
+        queue = queue.then(async () => {
+          if (ended) return;
+          if (Date.now() - checkedAt >= VALIDITY_CHECK_MS) {
+            checkedAt = Date.now();
+            if (!(await stillValid().catch(() => false))) return stop();
+          }
+          if (!ended) write();
+        });
+      };
+      const stop = () => {
+        ended = true;
+        remove();
+        res.end();
+      };
       const remove = hub.add({
-        deliver: (c) => (replaying ? pending.push(c) : send(c)),
-        notify: (event) => res.write(`event: ${event}\ndata: {}\n\n`),
-        ping: () => res.write(': heartbeat\n\n'),
-        end: () => res.end(),
+        owner,
+        deliver: (c) => (replaying ? pending.push(c) : checked(() => send(c))),
+        notify: (event) => checked(() => res.write(`event: ${event}\ndata: {}\n\n`)),
+        ping: () => checked(() => res.write(': heartbeat\n\n')),
+        end: () => {
+          ended = true;
+          res.end();
+        },
       });
       req.raw.on('close', remove);
       if (after !== null) {

@@ -5,6 +5,7 @@ import { mayChangeProblem } from '../auth/access.ts';
 import { computeDeadline } from '../domain/calendar.ts';
 import { findCategory } from '../domain/catalogue.ts';
 import { actionCodes } from '../domain/lifecycle.ts';
+import { cleanText } from '../domain/text.ts';
 import { decideTransition } from '../domain/workflow.ts';
 import { badRequest, RequestError } from '../errors.ts';
 import { changeOf } from '../live.ts';
@@ -38,9 +39,10 @@ const problemChangeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /** The version the client saw (If-Match): 428 when missing, 400 when malformed, 412 when stale. */
   function checkIfMatch(ifMatch: string | undefined, p: ProblemRecord): void {
     if (ifMatch === undefined) throw new RequestError(428, 'precondition_required', 'If-Match', '请在 If-Match 中带上问题的版本（ETag），以免覆盖他人的修改');
-    const expected = /^(?:W\/)?"(\d{1,9})"$/.exec(ifMatch.trim());
-    if (!expected) throw badRequest('If-Match', 'If-Match 应为问题的 ETag，如 "3"');
-    if (Number(expected[1]) !== p.version) throw stale(p.version);
+    const tag = /^(W\/)?"([\x21\x23-\x7e]*)"$/.exec(ifMatch.trim());
+    if (!tag) throw badRequest('If-Match', 'If-Match 应为问题的 ETag，如 "3"');
+    // Strong comparison (RFC 9110 §13.1.1): only the ETag the server sent matches, not W/"4" nor "04".
+    if (tag[1] !== undefined || tag[2] !== String(p.version)) throw stale(p.version);
   }
 
   /**
@@ -95,8 +97,7 @@ const problemChangeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!mayChangeProblem(user, p)) {
         throw new RequestError(403, 'forbidden', 'id', user.role === 'grid_manager' ? '只能修改本人负责网格内的问题' : '只能修改本单位负责的问题');
       }
-      const measure = req.body.measure.trim();
-      if (!measure) throw badRequest('measure', '整改措施不能为空');
+      const measure = cleanText(req.body.measure, 'measure', '整改措施', { multiline: true });
       checkIfMatch(req.headers['if-match'], p);
       return commit(req, reply, p, p.status, { measure }, { action: 'measure', note: measure, photos: [] }, { measure });
     },
@@ -134,7 +135,8 @@ const problemChangeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       const p = await readableProblem(app, req);
       const user = req.user as UserRecord;
-      const { action, note = '', photos = [], unitId } = req.body;
+      const { action, photos = [], unitId } = req.body;
+      const note = cleanText(req.body.note ?? '', 'note', '说明', { multiline: true, optional: true });
       if (unitId !== undefined && !app.townData.unitById.has(unitId)) throw badRequest('unitId', `未知的责任单位：${unitId}`, 'unknown_value');
       const stored = new Map((await app.store.photos(p.id)).map((ph) => [ph.id, ph]));
       for (const id of photos) if (!stored.has(id)) throw new RequestError(422, 'unknown_photo', 'photos', `照片 ${id.slice(0, 12)}… 不是该问题的照片`);
@@ -160,7 +162,7 @@ const problemChangeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         // A reopened problem gets a fresh time limit from now.
         if (limit) change.deadline = computeDeadline(now, limit);
       }
-      return commit(req, reply, p, verdict.to, change, { action, note: note.trim(), photos }, { note: note.trim(), photos, unitId: change.unitId });
+      return commit(req, reply, p, verdict.to, change, { action, note, photos }, { note, photos, unitId: change.unitId });
     },
   );
 
@@ -187,7 +189,8 @@ const problemChangeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const p = await readableProblem(app, req);
-      const { into, note = '' } = req.body;
+      const { into } = req.body;
+      const note = cleanText(req.body.note ?? '', 'note', '说明', { multiline: true, optional: true });
       if (into === p.id) throw new RequestError(422, 'invalid_value', 'into', '不能合并到问题自身');
       const target = await app.store.problem(into);
       if (!target) throw new RequestError(422, 'unknown_problem', 'into', `问题 ${into} 不存在`);
@@ -204,7 +207,7 @@ const problemChangeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         p,
         'closed',
         { closedAt: now, mergedInto: target.id },
-        { action: 'merge', note: note.trim() || `与编号 ${target.id} 重复，合并办结`, photos: [] },
+        { action: 'merge', note: note || `与编号 ${target.id} 重复，合并办结`, photos: [] },
         { into: target.id },
       );
       // The duplicate's photos document the problem it repeats too.

@@ -8,7 +8,8 @@ import { describeRule } from '../domain/dispatch.ts';
 import { duplicateRadiusM, RECURRENCE_RADIUS_M, withinRecurrenceWindow } from '../domain/duplicates.ts';
 import { KEY_SITE_RADIUS_KM, nearestWithin } from '../domain/geometry.ts';
 import { statusCodes } from '../domain/lifecycle.ts';
-import { badRequest, RequestError } from '../errors.ts';
+import { cleanText } from '../domain/text.ts';
+import { RequestError } from '../errors.ts';
 import { changeOf } from '../live.ts';
 import { ErrorResponse, errorResponses, guardedResponses } from '../schemas/common.ts';
 import { Created } from '../schemas/problems.ts';
@@ -58,8 +59,9 @@ const problemReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const b = req.body;
       const category = findCategory(b.category);
       if (!category) throw new RequestError(422, 'unknown_value', 'category', `未知的问题类型：${b.category}`);
-      const description = b.description.trim();
-      if (!description) throw badRequest('description', '问题描述不能为空');
+      const description = cleanText(b.description, 'description', '问题描述', { multiline: true });
+      const typedAddress = b.address === undefined ? '' : cleanText(b.address, 'address', '地址', { optional: true });
+      const reporterName = b.reporter ? cleanText(b.reporter.name, 'reporter.name', '举报人姓名') : '';
       const gridId = app.townData.gridIndex.locate(b.lon, b.lat);
       if (!gridId)
         throw new RequestError(
@@ -88,7 +90,7 @@ const problemReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       )[0];
       const site = nearestWithin(app.townData.sites, [b.lon, b.lat], KEY_SITE_RADIUS_KM);
       const community = app.townData.communityById.get(grid.communityId);
-      const address = b.address?.trim() || `${community?.name ?? ''} ${site?.name ?? grid.name}`.trim();
+      const address = typedAddress || `${community?.name ?? ''} ${site?.name ?? grid.name}`.trim();
       const deadline = computeDeadline(now, category.timeLimit);
       const draft: ProblemDraft = {
         problem: {
@@ -114,7 +116,7 @@ const problemReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         events: [
           { at: now, actor: user.displayName, action: 'report', fromStatus: null, toStatus: 'reported', note: '', photos: [], changes: { deadline: deadline } },
         ],
-        reporter: b.reporter ? { name: b.reporter.name.trim(), phone: b.reporter.phone.replace(/[\s-]/g, '') } : null,
+        reporter: b.reporter ? { name: reporterName, phone: b.reporter.phone.replace(/[\s-]/g, '') } : null,
       };
       // 自动派遣: the rule for the category and community assigns it at once, in the same transaction.
       const rule = app.dispatch.match(category.code, grid.communityId);

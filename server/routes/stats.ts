@@ -97,7 +97,15 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const { sort = 'perKm2', ...q } = req.query;
       const stats = summarizeByArea(app.problemTable, parseProblemFilter(q, app.problemTable, unitScope(req.principal)), app.now(), 'grid');
-      const areas = app.townData.grids.map((g) => ({ id: g.id, name: g.name, areaKm2: g.areaKm2, communityId: g.communityId, manager: g.manager }));
+      // Aggregate screens get no names of people: no grid manager for a display device.
+      const named = req.principal?.kind !== 'display';
+      const areas = app.townData.grids.map((g) => ({
+        id: g.id,
+        name: g.name,
+        areaKm2: g.areaKm2,
+        communityId: g.communityId,
+        ...(named && { manager: g.manager }),
+      }));
       return { grids: rankAreas(areas, stats, sort) };
     },
   );

@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { SESSION_COOKIE } from '../auth/access.ts';
 import type { AuthService } from '../auth/auth-service.ts';
-import { hashPassword, policyViolation, randomPassword, verifyPassword } from '../auth/password.ts';
+import { hashPassword, policyViolation, randomPassword } from '../auth/password.ts';
 import { toShanghaiIso } from '../domain/calendar.ts';
+import { cleanText } from '../domain/text.ts';
 import { badRequest, notFound, RequestError } from '../errors.ts';
 import { PublicUser, RoleSchema } from '../schemas/auth.ts';
 import { ErrorResponse, guardedResponses } from '../schemas/common.ts';
@@ -74,8 +76,7 @@ const userRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = async (app,
     },
     async (req, reply) => {
       const { username, role } = req.body;
-      const displayName = req.body.displayName.trim();
-      if (!displayName) throw badRequest('displayName', '姓名不能为空');
+      const displayName = cleanText(req.body.displayName, 'displayName', '姓名');
       const unitId = role === 'unit' ? (req.body.unitId ?? null) : null;
       const gridIds = role === 'grid_manager' ? (req.body.gridIds ?? []) : [];
       checkAssignment(role, unitId, gridIds);
@@ -118,12 +119,14 @@ const userRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = async (app,
       const unitId = role === 'unit' ? (req.body.unitId !== undefined ? req.body.unitId : user.unitId) : null;
       const gridIds = role === 'grid_manager' ? (req.body.gridIds ?? user.gridIds) : [];
       checkAssignment(role, unitId, gridIds);
-      const displayName = req.body.displayName?.trim();
-      if (displayName === '') throw badRequest('displayName', '姓名不能为空');
+      const displayName = req.body.displayName === undefined ? undefined : cleanText(req.body.displayName, 'displayName', '姓名');
       const next = await accounts.updateUser(user.id, { displayName, role, unitId, gridIds, disabled: req.body.disabled }, now());
       if (!next) throw notFound(`账号 ${req.params.id} 不存在`);
       // A changed role or a disabled account takes effect at once: its sessions end.
-      if (next.role !== user.role || next.disabled) await accounts.deleteSessionsOf(user.id);
+      if (next.role !== user.role || next.disabled) {
+        await accounts.deleteSessionsOf(user.id);
+        auth.ended({ kind: 'user', userId: user.id });
+      }
       await app.audit(req, next.disabled && !user.disabled ? 'user.disable' : 'user.update', 'user', user.id, req.body);
       return { user: adminView(next) };
     },
@@ -145,8 +148,30 @@ const userRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = async (app,
       if (!user) throw notFound(`账号 ${req.params.id} 不存在`);
       const password = randomPassword();
       await accounts.setPassword(user.id, await hashPassword(password), now());
+      auth.guard.unlock(user.username);
+      auth.ended({ kind: 'user', userId: user.id });
       await app.audit(req, 'user.password_reset', 'user', user.id);
       return { password };
+    },
+  );
+
+  app.post(
+    '/api/users/:id/unlock',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags: ['auth'],
+        summary: '解除登录锁定（仅管理员；清除该账号在所有地址的失败计数）',
+        params: IdParams,
+        response: { 200: Type.Object({ user: AdminUser }), ...guarded },
+      },
+    },
+    async (req) => {
+      const user = await accounts.userById(req.params.id);
+      if (!user) throw notFound(`账号 ${req.params.id} 不存在`);
+      await auth.unlock(user);
+      await app.audit(req, 'user.unlock', 'user', user.id, { wasLockedUntil: user.lockedUntil === null ? null : toShanghaiIso(user.lockedUntil) });
+      return { user: adminView((await accounts.userById(user.id)) ?? user) };
     },
   );
 
@@ -166,11 +191,19 @@ const userRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = async (app,
     },
     async (req, reply) => {
       const user = req.user as UserRecord;
-      if (!(await verifyPassword(req.body.current, user.passwordHash))) throw badRequest('current', '当前密码不正确', 'bad_credentials');
+      // The new password's rules first: a weak one is refused whatever the current one, so the
+      // answer never confirms a guess of the current password.
       const violation = policyViolation(req.body.next, auth.policy.password);
       if (violation) throw badRequest('next', violation, 'weak_password');
+      const checked = await auth.checkCurrentPassword(user, req.body.current, req.cookies[SESSION_COOKIE] ?? '', req.ip);
+      if (checked === 'ended') {
+        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        throw new RequestError(401, 'session_ended', 'current', '当前密码错误次数过多，已退出登录，请重新登录');
+      }
+      if (checked === 'wrong') throw badRequest('current', '当前密码不正确', 'bad_credentials');
       if (req.body.next === req.body.current) throw badRequest('next', '新密码不能与当前密码相同', 'weak_password');
       await accounts.setPassword(user.id, await hashPassword(req.body.next), now());
+      auth.ended({ kind: 'user', userId: user.id });
       await app.audit(req, 'password.change', 'user', user.id);
       return reply.code(204).send(null);
     },

@@ -1,3 +1,4 @@
+import { chmodSync, closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { DispatchRule } from '../domain/dispatch.ts';
 import { bboxOf } from '../domain/geometry.ts';
@@ -101,6 +102,12 @@ export class SqliteStore implements Store {
   private readonly stmts;
 
   constructor(path: string) {
+    // The file holds password hashes and reporters' phones: readable by the server's user alone.
+    // SQLite gives its -wal and -shm files the database file's mode.
+    if (path !== ':memory:' && path !== '') {
+      closeSync(openSync(path, 'a', 0o600));
+      chmodSync(path, 0o600);
+    }
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     // FULL: a write acknowledged to a client survives a power cut, not only a process crash.

@@ -15,6 +15,8 @@ let own: number;
 let other: number;
 let reported: number;
 let spareUser: number;
+/** Made-up sign-in names, one per attempt. */
+let madeUpNames = 0;
 /** A photo of the `own` problem, and a small PNG to upload. */
 let photoUrl: string;
 let png: Buffer;
@@ -232,7 +234,12 @@ const ROWS: Row[] = [
     expect: adminOnly(200),
   },
   // Sign-in is open to all: a wrong password is a 401 of its own (bad_credentials), for anyone.
-  { route: 'POST /api/auth/login', call: () => ({ method: 'POST', url: '/api/auth/login', payload: { username: 'nobody', password: 'x' } }), expect: all(401) },
+  // A new made-up name each time: the fifth failure of one name from one address would lock it (423).
+  {
+    route: 'POST /api/auth/login',
+    call: () => ({ method: 'POST', url: '/api/auth/login', payload: { username: `nobody${++madeUpNames}`, password: 'x' } }),
+    expect: all(401),
+  },
   { route: 'POST /api/auth/display', call: () => ({ method: 'POST', url: '/api/auth/display', payload: { token: 'not-a-token' } }), expect: all(401) },
   { route: 'GET /api/auth/session', call: get('/api/auth/session'), expect: all(200) },
   { route: 'GET /api/auth/me', call: get('/api/auth/me'), expect: aggregate },
@@ -269,6 +276,7 @@ const ROWS: Row[] = [
     expect: adminOnly(200),
   },
   { route: 'POST /api/users/:id/password', call: () => ({ method: 'POST', url: `/api/users/${spareUser}/password` }), expect: adminOnly(200) },
+  { route: 'POST /api/users/:id/unlock', call: () => ({ method: 'POST', url: `/api/users/${spareUser}/unlock` }), expect: adminOnly(200) },
   { route: 'GET /api/openapi.json', call: get('/api/openapi.json'), expect: all(200) },
 ];
 

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DISPLAY_COOKIE } from '../../server/auth/access.ts';
-import { demoApp, ORIGIN } from '../helpers/demo.ts';
+import { DISPLAY_COOKIE, SESSION_COOKIE } from '../../server/auth/access.ts';
+import { tokenHash } from '../../server/auth/auth-service.ts';
+import { DEMO_NOW, demoApp, ORIGIN, TEST_PASSWORD } from '../helpers/demo.ts';
 
 let ctx: Awaited<ReturnType<typeof demoApp>>;
 let origin: string;
@@ -171,5 +172,67 @@ describe('GET /api/events', () => {
     const ended = new Promise<void>((r) => s.on('end', () => r()).resume());
     await other.close();
     await ended;
+  });
+});
+
+describe('an open stream lives only as long as its right to it', () => {
+  const signIn = async (username: string) => {
+    const res = await ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: TEST_PASSWORD }, remoteAddress: '10.3.0.1' });
+    const c = res.cookies.find((x) => x.name === SESSION_COOKIE);
+    if (!c) throw new Error(`sign-in failed: ${res.body}`);
+    return c.value;
+  };
+  const spare = async (username: string) =>
+    ctx.accounts.createUser({ username, displayName: username, role: 'leader', passwordHash: ctx.users.leader.passwordHash }, DEMO_NOW);
+  const anId = () => ctx.app.problemTable.record(5).id;
+
+  it('ends at sign-out', async () => {
+    await spare('stream1');
+    const token = await signIn('stream1');
+    const s = await open({ cookie: `${SESSION_COOKIE}=${token}` });
+    expect(s.status).toBe(200);
+    const out = await ctx.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie: `${SESSION_COOKIE}=${token}`, origin: ORIGIN } });
+    expect(out.statusCode).toBe(204);
+    await s.ended;
+  });
+
+  it('ends when the account is disabled, and when its display token is revoked', async () => {
+    const user = await spare('stream2');
+    const s = await open({ cookie: `${SESSION_COOKIE}=${await signIn('stream2')}` });
+    const off = await ctx.app.inject({
+      method: 'PATCH',
+      url: `/api/users/${user.id}`,
+      headers: { ...ctx.as.admin, origin: ORIGIN },
+      payload: { disabled: true },
+    });
+    expect(off.statusCode).toBe(200);
+    await s.ended;
+
+    const issued = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/display-tokens',
+      headers: { ...ctx.as.admin, origin: ORIGIN },
+      payload: { name: '测试屏' },
+    });
+    const { token, secret } = issued.json();
+    const wall = await open({ cookie: `${DISPLAY_COOKIE}=${secret}` });
+    expect(wall.status).toBe(200);
+    const revoked = await ctx.app.inject({ method: 'DELETE', url: `/api/display-tokens/${token.id}`, headers: { ...ctx.as.admin, origin: ORIGIN } });
+    expect(revoked.statusCode).toBe(204);
+    await wall.ended;
+  });
+
+  it('checks its session as messages go out: a session ended behind its back delivers nothing more', async () => {
+    await spare('stream3');
+    const token = await signIn('stream3');
+    const s = await open({ cookie: `${SESSION_COOKIE}=${token}` });
+    await change(anId(), '在会话结束前');
+    await until(() => s.messages.length === 1, 'the first change');
+    // Ended in the database alone (as an idle timeout or another server would): no notice to the stream.
+    await ctx.accounts.deleteSession(tokenHash(token));
+    await new Promise((r) => setTimeout(r, 1100));
+    await change(anId(), '会话结束后');
+    await s.ended;
+    expect(s.messages).toHaveLength(1);
   });
 });

@@ -184,17 +184,37 @@ describe('sessions and lockout over HTTP', () => {
     clock = DEMO_NOW;
   });
 
-  it('locks an account after 5 failures for 15 minutes; an admin’s password reset unlocks it', async () => {
-    const login = (password: string) => ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'unit', password } });
-    for (let i = 0; i < 4; i++) expect((await login('wrong')).statusCode).toBe(401);
-    expect((await login('wrong')).statusCode).toBe(423);
-    expect((await login(TEST_PASSWORD)).statusCode).toBe(423);
+  it('refuses one address after 5 failures, not the owner elsewhere; locks the name only from many addresses; an admin unlocks or resets', async () => {
+    const login = (password: string, from: string) =>
+      ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'unit', password }, remoteAddress: from });
+    for (let i = 0; i < 4; i++) expect((await login('wrong', '10.9.0.1')).statusCode).toBe(401);
+    const fifth = await login('wrong', '10.9.0.1');
+    expect(fifth.statusCode).toBe(423);
+    expect(fifth.json()).toMatchObject({ code: 'account_locked', field: 'username' });
+    expect((await login(TEST_PASSWORD, '10.9.0.1')).statusCode).toBe(423);
+    expect((await login(TEST_PASSWORD, '10.9.0.2')).statusCode).toBe(200);
+
+    // Fifty failures from ten addresses lock the name for everyone: the admin page shows it.
+    for (let a = 0; a < 10; a++) for (let i = 0; i < 5; i++) await login('wrong', `10.9.1.${a}`);
+    const locked = await login(TEST_PASSWORD, '10.9.0.3');
+    expect(locked.statusCode).toBe(423);
+    expect(locked.json().message).toContain('多处');
     const list = (await ctx.app.inject({ url: '/api/users', headers: ctx.as.admin })).json().users;
     expect(list.find((u: { username: string }) => u.username === 'unit').lockedUntil).toMatch(/\+08:00$/);
+    expect((await ctx.app.inject({ method: 'POST', url: `/api/users/${ctx.users.unit.id}/unlock`, headers: ctx.as.unit })).statusCode).toBe(403);
+    const unlocked = await ctx.app.inject({ method: 'POST', url: `/api/users/${ctx.users.unit.id}/unlock`, headers: admin() });
+    expect(unlocked.statusCode).toBe(200);
+    expect(unlocked.json().user.lockedUntil).toBeNull();
+    expect((await login(TEST_PASSWORD, '10.9.0.3')).statusCode).toBe(200);
+    expect((await login(TEST_PASSWORD, '10.9.0.1')).statusCode).toBe(200);
+    expect((await ctx.accounts.audit({ action: 'user.unlock', limit: 1 }))[0]).toMatchObject({ username: 'admin', objectId: String(ctx.users.unit.id) });
+    expect((await ctx.accounts.audit({ action: 'lockout', limit: 20 })).map((r) => r.detail.scope)).toEqual(expect.arrayContaining(['source', 'account']));
+
+    // A password reset unlocks too.
+    for (let i = 0; i < 5; i++) await login('wrong', '10.9.0.4');
     const reset = await ctx.app.inject({ method: 'POST', url: `/api/users/${ctx.users.unit.id}/password`, headers: admin() });
     expect(reset.statusCode).toBe(200);
-    expect((await login(reset.json().password)).statusCode).toBe(200);
-    expect((await ctx.accounts.audit({ action: 'lockout', limit: 1 }))[0]).toMatchObject({ username: 'unit' });
+    expect((await login(reset.json().password, '10.9.0.4')).statusCode).toBe(200);
   });
 });
 
@@ -214,6 +234,8 @@ describe('rate limits', () => {
         statuses.push((await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'nobody', password: 'x' } })).statusCode);
       }
       expect(statuses).toEqual([401, 401, 401, 429, 429]);
+      // Refused sign-ins leave a row each; other routes' 429s do not flood the log.
+      expect((await t.accounts.audit({ action: 'rate_limited', limit: 10 })).map((r) => r.detail.url)).toEqual(['/api/auth/login', '/api/auth/login']);
       const health: number[] = [];
       for (let i = 0; i < 30; i++) health.push((await app.inject({ url: '/api/health' })).statusCode);
       // Each route has its own budget per address: 30 reads pass, the 31st is refused.

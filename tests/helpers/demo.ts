@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { generateDemo } from '../../scripts/demo/generate.ts';
 import { buildApp } from '../../server/app.ts';
 import { SESSION_COOKIE } from '../../server/auth/access.ts';
+import { type AuthPolicy, DEFAULT_AUTH_POLICY } from '../../server/auth/auth-service.ts';
 import { demoAssignments } from '../../server/auth/bootstrap.ts';
 import { hashPassword } from '../../server/auth/password.ts';
 import { markRecurrences } from '../../server/demo-seed.ts';
@@ -70,7 +71,10 @@ export interface DemoApp {
 }
 
 /** An app over a freshly generated demo town, with the clock pinned to DEMO_NOW and one signed-in account per role. */
-export async function demoApp(count = 3000, options: { now?: () => number; rateLimits?: RateLimits } = {}): Promise<DemoApp> {
+/** The sign-in policy of test apps: the default, with slow-downs of at most 20 ms (their lengths are tested on AuthService). */
+export const TEST_AUTH_POLICY: AuthPolicy = { ...DEFAULT_AUTH_POLICY, signIn: { ...DEFAULT_AUTH_POLICY.signIn, maxDelayMs: 20 } };
+
+export async function demoApp(count = 3000, options: { now?: () => number; rateLimits?: RateLimits; requestTimeoutMs?: number } = {}): Promise<DemoApp> {
   const t = tempStore();
   await t.store.load(generateDemo({ seed: DEMO_SEED, count, endMs: DEMO_NOW }));
   await markRecurrences(t.store);
@@ -82,6 +86,8 @@ export async function demoApp(count = 3000, options: { now?: () => number; rateL
       wallConfigPath: join(t.dir, 'wall.json'),
       now: options.now ?? (() => DEMO_NOW),
       rateLimits: options.rateLimits ?? UNLIMITED,
+      authPolicy: TEST_AUTH_POLICY,
+      requestTimeoutMs: options.requestTimeoutMs,
     });
   let store = t.store;
   const accounts = new SqliteAccountStore(store.db);

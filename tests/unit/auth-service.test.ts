@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AuthService, tokenHash } from '../../server/auth/auth-service.ts';
+import { AuthService, DEFAULT_AUTH_POLICY, neutralName, tokenHash } from '../../server/auth/auth-service.ts';
 import { hashPassword } from '../../server/auth/password.ts';
 import { SqliteAccountStore } from '../../server/store/account-store.ts';
 import { DEMO_NOW, tempStore } from '../helpers/demo.ts';
@@ -9,12 +9,20 @@ let t: ReturnType<typeof tempStore>;
 let accounts: SqliteAccountStore;
 let clock: number;
 let auth: AuthService;
+/** The slow-downs the service asked for, instead of waiting them out. */
+let waits: number[];
 
 beforeEach(async () => {
   t = tempStore();
   accounts = new SqliteAccountStore(t.store.db);
   clock = DEMO_NOW;
-  auth = new AuthService(accounts, () => clock);
+  waits = [];
+  auth = new AuthService(
+    accounts,
+    () => clock,
+    DEFAULT_AUTH_POLICY,
+    async (ms) => waits.push(ms),
+  );
   await accounts.createUser({ username: 'leader', displayName: '镇长', role: 'leader', passwordHash: await hashPassword('Yandong#2026') }, clock);
 });
 afterEach(async () => t.cleanup());
@@ -42,28 +50,103 @@ describe('sign-in', () => {
     ]);
   });
 
-  it('locks after 5 failures for 15 minutes, refusing even the right password, then lets the user in', async () => {
-    for (let i = 0; i < 4; i++) expect((await auth.login('leader', 'bad', 'a')).ok).toBe(false);
+  it('slows down from the 4th failure, refuses that address after the 5th for 15 minutes (even the right password), not another address', async () => {
+    for (let i = 0; i < 4; i++) expect(await auth.login('leader', 'bad', 'a')).toEqual({ ok: false, reason: 'bad_credentials' });
     const fifth = await auth.login('leader', 'bad', 'a');
-    expect(fifth).toEqual({ ok: false, reason: 'locked', lockedUntil: clock + 15 * MINUTE });
+    expect(fifth).toEqual({ ok: false, reason: 'locked', scope: 'source', lockedUntil: clock + 15 * MINUTE });
+    expect(waits).toEqual([1000, 2000]);
     clock += 14 * MINUTE;
-    expect(await auth.login('leader', 'Yandong#2026', 'a')).toMatchObject({ ok: false, reason: 'locked' });
+    expect(await auth.login('leader', 'Yandong#2026', 'a')).toMatchObject({ ok: false, reason: 'locked', scope: 'source' });
+    // The owner at the office is not locked out by someone guessing from elsewhere.
+    expect((await auth.login('leader', 'Yandong#2026', 'office')).ok).toBe(true);
     clock += 2 * MINUTE;
     expect((await auth.login('leader', 'Yandong#2026', 'a')).ok).toBe(true);
     expect(await accounts.userByName('leader')).toMatchObject({ failedLogins: 0, lockedUntil: null });
-    expect(await actions()).toEqual(['login_failed', 'login_failed', 'login_failed', 'login_failed', 'login_failed', 'lockout', 'login_refused', 'login']);
+    expect(await actions()).toEqual([
+      'login_failed',
+      'login_failed',
+      'login_failed',
+      'login_failed',
+      'login_failed',
+      'lockout',
+      'login_refused',
+      'login',
+      'login',
+    ]);
   });
 
   it('starts counting afresh after a lock runs out', async () => {
     for (let i = 0; i < 5; i++) await auth.login('leader', 'bad', 'a');
     clock += 16 * MINUTE;
     expect(await auth.login('leader', 'bad', 'a')).toEqual({ ok: false, reason: 'bad_credentials' });
-    expect(await accounts.userByName('leader')).toMatchObject({ failedLogins: 1, lockedUntil: null });
+    expect(await auth.login('leader', 'bad', 'a')).toEqual({ ok: false, reason: 'bad_credentials' });
+  });
+
+  it('counts and locks a name that does not exist exactly as one that does', async () => {
+    const answers = async (name: string) => {
+      const out: unknown[] = [];
+      for (let i = 0; i < 7; i++) out.push(await auth.login(name, 'bad', 'x'));
+      return out;
+    };
+    expect(await answers('nobody')).toEqual(await answers('leader'));
+  });
+
+  it('checks and counts at once: 20 attempts sent together (one right) verify at most 5 and lock the address', async () => {
+    const tries = Array.from({ length: 20 }, (_, i) => auth.login('leader', i === 12 ? 'Yandong#2026' : 'bad', 'a'));
+    const results = await Promise.all(tries);
+    const verified = results.filter((r) => r.ok || r.reason === 'bad_credentials').length;
+    expect(verified).toBe(4);
+    expect(results.filter((r) => !r.ok && r.reason === 'locked')).toHaveLength(16);
+    expect(results.some((r) => r.ok)).toBe(false);
+    expect(await auth.login('leader', 'Yandong#2026', 'a')).toMatchObject({ ok: false, reason: 'locked' });
+  });
+
+  it('locks a name for everyone only after 50 failures from 3 or more addresses; an admin unlocks it', async () => {
+    for (let a = 0; a < 9; a++) for (let i = 0; i < 5; i++) await auth.login('leader', 'bad', `10.0.0.${a}`);
+    expect((await auth.login('leader', 'Yandong#2026', 'office')).ok).toBe(true);
+    for (let a = 0; a < 10; a++) for (let i = 0; i < 5; i++) await auth.login('leader', 'bad', `10.0.1.${a}`);
+    const locked = await auth.login('leader', 'Yandong#2026', 'office');
+    expect(locked).toMatchObject({ ok: false, reason: 'locked', scope: 'account' });
+    expect((await accounts.userByName('leader'))?.lockedUntil).toBeGreaterThan(clock);
+    const user = await accounts.userByName('leader');
+    if (!user) throw new Error('no user');
+    await auth.unlock(user);
+    expect((await auth.login('leader', 'Yandong#2026', 'office')).ok).toBe(true);
+    expect((await auth.login('leader', 'Yandong#2026', '10.0.1.3')).ok).toBe(true);
+    expect((await accounts.audit({ action: 'lockout', limit: 100 })).map((r) => r.detail.scope)).toContain('account');
+  });
+
+  it('keeps attempted names in the audit log with control, bidi and zero-width characters made visible', async () => {
+    await auth.login('ad\u202emin\n\u001b[2J\u200b', 'bad', 'a');
+    const [row] = await accounts.audit({ action: 'login_failed', limit: 1 });
+    expect(row.username).toBe('ad\\u{202e}min\\u{a}\\u{1b}[2J\\u{200b}');
+    expect(neutralName('x'.repeat(100))).toHaveLength(64);
   });
 
   it('refuses a disabled account', async () => {
     t.store.db.prepare("UPDATE users SET disabled = 1 WHERE username = 'leader'").run();
     expect(await auth.login('leader', 'Yandong#2026', 'a')).toEqual({ ok: false, reason: 'disabled' });
+  });
+});
+
+describe('the current password, when changing it', () => {
+  it('counts wrong guesses like sign-in failures and ends the session at the limit, audited', async () => {
+    const r = await auth.login('leader', 'Yandong#2026', 'a');
+    if (!r.ok) throw new Error(r.reason);
+    for (let i = 0; i < 4; i++) expect(await auth.checkCurrentPassword(r.user, `guess${i}`, r.token, 'a')).toBe('wrong');
+    expect(await auth.checkCurrentPassword(r.user, 'guess4', r.token, 'a')).toBe('ended');
+    expect(await auth.authenticate(r.token)).toBeNull();
+    expect(await actions()).toEqual([
+      'login',
+      'password_change_failed',
+      'password_change_failed',
+      'password_change_failed',
+      'password_change_failed',
+      'password_change_failed',
+      'password_change_locked',
+    ]);
+    // …and the same address cannot switch to guessing at the sign-in form.
+    expect(await auth.login('leader', 'Yandong#2026', 'a')).toMatchObject({ ok: false, reason: 'locked' });
   });
 });
 

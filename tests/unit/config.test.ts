@@ -7,13 +7,28 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({ port: 8080, host: '127.0.0.1', demo: true, demoCount: 5000, dbFile: 'chuangwen.db', logLevel: 'info', auditRetentionDays: 365 });
     expect(c.dataDir).toMatch(/var$/);
     // 等保 level 2 practice.
-    expect(c.authPolicy).toEqual({ password: { minLength: 8, minClasses: 3 }, maxFailures: 5, lockMinutes: 15, idleMinutes: 30 });
+    expect(c.authPolicy).toEqual({
+      password: { minLength: 8, minClasses: 3 },
+      signIn: { slowAfter: 3, maxFailures: 5, accountMaxFailures: 50, accountMinSources: 3, windowMinutes: 15, lockMinutes: 15, maxDelayMs: 8000 },
+      idleMinutes: 30,
+    });
     expect(c).toMatchObject({ rateLimitPerMinute: 1200, loginRateLimitPerMinute: 20 });
   });
 
   it('takes a stricter sign-in policy', () => {
-    const c = loadConfig({ PASSWORD_MIN_LENGTH: '12', PASSWORD_MIN_CLASSES: '4', LOGIN_MAX_FAILURES: '3', LOCK_MINUTES: '30', SESSION_IDLE_MINUTES: '10' });
-    expect(c.authPolicy).toEqual({ password: { minLength: 12, minClasses: 4 }, maxFailures: 3, lockMinutes: 30, idleMinutes: 10 });
+    const c = loadConfig({
+      PASSWORD_MIN_LENGTH: '12',
+      PASSWORD_MIN_CLASSES: '4',
+      LOGIN_MAX_FAILURES: '3',
+      LOGIN_ACCOUNT_MAX_FAILURES: '20',
+      LOCK_MINUTES: '30',
+      SESSION_IDLE_MINUTES: '10',
+    });
+    expect(c.authPolicy).toEqual({
+      password: { minLength: 12, minClasses: 4 },
+      signIn: { slowAfter: 1, maxFailures: 3, accountMaxFailures: 20, accountMinSources: 3, windowMinutes: 15, lockMinutes: 30, maxDelayMs: 8000 },
+      idleMinutes: 10,
+    });
   });
 
   it('reads the environment', () => {
