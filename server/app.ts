@@ -110,6 +110,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       },
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // Headers within 15 s. Node enforces the request timeout only while the headers' is not longer.
+  app.server.headersTimeout = Math.min(15_000, requestTimeout);
 
   // Access control first, so that its check sees every route registered after it.
   await registerHardening(app, options.rateLimits ?? DEFAULT_RATE_LIMITS);

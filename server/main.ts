@@ -68,7 +68,6 @@ async function main(): Promise<void> {
     stopAuditPurge();
     clearInterval(keyTimer);
   };
-  app.server.headersTimeout = 15_000;
 
   let closing = false;
   const shutdown = async (signal: string) => {

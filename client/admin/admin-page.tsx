@@ -132,6 +132,15 @@ export function AdminPage({ session, onSignedOut }: { session: Session; onSigned
                   <button type="button" onClick={() => setEditing(u)}>
                     编辑
                   </button>
+                  {u.lockedUntil && (
+                    <button
+                      type="button"
+                      data-unlock={u.username}
+                      onClick={() => act(async () => void (await call('POST /api/users/:id/unlock', { params: { id: u.id } })))}
+                    >
+                      解锁
+                    </button>
+                  )}
                   <button
                     type="button"
                     onClick={() =>

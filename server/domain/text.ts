@@ -8,7 +8,7 @@ import { badRequest } from '../errors.ts';
  *   invisible format characters: removed (the zero-width joiner stays, for emoji);
  * - line and paragraph separators (U+2028/2029) and CR LF: a line break where lines are allowed,
  *   a space elsewhere; tabs: a space;
- * - text left empty, or made only of spaces and invisible characters: refused.
+ * - text left empty, or made only of spaces and invisible characters: refused (an optional field: left out).
  */
 export function cleanText(value: string, field: string, label: string, opts: { multiline?: boolean; optional?: boolean } = {}): string {
   if (/\p{Cs}/u.test(value)) throw badRequest(field, `${label}含有无效字符，请重新输入`, 'invalid_text');
@@ -19,8 +19,10 @@ export function cleanText(value: string, field: string, label: string, opts: { m
     .replace(/[ \u3000]+\n/g, '\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
-  if (cleaned.replace(/[\s\u200d]/gu, '') === '' && !(opts.optional && value.trim() === '')) {
+  if (cleaned.replace(/[\s\u200d]/gu, '') === '') {
+    // Nothing visible: an optional field is left out, a required one refused.
+    if (opts.optional) return '';
     throw badRequest(field, `${label}不能为空`, 'invalid_parameter');
   }
-  return cleaned.replace(/^[\s\u200d]+$/u, '');
+  return cleaned;
 }

@@ -50,6 +50,7 @@ export const API_ANSWERS = {
   'POST /api/users': Type.Object({ user: AdminUser, password: Type.String() }),
   'PATCH /api/users/:id': Type.Object({ user: AdminUser }),
   'POST /api/users/:id/password': Type.Object({ password: Type.String() }),
+  'POST /api/users/:id/unlock': Type.Object({ user: AdminUser }),
   'GET /api/display-tokens': Type.Object({ tokens: Type.Array(TokenInfo) }),
   'POST /api/display-tokens': Type.Object({ token: TokenInfo, secret: Type.String(), url: Type.String() }),
   'DELETE /api/display-tokens/:id': Type.Null(),
