@@ -1,36 +1,18 @@
-import type { FeatureCollection } from 'geojson';
 import type * as maplibregl from 'maplibre-gl';
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { toShanghaiIso } from '../../server/domain/calendar.ts';
-import { api, type Hotspot, type Meta, type Session, type WallConfig } from '../api/client.ts';
-import { useLive } from '../api/use-live.ts';
-import { basemapStyle } from '../map/basemap-style.ts';
+import type { Session } from '../api/client.ts';
 import { withStats } from '../map/choropleth.ts';
-import { type HotspotLabel, type PointColumns, pointColumns, type SiteMarker } from '../map/layers.ts';
+import type { HotspotLabel } from '../map/layers.ts';
 import { MapView } from '../map/map-view.tsx';
 import { ChangeLine } from '../panels/change.tsx';
 import { CountUp } from './count-up.tsx';
+import { type MapLayers, useWallData } from './use-wall-data.ts';
 import { CategoryBars, TrendLines } from './wall-charts.tsx';
-import { type Figures, loadFigures, WALL_WINDOW_DAYS } from './wall-figures.ts';
+import { type Figures, WALL_WINDOW_DAYS } from './wall-figures.ts';
 import { useHotspotLabels, useOverduePulse } from './wall-markers.ts';
 import { CommunityRanking, FeedList, HotspotList } from './wall-panels.tsx';
 import { frameScene, initialScene, reloadDelayAfterLoss, tourSeconds } from './wall-tour.ts';
-
-interface Town {
-  meta: Meta;
-  style: maplibregl.StyleSpecification;
-  grids: FeatureCollection;
-  communities: FeatureCollection;
-  sites: SiteMarker[];
-  /** The server's clock minus the wall's, at load. */
-  clockOffset: number;
-}
-
-/** What the map draws: every problem as binary columns, and the hotspots. */
-interface MapLayers {
-  columns: PointColumns;
-  hotspots: Hotspot[];
-}
 
 type WallData = Figures & MapLayers;
 
@@ -76,109 +58,17 @@ const NO_MAP_HOTSPOTS: HotspotLabel[] = [];
  */
 export function WallPage({ session }: { session: Session }) {
   const { scale, width, height } = useScale();
-  const [town, setTown] = useState<Town | null>(null);
-  const [config, setConfig] = useState<WallConfig | null>(null);
-  const [figures, setFigures] = useState<Figures | null>(null);
-  const [layers, setLayers] = useState<MapLayers | null>(null);
+  const { town, config, figures, layers, failed, live } = useWallData();
   const data: WallData | null = useMemo(() => (figures && layers ? { ...figures, ...layers } : null), [figures, layers]);
-  const [failed, setFailed] = useState<string | null>(null);
   const [now, setNow] = useState(Date.now());
-  const [revision, setRevision] = useState(0);
-  const [layerRevision, setLayerRevision] = useState(0);
-  const [configRevision, setConfigRevision] = useState(0);
   const [scene, setScene] = useState(initialScene);
   const [pausedUntil, setPausedUntil] = useState(0);
   const [map, setMap] = useState<maplibregl.Map | null>(null);
 
   useEffect(() => {
-    Promise.all([api.meta(), api.communities(), api.grids(), api.basemap(), api.sites(), api.wallConfig()])
-      .then(([meta, communities, grids, basemap, sites, wallConfig]) => {
-        setTown({
-          meta,
-          clockOffset: Date.parse(meta.now) - Date.now(),
-          grids,
-          communities,
-          style: basemapStyle({ communities, grids, basemap, sites }, 'night'),
-          sites: sites.features.map((f) => {
-            const [lon, lat] = (f.geometry as unknown as { coordinates: [number, number] }).coordinates;
-            return { id: String(f.properties?.id), name: String(f.properties?.name), kind: String(f.properties?.kind), lon, lat };
-          }),
-        });
-        setConfig(wallConfig);
-      })
-      .catch((e: unknown) => setFailed(e instanceof Error ? e.message : String(e)));
-  }, []);
-
-  // The figures (small answers): loaded at start, 0.15 s after every burst of live changes, and
-  // once a minute in any case, so a change is on the wall within a second or two.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: revision is the reload trigger
-  useEffect(() => {
-    if (!town) return;
-    let current = true;
-    // The server's clock, moved on by the wall's own: the windows follow the days of an all-day wall.
-    loadFigures(Date.now() + town.clockOffset)
-      .then((next) => {
-        if (!current) return;
-        setFigures(next);
-        setFailed(null);
-      })
-      .catch((e: unknown) => current && setFailed(e instanceof Error ? e.message : String(e)));
-    return () => {
-      current = false;
-    };
-  }, [town, revision]);
-
-  // What the map draws (every point, the hotspots): at start, then at most once a minute and only
-  // after a change. A year of reports hardly moves with one more, and redrawing the heat is the
-  // wall's heaviest work; the figures above carry each change at once.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: layerRevision is the reload trigger
-  useEffect(() => {
-    if (!town) return;
-    let current = true;
-    Promise.all([api.points(), api.hotspots()])
-      .then(([points, hotspots]) => current && setLayers({ columns: pointColumns(points), hotspots }))
-      .catch((e: unknown) => current && setFailed(e instanceof Error ? e.message : String(e)));
-    return () => {
-      current = false;
-    };
-  }, [town, layerRevision]);
-
-  // A change is on the figures 0.15 s after its message; the layers wait for the minute below.
-  const layersDirty = useRef(false);
-  const live = useLive(
-    {
-      refresh: () => {
-        layersDirty.current = true;
-        setRevision((r) => r + 1);
-      },
-      wallConfig: () => setConfigRevision((r) => r + 1),
-    },
-    150,
-  );
-  useEffect(() => {
-    const minute = setInterval(() => {
-      setRevision((r) => r + 1);
-      setConfigRevision((r) => r + 1);
-      if (layersDirty.current) setLayerRevision((r) => r + 1);
-      layersDirty.current = false;
-    }, 60_000);
-    return () => clearInterval(minute);
-  }, []);
-
-  useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(t);
   }, []);
-
-  // The settings again when an admin saved them (a live notice), and once a minute (with the
-  // figures) for a wall.json edited by hand: either shows without anyone touching the wall.
-  useEffect(() => {
-    if (configRevision === 0) return;
-    api
-      .wallConfig()
-      .then((next) => setConfig((prev) => (JSON.stringify(prev) === JSON.stringify(next) ? prev : next)))
-      .catch(() => undefined); // offline: the banner says so, the last settings stay
-  }, [configRevision]);
 
   // The tour: the next scene every interval, unless someone touched the screen lately.
   const scenes = config?.scenes ?? [];
