@@ -7,6 +7,7 @@ import { type Area, type BBox, bboxOf, distanceKm, offsetKm } from '../../server
 import { AreaIndex } from '../../server/domain/grid-index.ts';
 import type { BasemapFeature, CommunityRecord, GridRecord, SiteRecord, TownGeography, TownRecord, UnitRecord } from '../../server/store/records.ts';
 import type { Random } from './random.ts';
+import { smallRoads } from './streets.ts';
 
 export interface MarketTown {
   id: string;
@@ -237,7 +238,7 @@ function line(coords: number[][]): LineString {
   return { type: 'LineString', coordinates: coords as Position[] };
 }
 
-function buildBasemap(town: TownRecord, communities: CommunityRecord[], marketTowns: MarketTown[]): BasemapFeature[] {
+function buildBasemap(town: TownRecord, communities: CommunityRecord[], grids: GridRecord[], marketTowns: MarketTown[]): BasemapFeature[] {
   const features: BasemapFeature[] = [];
   const mainRoads = townData.roads.filter((r) => r.class !== 'street');
   for (const r of townData.roads) features.push({ layer: 'road', name: r.name, class: r.class, geometry: line(r.line) });
@@ -252,6 +253,7 @@ function buildBasemap(town: TownRecord, communities: CommunityRecord[], marketTo
       features.push({ layer: 'road', name: `${c.name.replace(/(社区|村)$/, '')}村道`, class: 'track', geometry: line([c.center, best.geometry.coordinates]) });
     }
   }
+  features.push(...smallRoads(town.boundary, communities, grids, marketTowns));
   features.push({ layer: 'water', name: townData.river.name, class: 'river', geometry: line(townData.river.line) });
   for (const c of townData.canals) features.push({ layer: 'water', name: c.name, class: 'canal', geometry: line(c.line) });
   features.push({ layer: 'label', name: town.name, class: 'town', geometry: { type: 'Point', coordinates: offsetKm(town.center, 0, 1.2) } });
@@ -328,7 +330,7 @@ export function buildGeography(rng: Random): Geography {
     grids,
     units,
     sites,
-    basemap: buildBasemap(town, communities, marketTowns),
+    basemap: buildBasemap(town, communities, grids, marketTowns),
     dispatchRules: demoDispatchRules(communities.map((c) => c.id)),
     marketTowns,
     gridIndex,

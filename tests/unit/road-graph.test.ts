@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../scripts/demo/random.ts';
 import { offsetKm } from '../../server/domain/geometry.ts';
+import { DETOUR_FACTOR, planRoute } from '../../server/patrol/plan-route.ts';
 import { RoadGraph } from '../../server/patrol/road-graph.ts';
 import { heldKarp, improve, nearestNeighbour, orderStops, pathLength } from '../../server/patrol/route-order.ts';
 
@@ -77,6 +78,33 @@ describe('the road graph', () => {
       const r = g.reach(s);
       for (let j = 0; j < n; j++) expect(r.dist[j], `${i}→${j}`).toBeCloseTo(fw[i][j], 6);
     }
+  });
+});
+
+describe('a planned route', () => {
+  it('walks the stops in the shortest order, each leg as long as its shortest road path plus the bits off the road', () => {
+    const g = town();
+    const points = [at(100, -10), at(200, 210), at(350, 100), at(10, 150)];
+    const route = planRoute(g, points);
+    // From the bottom side: west up the block to (10,150) first, then over the top to (200,210), then out to the street's east end.
+    expect(route.order).toEqual([3, 1, 2]);
+    for (const leg of route.legs) {
+      const a = g.snap(...points[leg.from]);
+      const b = g.snap(...points[leg.to]);
+      if (!a || !b) throw new Error('no snap');
+      expect(leg.meters).toBeCloseTo(a.offM + g.between(g.reach(a), b) + b.offM, 6);
+      expect(leg.straight).toBe(false);
+      expect(leg.coordinates[0]).toEqual(points[leg.from]);
+      expect(leg.coordinates.at(-1)).toEqual(points[leg.to]);
+    }
+    expect(route.meters).toBeCloseTo(
+      route.legs.reduce((s, l) => s + l.meters, 0),
+      9,
+    );
+    // The island: no road joins it, so the leg is straight × the detour factor, and says so.
+    const island = planRoute(g, [at(100, -10), at(650, 5)]);
+    expect(island.legs[0].straight).toBe(true);
+    expect(island.legs[0].meters).toBeCloseTo(Math.hypot(550, 15) * DETOUR_FACTOR, 0);
   });
 });
 
