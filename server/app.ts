@@ -23,6 +23,7 @@ import eventRoutes from './routes/events.ts';
 import healthRoutes from './routes/health.ts';
 import hotspotRoutes from './routes/hotspots.ts';
 import metaRoutes from './routes/meta.ts';
+import patrolRoutes from './routes/patrols.ts';
 import photoRoutes from './routes/photos.ts';
 import problemChangeRoutes from './routes/problem-changes.ts';
 import problemReportRoutes from './routes/problem-report.ts';
@@ -130,6 +131,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'stats', description: '统计' },
         { name: 'auth', description: '登录与会话' },
         { name: 'wall', description: '指挥大屏' },
+        { name: 'patrols', description: '网格巡查' },
       ],
     },
   });
@@ -196,6 +198,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(problemReportRoutes);
   await app.register(dispatchRoutes, { book: dispatch });
   await app.register(taskRoutes);
+  await app.register(patrolRoutes);
   await app.register(statsRoutes);
   await app.register(hotspotRoutes);
   await app.register(authRoutes, { auth, loginPerMinute: (options.rateLimits ?? DEFAULT_RATE_LIMITS).loginPerMinute });

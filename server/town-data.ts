@@ -1,5 +1,6 @@
 import type { FeatureCollection } from 'geojson';
 import { AreaIndex } from './domain/grid-index.ts';
+import { RoadGraph } from './patrol/road-graph.ts';
 import type { BasemapFeature, CommunityRecord, GridRecord, SiteRecord, TownRecord, UnitRecord } from './store/records.ts';
 import type { Store } from './store/store.ts';
 
@@ -51,6 +52,17 @@ export class TownData {
       type: 'FeatureCollection',
       features: basemap.map((f) => ({ type: 'Feature', geometry: f.geometry, properties: { layer: f.layer, name: f.name, class: f.class } })),
     });
+  }
+
+  #roadGraph: RoadGraph | null = null;
+
+  /** The roads as a graph for patrol routing, built on first use (a few tens of ms for the demo town). */
+  get roadGraph(): RoadGraph {
+    this.#roadGraph ??= RoadGraph.build(
+      this.basemap.filter((f) => f.layer === 'road' && f.geometry.type === 'LineString').map((f) => f.geometry as { coordinates: number[][] }),
+      this.town.center,
+    );
+    return this.#roadGraph;
   }
 
   static async fromStore(store: Store): Promise<TownData> {

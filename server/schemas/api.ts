@@ -7,6 +7,7 @@ import { Me } from './auth.ts';
 import { FeatureCollection } from './common.ts';
 import { DispatchRulesAnswer } from './dispatch.ts';
 import { Meta } from './meta.ts';
+import { PlanAnswer } from './patrols.ts';
 import { Created, Photo, ProblemCollection, ProblemDetail } from './problems.ts';
 import { AreaRow, CategoryRow, ComparisonAnswer, HotspotRow, Summary, TrendPeriod, UnitRow } from './stats.ts';
 import { TasksAnswer } from './tasks.ts';
@@ -51,6 +52,7 @@ export const API_ANSWERS = {
   'PATCH /api/users/:id': Type.Object({ user: AdminUser }),
   'POST /api/users/:id/password': Type.Object({ password: Type.String() }),
   'POST /api/users/:id/unlock': Type.Object({ user: AdminUser }),
+  'POST /api/patrols/plan': PlanAnswer,
   'GET /api/display-tokens': Type.Object({ tokens: Type.Array(TokenInfo) }),
   'POST /api/display-tokens': Type.Object({ token: TokenInfo, secret: Type.String(), url: Type.String() }),
   'DELETE /api/display-tokens/:id': Type.Null(),

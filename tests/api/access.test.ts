@@ -228,6 +228,11 @@ const ROWS: Row[] = [
   { route: 'GET /api/dispatch-rules', call: get('/api/dispatch-rules'), expect: users },
   { route: 'GET /api/tasks', call: get('/api/tasks'), expect: users },
   {
+    route: 'POST /api/patrols/plan',
+    call: () => ({ method: 'POST', url: '/api/patrols/plan', payload: { gridIds: [ctx.users.grid_manager.gridIds[0]], budgetMinutes: 30 } }),
+    expect: { ...all(403), anonymous: 401, admin: 200, grid_manager: 200 },
+  },
+  {
     // Saves the rules in force as they are.
     route: 'PUT /api/dispatch-rules',
     call: () => ({ method: 'PUT', url: '/api/dispatch-rules', payload: { rules: ctx.app.dispatch.rules } }),

@@ -212,6 +212,7 @@ describe(`${RUNS} generated bad inputs to every route`, () => {
     'GET /api/dispatch-rules',
     'PUT /api/dispatch-rules',
     'GET /api/tasks',
+    'POST /api/patrols/plan',
     'POST /api/auth/login',
     'POST /api/auth/logout',
     'POST /api/auth/display',
