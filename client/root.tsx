@@ -3,6 +3,7 @@ import { AdminPage } from './admin/admin-page.tsx';
 import { ApiError, api, type Session, SIGNED_OUT_EVENT } from './api/client.ts';
 import { App } from './app.tsx';
 import { LoginPage } from './auth/login-page.tsx';
+import { PatrolPage } from './patrol/patrol-page.tsx';
 import { TasksPage } from './tasks/tasks-page.tsx';
 import { WallPage } from './wall/wall-page.tsx';
 
@@ -76,5 +77,6 @@ export function Root() {
   if (page === '/admin') return <AdminPage session={session} onSignedOut={signedOut} />;
   if (page === '/wall') return <WallPage session={session} />;
   if (page === '/tasks') return <TasksPage session={session} onSignedOut={signedOut} />;
+  if (page === '/patrol') return <PatrolPage session={session} onSignedOut={signedOut} />;
   return <App session={session} onSignedOut={signedOut} />;
 }

@@ -61,6 +61,7 @@ export function TasksPage({ session, onSignedOut }: TasksPageProps) {
       <header className="title">
         <h1>我的待办</h1>
         <nav className="page-links" aria-label="页面">
+          {session.user?.role === 'grid_manager' && <a href="/patrol">巡查</a>}
           <a href="/map">地图</a>
         </nav>
         <UserMenu session={session} onSignedOut={onSignedOut} />

@@ -11,7 +11,8 @@ import { Random } from './random.ts';
  * demo does not move):
  * - in each market town, streets and back lanes (巷) on a slightly turned lattice, about 130 m apart,
  *   within most of its radius;
- * - in each village, lanes from the centre out to its groups (组), with bends;
+ * - in each village, lanes from the centre out to its groups (组), with bends, and in each grid
+ *   outside a market town's streets, a lane in from the centre and two across it;
  * - between neighbouring villages, field tracks (机耕路).
  * Lines are cut where they cross by the road graph (server/patrol/road-graph.ts), so every crossing
  * is a junction; nothing leaves the town's boundary.
@@ -98,11 +99,13 @@ export function smallRoads(
   // In each village grid: a lane from the village centre to the grid's middle, and two across it
   // (the houses of a group stand along such lanes).
   for (const grid of grids) {
-    if (markets.has(grid.communityId)) continue;
     const c = communities.find((x) => x.id === grid.communityId);
     if (!c) continue;
     const ring = (grid.geometry.type === 'Polygon' ? grid.geometry.coordinates[0] : grid.geometry.coordinates[0][0]) as [number, number][];
     const mid: [number, number] = [ring.reduce((s, p) => s + p[0], 0) / ring.length, ring.reduce((s, p) => s + p[1], 0) / ring.length];
+    // A market town's own streets cover its middle; its outer grids are village-like.
+    const market = marketTowns.find((m) => m.communityId === grid.communityId);
+    if (market && distanceKm(mid, market.center) < market.radiusKm * 0.85) continue;
     const reach = Math.sqrt(grid.areaKm2) * 0.45;
     const short = grid.name.replace(/^.*?(第.+网格)$/, '$1');
     const bend = offsetKm([(c.center[0] + mid[0]) / 2, (c.center[1] + mid[1]) / 2], rng.range(-0.08, 0.08), rng.range(-0.08, 0.08));

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ARTIFACTS, type BrowserSuite, browserSuite, changeWords, openMap, watchedPage } from './browser.ts';
+import { ARTIFACTS, type BrowserSuite, browserSuite, changeWords, expectPhoneReady, openMap, reachable, watchedPage } from './browser.ts';
 
 vi.setConfig({ testTimeout: 300_000 });
 
@@ -9,54 +9,6 @@ beforeAll(async () => {
   suite = await browserSuite(2000);
 }, 120_000);
 afterAll(async () => suite?.close());
-
-interface Box {
-  what: string;
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-/**
- * What a phone user can reach: the page's horizontal overflow, and every visible control (button,
- * link, select, input, textarea) with its box. Controls inside the map's canvas container are
- * MapLibre's own (measured too); hidden ones (display none, zero size) are left out.
- */
-async function reachable(page: Page): Promise<{ wide: string[]; overflow: number; viewport: { width: number; height: number }; controls: Box[] }> {
-  return page.evaluate(() => {
-    const controls = [...document.querySelectorAll('button, a[href], select, input, textarea')]
-      .map((e) => {
-        const r = e.getBoundingClientRect();
-        const name = (e.getAttribute('aria-label') ?? e.textContent ?? e.getAttribute('name') ?? e.tagName).trim().slice(0, 16);
-        return { what: `${e.tagName.toLowerCase()} ${name}`, x: r.x, y: r.y, width: r.width, height: r.height };
-      })
-      .filter((b) => b.width > 0 && b.height > 0);
-    // A phone widens its layout to fit content wider than the screen (and zooms out): measure against the screen.
-    const screenWidth = window.visualViewport ? Math.round(window.visualViewport.width * window.visualViewport.scale) : window.innerWidth;
-    const wide = [...document.querySelectorAll('body *')]
-      .filter((e) => e.getBoundingClientRect().right > screenWidth + 0.5)
-      .map((e) => `${e.tagName.toLowerCase()}.${String(e.className).split(' ')[0]}`)
-      .slice(0, 8);
-    return {
-      wide,
-      overflow: document.documentElement.scrollWidth - screenWidth,
-      viewport: { width: screenWidth, height: window.innerHeight },
-      controls,
-    };
-  });
-}
-
-/** No sideways scroll, every control inside the width, and at least 44×44 CSS px. */
-async function expectPhoneReady(page: Page, label: string): Promise<void> {
-  const { wide, overflow, viewport, controls } = await reachable(page);
-  expect(overflow, `${label}: horizontal scroll from ${wide.join(', ')}`).toBeLessThanOrEqual(0);
-  expect(controls.length).toBeGreaterThan(3);
-  const outside = controls.filter((c) => c.x < -0.5 || c.x + c.width > viewport.width + 0.5).map((c) => c.what);
-  expect(outside, `${label}: controls off-screen`).toEqual([]);
-  const small = controls.filter((c) => c.width < 43.5 || c.height < 43.5).map((c) => `${c.what} ${Math.round(c.width)}×${Math.round(c.height)}`);
-  expect(small, `${label}: tap targets under 44×44`).toEqual([]);
-}
 
 /** Elements with their own text, and whether any two overlap (text boxes measured, the map's canvas aside). */
 async function textClashes(page: Page): Promise<string[]> {
