@@ -19,6 +19,8 @@ export interface PatrolMapProps {
   /** The stop whose row is open. */
   selected: number | null;
   onSelect: (index: number) => void;
+  /** Hands the map over once (the printed sheet takes its picture). */
+  onMap?: (map: maplibregl.Map) => void;
 }
 
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
@@ -39,7 +41,7 @@ function boundsOf(fc: FeatureCollection, extra: [number, number][] = []): maplib
  * The patrol's map: my grids outlined, the route (dashed where a leg has no road and is a straight
  * estimate), the start and the numbered stops as markers (a tap selects the stop's row).
  */
-export function PatrolMap({ style, ownGrids, plan, selected, onSelect }: PatrolMapProps) {
+export function PatrolMap({ style, ownGrids, plan, selected, onSelect, onMap }: PatrolMapProps) {
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<maplibregl.Map | null>(null);
   const markers = useRef<maplibregl.Marker[]>([]);
@@ -57,6 +59,8 @@ export function PatrolMap({ style, ownGrids, plan, selected, onSelect }: PatrolM
       localIdeographFontFamily: LOCAL_IDEOGRAPH_FONTS,
       locale: MAPLIBRE_LOCALE_ZH,
       attributionControl: false,
+      // The printed sheet copies the canvas: it must keep what it drew.
+      canvasContextAttributes: { preserveDrawingBuffer: true },
     });
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
     map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
@@ -82,6 +86,7 @@ export function PatrolMap({ style, ownGrids, plan, selected, onSelect }: PatrolM
     });
     mapRef.current = map;
     window.__map = map;
+    onMap?.(map);
     return () => {
       map.remove();
       mapRef.current = null;

@@ -1,11 +1,14 @@
 import type { FeatureCollection } from 'geojson';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import type * as maplibregl from 'maplibre-gl';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { toShanghaiIso } from '../../server/domain/calendar.ts';
 import type { Answer } from '../../server/schemas/api.ts';
 import { ApiError, api, call, type Session, type Tasks } from '../api/client.ts';
 import { UserMenu } from '../auth/user-menu.tsx';
 import { useTown } from '../state/use-town.ts';
 import { navigationLinks } from './navigation.ts';
 import { PatrolMap } from './patrol-map.tsx';
+import { deadlineText, PatrolSheet } from './patrol-sheet.tsx';
 
 type Plan = Answer<'POST /api/patrols/plan'>;
 type Mode = 'walk' | 'ebike';
@@ -48,6 +51,16 @@ export function PatrolPage({ session, onSignedOut }: { session: Session; onSigne
   const [planning, setPlanning] = useState(false);
   const [selected, setSelected] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const mapRef = useRef<maplibregl.Map | null>(null);
+  const onMap = useCallback((m: maplibregl.Map) => {
+    mapRef.current = m;
+  }, []);
+  const [mapImage, setMapImage] = useState<string | null>(null);
+  const print = () => {
+    setMapImage(mapRef.current?.getCanvas().toDataURL('image/png') ?? null);
+    // After the picture is in the sheet.
+    setTimeout(() => window.print(), 200);
+  };
 
   useEffect(() => {
     if (gridIds.length === 0) return;
@@ -186,7 +199,7 @@ export function PatrolPage({ session, onSignedOut }: { session: Session; onSigne
         </button>
       </section>
 
-      {town && <PatrolMap style={town.style} ownGrids={ownGrids} plan={plan} selected={selected} onSelect={setSelected} />}
+      {town && <PatrolMap style={town.style} ownGrids={ownGrids} plan={plan} selected={selected} onSelect={setSelected} onMap={onMap} />}
 
       {plan && (
         <section className="patrol-plan" aria-label="巡查路线">
@@ -196,6 +209,11 @@ export function PatrolPage({ session, onSignedOut }: { session: Session; onSigne
             {plan.leftOut > 0 && <span className="muted">（另有 {plan.leftOut} 处时间不够，未排入）</span>}
           </p>
           {plan.stops.length === 0 && <p className="message muted">所选时间内没有需要到场的待办</p>}
+          {plan.stops.length > 0 && (
+            <button type="button" className="patrol-print" onClick={print} data-print>
+              打印巡查单
+            </button>
+          )}
           <ol className="patrol-stops">
             {plan.stops.map((s, i) => {
               const leg = plan.legs[i];
@@ -210,7 +228,7 @@ export function PatrolPage({ session, onSignedOut }: { session: Session; onSigne
                   <p className="muted">
                     约第 {s.arriveMinute} 分钟到达 · 距上一站 {km(leg.meters)}
                     {leg.straight ? '（无道路连通，直线估算）' : leg.offRoadMeters > 50 ? `（含 ${leg.offRoadMeters} 米无路段）` : ''}
-                    {s.deadline && ` · 期限 ${s.deadline.slice(5, 10)}`}
+                    {s.deadline && ` · 期限 ${deadlineText(s.deadline, toShanghaiIso(Date.now()))}`}
                   </p>
                   {selected === i && (
                     <div className="patrol-stop-actions">
@@ -258,6 +276,21 @@ export function PatrolPage({ session, onSignedOut }: { session: Session; onSigne
           </ol>
         </section>
       )}
+      {plan && (
+        <PatrolSheet
+          plan={plan}
+          name={user.displayName}
+          grids={gridNames(gridIds, town?.gridOptions ?? [])}
+          date={toShanghaiIso(Date.now()).slice(0, 10)}
+          mapImage={mapImage}
+        />
+      )}
     </div>
   );
+}
+
+/** The grids as the sheet names them: three names, then how many in all. */
+function gridNames(ids: readonly string[], options: readonly { id: string; name: string }[]): string {
+  const names = ids.map((id) => options.find((o) => o.id === id)?.name ?? id);
+  return names.length <= 3 ? names.join('、') : `${names.slice(0, 3).join('、')} 等 ${names.length} 个`;
 }

@@ -51,9 +51,9 @@ export const minutesFor = (meters: number, mode: Mode) => (meters / 1000 / MODES
  * Picks stops by urgency (locked ones first) while the walk and the stops fit in `budgetMinutes`:
  * each candidate is tried at its cheapest place in the order so far and kept if the total still
  * fits (a later, smaller one may still fit after a larger one did not). Then the chosen stops are
- * ordered for the shortest walk from `start` (exact up to 12).
+ * ordered for the shortest walk from `start` (exact up to 12). At most `maxStops`, locked ones aside.
  */
-export function planPatrol(g: RoadGraph, start: [number, number], candidates: readonly Candidate[], budgetMinutes: number, mode: Mode): Plan {
+export function planPatrol(g: RoadGraph, start: [number, number], candidates: readonly Candidate[], budgetMinutes: number, mode: Mode, maxStops = 60): Plan {
   const { d } = distanceMatrix(g, [start, ...candidates.map((c) => c.lonLat)]);
   const byUrgency = candidates
     .map((c, i) => ({ c, i }))
@@ -79,7 +79,7 @@ export function planPatrol(g: RoadGraph, start: [number, number], candidates: re
     }
     const walk = pathLength(d, order) + bestCost;
     const minutes = minutesFor(walk, mode) + dwell + STOP_KINDS[c.kind].dwellMinutes;
-    if (minutes <= budgetMinutes || c.locked) {
+    if ((minutes <= budgetMinutes && order.length < maxStops) || c.locked) {
       order = [...order.slice(0, bestAt), k, ...order.slice(bestAt)];
       dwell += STOP_KINDS[c.kind].dwellMinutes;
     } else leftOut++;

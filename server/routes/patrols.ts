@@ -109,7 +109,7 @@ const patrolRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       found.sort((a, b2) => Number(!!b2.locked) - Number(!!a.locked) || STOP_KINDS[a.kind].rank - STOP_KINDS[b2.kind].rank || a.urgency - b2.urgency);
       const candidates = found.slice(0, Math.max(MAX_CANDIDATES, lock.size));
-      const plan = planPatrol(town.roadGraph, start, candidates, budget, mode);
+      const plan = planPatrol(town.roadGraph, start, candidates, budget, mode, b.maxStops ?? 60);
 
       let minute = 0;
       const stops = plan.chosen.map((i, k) => {

@@ -19,6 +19,7 @@ export const PlanRequest = Type.Object(
     lock: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 60, description: 'problem ids kept in the plan whatever the time' })),
     drop: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 500, description: 'problem ids left out' })),
     sites: Type.Optional(Type.Boolean({ description: 'include key sites (重点点位); default true' })),
+    maxStops: Type.Optional(Type.Integer({ minimum: 1, maximum: 60, description: 'at most this many stops (a printed sheet holds 15); default 60' })),
   },
   { additionalProperties: false },
 );

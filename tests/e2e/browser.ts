@@ -67,10 +67,10 @@ export async function watchedPage(
   origin: string,
   session: string | null,
   size = { width: 1600, height: 900 },
-  device: { mobile?: boolean } = {},
+  device: { mobile?: boolean; scale?: number } = {},
 ): Promise<Watched> {
-  // A phone: touch, a mobile viewport and three device pixels a CSS pixel.
-  const phone = device.mobile ? { isMobile: true, hasTouch: true, deviceScaleFactor: 3 } : {};
+  // A phone: touch, a mobile viewport and three device pixels a CSS pixel; `scale` alone: a sharper desktop (a printer's resolution).
+  const phone = device.mobile ? { isMobile: true, hasTouch: true, deviceScaleFactor: 3 } : device.scale ? { deviceScaleFactor: device.scale } : {};
   const context = await browser.newContext({ viewport: size, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...phone });
   if (session) await context.addCookies([{ name: SESSION_COOKIE, value: session, url: origin, httpOnly: true, sameSite: 'Strict' }]);
   // Generous waits: software WebGL on a busy machine is slow; tests gate on correctness, not speed.

@@ -1,5 +1,7 @@
 import gcoord from 'gcoord';
+import jsQR from 'jsqr';
 import type { Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ORIGIN } from '../helpers/demo.ts';
 import { ARTIFACTS, type BrowserSuite, browserSuite, expectPhoneReady, watchedPage } from './browser.ts';
@@ -89,4 +91,62 @@ describe('巡查 on a phone', () => {
       await page.context().close();
     });
   }
+
+  it('prints a 15-stop sheet on one A4 page, every QR code leading to its stop’s card', async () => {
+    const { ctx } = suite;
+    // Printed from the office's computer; rendered at 4 device pixels a CSS pixel (384 dpi, a printer's sharpness) to read the codes back.
+    const { page, consoleErrors } = await watchedPage(suite.browser, suite.origin, ctx.sessions.grid_manager, { width: 1366, height: 768 }, { scale: 4 });
+    // The sheet holds 15 stops: the request asks the server for at most 15 (a real plan, three hours by e-bike).
+    await page.route('**/api/patrols/plan', (route) => route.continue({ postData: JSON.stringify({ ...route.request().postDataJSON(), maxStops: 15 }) }));
+    await page.goto(`${suite.origin}/patrol`);
+    await page.waitForFunction(() => window.__map?.loaded() === true, undefined, { timeout: 60_000 });
+    await page.locator('[data-budget="180"]').click();
+    await page.locator('[data-mode="ebike"]').click();
+    await page.locator('[data-plan]').click();
+    await page.locator('.patrol-page[data-planned="true"]').waitFor();
+    expect(await page.locator('.patrol-stops > li').count()).toBe(15);
+    await page.locator('.patrol-sheet[data-ready="true"]').waitFor({ state: 'attached' });
+    // What 打印巡查单 does before printing: the map's picture into the sheet.
+    await page.evaluate(() => {
+      window.print = () => undefined;
+    });
+    await page.locator('[data-print]').click();
+    await page.waitForFunction(() => (document.querySelector('.patrol-sheet-map') as HTMLImageElement | null)?.complete === true);
+
+    await page.emulateMedia({ media: 'print' });
+    const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+    expect(pages).toBe(1);
+
+    // Each QR code as printed (the page rendered for print, A4's width) decodes to its stop's card.
+    await page.setViewportSize({ width: 718, height: 1047 });
+    const expected = await page.locator('.patrol-qr').evaluateAll((imgs) => imgs.map((i) => i.getAttribute('data-qr')));
+    expect(expected).toHaveLength(15);
+    const raw = await sharp(await page.screenshot({ fullPage: true }))
+      .ensureAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const shot = { width: raw.info.width, height: raw.info.height, data: new Uint8ClampedArray(raw.data) };
+    const boxes = await page.locator('.patrol-qr').evaluateAll((imgs) =>
+      imgs.map((i) => {
+        const r = i.getBoundingClientRect();
+        return { x: r.x + window.scrollX, y: r.y + window.scrollY, w: r.width, h: r.height };
+      }),
+    );
+    const scale = shot.width / (await page.evaluate(() => document.documentElement.clientWidth));
+    const decoded = boxes.map((b) => {
+      const x0 = Math.max(0, Math.floor((b.x - 2) * scale));
+      const y0 = Math.max(0, Math.floor((b.y - 2) * scale));
+      const w = Math.min(shot.width - x0, Math.ceil((b.w + 4) * scale));
+      const h = Math.min(shot.height - y0, Math.ceil((b.h + 4) * scale));
+      const data = new Uint8ClampedArray(w * h * 4);
+      for (let y = 0; y < h; y++) data.set(shot.data.subarray(((y0 + y) * shot.width + x0) * 4, ((y0 + y) * shot.width + x0 + w) * 4), y * w * 4);
+      return jsQR(data, w, h)?.data ?? null;
+    });
+    expect(decoded).toEqual(expected);
+    for (const url of expected) expect(url).toMatch(new RegExp(`^${suite.origin}/(tasks\\?problem=\\d+|map\\?grid=)`));
+    await page.screenshot({ path: `${ARTIFACTS}/patrol-sheet.png`, fullPage: true });
+    expect(consoleErrors).toEqual([]);
+    await page.context().close();
+  });
 });
