@@ -187,7 +187,7 @@ export function PatrolPage({ session, onSignedOut }: { session: Session; onSigne
           ))}
         </fieldset>
         <div className="patrol-start">
-          <button type="button" onClick={locate} disabled={locating} data-locate>
+          <button type="button" className="patrol-button" onClick={locate} disabled={locating} data-locate>
             {locating ? '正在定位…' : '使用我的位置'}
           </button>
           <span className="muted" data-start>
@@ -233,17 +233,18 @@ export function PatrolPage({ session, onSignedOut }: { session: Session; onSigne
                   {selected === i && (
                     <div className="patrol-stop-actions">
                       {navigationLinks(s.lon, s.lat, s.name).map((l) => (
-                        <a key={l.app} className="button" href={l.href} target="_blank" rel="noreferrer" data-nav={l.app}>
+                        <a key={l.app} className="patrol-button" href={l.href} target="_blank" rel="noreferrer" data-nav={l.app}>
                           {l.label}导航
                         </a>
                       ))}
                       {s.problemId !== null && (
                         <>
-                          <a className="button" href={`/tasks?problem=${s.problemId}`}>
+                          <a className="patrol-button" href={`/tasks?problem=${s.problemId}`}>
                             查看问题
                           </a>
                           <button
                             type="button"
+                            className="patrol-button"
                             aria-pressed={s.locked}
                             data-lock={s.problemId}
                             onClick={() => {
@@ -256,6 +257,7 @@ export function PatrolPage({ session, onSignedOut }: { session: Session; onSigne
                           </button>
                           <button
                             type="button"
+                            className="patrol-button"
                             data-drop={s.problemId}
                             onClick={() => {
                               const next = [...drop, s.problemId as number];
@@ -321,6 +323,6 @@ function mapPicture(map: maplibregl.Map, plan: Plan): string {
     g.fillText(label, p.x * ratio, p.y * ratio);
   };
   disc(plan.start, '起', '#15803d');
-  plan.stops.forEach((s, i) => disc([s.lon, s.lat], String(i + 1), '#14325c'));
+  for (const [i, s] of plan.stops.entries()) disc([s.lon, s.lat], String(i + 1), '#14325c');
   return canvas.toDataURL('image/png');
 }

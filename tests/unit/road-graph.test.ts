@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../scripts/demo/random.ts';
 import { offsetKm } from '../../server/domain/geometry.ts';
+import { coverage, edgesWithin } from '../../server/patrol/coverage.ts';
 import { DETOUR_FACTOR, planRoute } from '../../server/patrol/plan-route.ts';
 import { RoadGraph } from '../../server/patrol/road-graph.ts';
 import { heldKarp, improve, nearestNeighbour, orderStops, pathLength } from '../../server/patrol/route-order.ts';
@@ -105,6 +106,26 @@ describe('a planned route', () => {
     const island = planRoute(g, [at(100, -10), at(650, 5)]);
     expect(island.legs[0].straight).toBe(true);
     expect(island.legs[0].meters).toBeCloseTo(Math.hypot(550, 15) * DETOUR_FACTOR, 0);
+  });
+});
+
+describe('巡查覆盖', () => {
+  it('counts the road within 30 m of a planted track: the bottom side and 40 m up each end of it', () => {
+    const g = town();
+    // Walked 10 m north of the bottom side, from its west end to its east end.
+    const track = [at(0, 10), at(150, 10), at(300, 10)];
+    const c = coverage(g, [track]);
+    expect(c.roadM).toBeCloseTo(1600, 0);
+    // Sampled every 5 m at most: each end of a covered stretch is right within a step.
+    expect(Math.abs(c.coveredM - (300 + 40 + 40))).toBeLessThan(10);
+    expect(Math.abs(c.share - 380 / 1600)).toBeLessThan(10 / 1600);
+    // Nothing walked, or walked elsewhere: nothing covered.
+    expect(coverage(g, []).coveredM).toBe(0);
+    expect(coverage(g, [[at(0, 600), at(300, 600)]]).coveredM).toBe(0);
+    // Within an area: the island alone, walked end to end.
+    const island = edgesWithin(g, (lon) => lon > at(550, 0)[0]);
+    expect(coverage(g, [], island).roadM).toBeCloseTo(100, 0);
+    expect(coverage(g, [[at(600, 20), at(700, 20)]], island).share).toBeCloseTo(1, 6);
   });
 });
 
