@@ -50,7 +50,8 @@ const patrolRoutes: FastifyPluginAsyncTypebox = async (app) => {
           throw new RequestError(403, 'forbidden', 'gridIds', `只能巡查本人负责的网格（${g} 不是）`);
       }
       const start: [number, number] = b.start ? [b.start.lon, b.start.lat] : centreOf(town.gridById.get(gridIds[0])?.geometry);
-      if (!town.gridIndex.locate(start[0], start[1])) throw new RequestError(422, 'outside_town', 'start', `出发位置不在${town.town.name}范围内`);
+      // A position sent must be in the town (the grid's own middle is taken as it is: a bent grid's may fall just outside).
+      if (b.start && !town.gridIndex.locate(start[0], start[1])) throw new RequestError(422, 'outside_town', 'start', `出发位置不在${town.town.name}范围内`);
       const mode: Mode = b.mode ?? 'walk';
       const budget = b.budgetMinutes ?? 120;
       const lock = new Set(b.lock ?? []);
