@@ -83,6 +83,11 @@ export function AppHeader(p: AppHeaderProps) {
           </button>
         )}
         {p.tasksRevision !== null && <TasksBadge revision={p.tasksRevision} />}
+        {p.session.user?.role === 'grid_manager' && (
+          <a className="tasks-link" href="/patrol" data-patrol-link>
+            巡查
+          </a>
+        )}
         <UserMenu session={p.session} onSignedOut={p.onSignedOut} />
       </div>
     </header>
