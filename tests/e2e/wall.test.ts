@@ -147,6 +147,9 @@ describe('the wall display', () => {
       // deck.gl draws over the whole frame, not at 1× into a corner of it: the heat is under the
       // busiest hotspot, around its centre (rings hidden; a place name may cross the circle).
       const hotspots = (await suite.ctx.app.inject({ url: '/api/hotspots', headers: suite.ctx.as.display })).json();
+      // The first scene's flight (up to 3.5 s) must be over: the point is measured and shot on one camera.
+      await page.waitForFunction(() => window.__map?.loaded() === true && !window.__map.isMoving(), undefined, { timeout: 30_000 });
+      await page.waitForTimeout(500);
       const [cx, cy] = await pagePoint(page, hotspots.hotspots[0].center);
       await page.addStyleTag({ content: '.overdue-pulse { visibility: hidden }' });
       const r = 10 * scale;
