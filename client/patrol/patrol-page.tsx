@@ -8,7 +8,7 @@ import { UserMenu } from '../auth/user-menu.tsx';
 import { useTown } from '../state/use-town.ts';
 import { navigationLinks } from './navigation.ts';
 import { PatrolMap } from './patrol-map.tsx';
-import { deadlineText, PatrolSheet } from './patrol-sheet.tsx';
+import { deadlineText, mapPicture, PatrolSheet } from './patrol-sheet.tsx';
 
 type Plan = Answer<'POST /api/patrols/plan'>;
 type Mode = 'walk' | 'ebike';
@@ -295,34 +295,4 @@ export function PatrolPage({ session, onSignedOut }: { session: Session; onSigne
 function gridNames(ids: readonly string[], options: readonly { id: string; name: string }[]): string {
   const names = ids.map((id) => options.find((o) => o.id === id)?.name ?? id);
   return names.length <= 3 ? names.join('、') : `${names.slice(0, 3).join('、')} 等 ${names.length} 个`;
-}
-
-/** The map as drawn, with the start and the numbered stops painted on (the markers are HTML, not in the canvas). */
-function mapPicture(map: maplibregl.Map, plan: Plan): string {
-  const source = map.getCanvas();
-  const canvas = document.createElement('canvas');
-  canvas.width = source.width;
-  canvas.height = source.height;
-  const g = canvas.getContext('2d');
-  if (!g) return source.toDataURL('image/png');
-  g.drawImage(source, 0, 0);
-  const ratio = source.width / source.clientWidth;
-  const disc = (lonLat: [number, number], label: string, colour: string) => {
-    const p = map.project(lonLat);
-    g.beginPath();
-    g.arc(p.x * ratio, p.y * ratio, 11 * ratio, 0, 2 * Math.PI);
-    g.fillStyle = colour;
-    g.fill();
-    g.lineWidth = 2 * ratio;
-    g.strokeStyle = '#fff';
-    g.stroke();
-    g.fillStyle = '#fff';
-    g.font = `bold ${12 * ratio}px sans-serif`;
-    g.textAlign = 'center';
-    g.textBaseline = 'middle';
-    g.fillText(label, p.x * ratio, p.y * ratio);
-  };
-  disc(plan.start, '起', '#15803d');
-  for (const [i, s] of plan.stops.entries()) disc([s.lon, s.lat], String(i + 1), '#14325c');
-  return canvas.toDataURL('image/png');
 }

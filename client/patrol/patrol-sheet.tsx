@@ -1,3 +1,4 @@
+import type * as maplibregl from 'maplibre-gl';
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
 import type { Answer } from '../../server/schemas/api.ts';
@@ -87,4 +88,34 @@ export function PatrolSheet({ plan, name, grids, date, mapImage }: PatrolSheetPr
       </table>
     </section>
   );
+}
+
+/** The map as drawn, with the start and the numbered stops painted on (the markers are HTML, not in the canvas). */
+export function mapPicture(map: maplibregl.Map, plan: Plan): string {
+  const source = map.getCanvas();
+  const canvas = document.createElement('canvas');
+  canvas.width = source.width;
+  canvas.height = source.height;
+  const g = canvas.getContext('2d');
+  if (!g) return source.toDataURL('image/png');
+  g.drawImage(source, 0, 0);
+  const ratio = source.width / source.clientWidth;
+  const disc = (lonLat: [number, number], label: string, colour: string) => {
+    const p = map.project(lonLat);
+    g.beginPath();
+    g.arc(p.x * ratio, p.y * ratio, 11 * ratio, 0, 2 * Math.PI);
+    g.fillStyle = colour;
+    g.fill();
+    g.lineWidth = 2 * ratio;
+    g.strokeStyle = '#fff';
+    g.stroke();
+    g.fillStyle = '#fff';
+    g.font = `bold ${12 * ratio}px sans-serif`;
+    g.textAlign = 'center';
+    g.textBaseline = 'middle';
+    g.fillText(label, p.x * ratio, p.y * ratio);
+  };
+  disc(plan.start, '起', '#15803d');
+  for (const [i, s] of plan.stops.entries()) disc([s.lon, s.lat], String(i + 1), '#14325c');
+  return canvas.toDataURL('image/png');
 }

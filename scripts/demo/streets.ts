@@ -1,6 +1,6 @@
 import { booleanPointInPolygon } from '@turf/turf';
 import type { LineString, Position } from 'geojson';
-import { type Area, distanceKm, offsetKm } from '../../server/domain/geometry.ts';
+import { type Area, distanceKm, offsetKm, ringMean } from '../../server/domain/geometry.ts';
 import type { BasemapFeature, CommunityRecord, GridRecord } from '../../server/store/records.ts';
 import type { MarketTown } from './geography.ts';
 import { Random } from './random.ts';
@@ -101,8 +101,7 @@ export function smallRoads(
   for (const grid of grids) {
     const c = communities.find((x) => x.id === grid.communityId);
     if (!c) continue;
-    const ring = (grid.geometry.type === 'Polygon' ? grid.geometry.coordinates[0] : grid.geometry.coordinates[0][0]) as [number, number][];
-    const mid: [number, number] = [ring.reduce((s, p) => s + p[0], 0) / ring.length, ring.reduce((s, p) => s + p[1], 0) / ring.length];
+    const mid = ringMean(grid.geometry);
     // A market town's own streets cover its middle; its outer grids are village-like.
     const market = marketTowns.find((m) => m.communityId === grid.communityId);
     if (market && distanceKm(mid, market.center) < market.radiusKm * 0.85) continue;

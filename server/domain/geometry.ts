@@ -23,6 +23,12 @@ export function bboxOf(geometry: Area): BBox {
   return [minX, minY, maxX, maxY];
 }
 
+/** The mean of an area's outer ring's points (its first polygon's): a grid's middle for a start or a lane. */
+export function ringMean(geometry: Area): [number, number] {
+  const ring = geometry.type === 'Polygon' ? geometry.coordinates[0] : geometry.coordinates[0][0];
+  return [ring.reduce((s, p) => s + p[0], 0) / ring.length, ring.reduce((s, p) => s + p[1], 0) / ring.length];
+}
+
 /** Whether the point lies inside the box, edges included. */
 export function inBBox(lon: number, lat: number, b: BBox): boolean {
   return lon >= b[0] && lon <= b[2] && lat >= b[1] && lat <= b[3];

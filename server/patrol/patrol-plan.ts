@@ -1,6 +1,6 @@
 import { distanceMatrix, planRoute, type Route } from './plan-route.ts';
 import type { RoadGraph } from './road-graph.ts';
-import { orderStops, pathLength } from './route-order.ts';
+import { pathLength } from './route-order.ts';
 
 /**
  * Today's patrol (今日巡查计划): which stops fit in the time, most urgent first, and the order to
@@ -44,6 +44,11 @@ export interface Plan {
   leftOut: number;
 }
 
+/** Which candidate goes first: kept ones, then by kind (overdue, verify, due soon, site, picked), then by urgency. */
+export function compareUrgency(a: Candidate, b: Candidate): number {
+  return Number(!!b.locked) - Number(!!a.locked) || STOP_KINDS[a.kind].rank - STOP_KINDS[b.kind].rank || a.urgency - b.urgency;
+}
+
 /** Minutes to cover `meters` at a mode's speed. */
 export const minutesFor = (meters: number, mode: Mode) => (meters / 1000 / MODES[mode].kmh) * 60;
 
@@ -55,11 +60,8 @@ export const minutesFor = (meters: number, mode: Mode) => (meters / 1000 / MODES
  */
 export function planPatrol(g: RoadGraph, start: [number, number], candidates: readonly Candidate[], budgetMinutes: number, mode: Mode, maxStops = 60): Plan {
   const { d } = distanceMatrix(g, [start, ...candidates.map((c) => c.lonLat)]);
-  const byUrgency = candidates
-    .map((c, i) => ({ c, i }))
-    .sort(
-      (a, b) => Number(!!b.c.locked) - Number(!!a.c.locked) || STOP_KINDS[a.c.kind].rank - STOP_KINDS[b.c.kind].rank || a.c.urgency - b.c.urgency || a.i - b.i,
-    );
+  // Sorting is stable: equals keep the candidates' order.
+  const byUrgency = candidates.map((c, i) => ({ c, i })).sort((a, b) => compareUrgency(a.c, b.c));
   // The order so far as matrix indexes (candidate i is i + 1).
   let order: number[] = [];
   let dwell = 0;
@@ -84,12 +86,9 @@ export function planPatrol(g: RoadGraph, start: [number, number], candidates: re
       dwell += STOP_KINDS[c.kind].dwellMinutes;
     } else leftOut++;
   }
-  // The shortest order of what was chosen, then its legs over the roads.
-  const sub = [0, ...order];
-  const best = orderStops(sub.map((a) => sub.map((b) => d[a][b])));
-  const chosen = best.map((j) => sub[j] - 1);
+  // What was chosen, walked in the shortest order over the roads (planRoute orders it).
+  const chosen = order.map((k) => k - 1);
   const route = planRoute(g, [start, ...chosen.map((i) => candidates[i].lonLat)], 'auto');
-  // planRoute orders again (the same answer, for the same matrix): follow its order.
   const walked = route.order.map((j) => chosen[j - 1]);
   return { chosen: walked, route, travelMinutes: minutesFor(route.meters, mode), dwellMinutes: dwell, leftOut };
 }

@@ -2,10 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { NO_UNIT } from '../analytics/problem-table.ts';
 import { toShanghaiIso } from '../domain/calendar.ts';
 import { findCategory } from '../domain/catalogue.ts';
+import { ringMean } from '../domain/geometry.ts';
 import { statusCodes } from '../domain/lifecycle.ts';
 import { dueSoonBefore, taskReason } from '../domain/tasks.ts';
 import { badRequest, RequestError } from '../errors.ts';
-import { type Candidate, MODES, type Mode, minutesFor, planPatrol, STOP_KINDS, type StopKind } from '../patrol/patrol-plan.ts';
+import { type Candidate, compareUrgency, MODES, type Mode, minutesFor, planPatrol, STOP_KINDS, type StopKind } from '../patrol/patrol-plan.ts';
 import { DETOUR_FACTOR } from '../patrol/plan-route.ts';
 import { ErrorResponse, errorResponses, guardedResponses } from '../schemas/common.ts';
 import { PlanAnswer, PlanRequest } from '../schemas/patrols.ts';
@@ -49,7 +50,8 @@ const patrolRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (user.role === 'grid_manager' && !user.gridIds.includes(g))
           throw new RequestError(403, 'forbidden', 'gridIds', `只能巡查本人负责的网格（${g} 不是）`);
       }
-      const start: [number, number] = b.start ? [b.start.lon, b.start.lat] : centreOf(town.gridById.get(gridIds[0])?.geometry);
+      const first = town.gridById.get(gridIds[0]);
+      const start: [number, number] = b.start ? [b.start.lon, b.start.lat] : first ? ringMean(first.geometry) : town.town.center;
       // A position sent must be in the town (the grid's own middle is taken as it is: a bent grid's may fall just outside).
       if (b.start && !town.gridIndex.locate(start[0], start[1])) throw new RequestError(422, 'outside_town', 'start', `出发位置不在${town.town.name}范围内`);
       const mode: Mode = b.mode ?? 'walk';
@@ -108,14 +110,14 @@ const patrolRoutes: FastifyPluginAsyncTypebox = async (app) => {
           });
         }
       }
-      found.sort((a, b2) => Number(!!b2.locked) - Number(!!a.locked) || STOP_KINDS[a.kind].rank - STOP_KINDS[b2.kind].rank || a.urgency - b2.urgency);
+      found.sort(compareUrgency);
       const candidates = found.slice(0, Math.max(MAX_CANDIDATES, lock.size));
       const plan = planPatrol(town.roadGraph, start, candidates, budget, mode, b.maxStops ?? 60);
 
       let minute = 0;
       const stops = plan.chosen.map((i, k) => {
         const c = candidates[i];
-        minute += (plan.route.legs[k].meters / 1000 / MODES[mode].kmh) * 60;
+        minute += minutesFor(plan.route.legs[k].meters, mode);
         const arrive = Math.round(minute);
         minute += STOP_KINDS[c.kind].dwellMinutes;
         return {
@@ -160,12 +162,5 @@ const patrolRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 };
-
-/** The middle of a grid (the mean of its outer ring's points): where a plan starts without a position. */
-function centreOf(geometry: import('geojson').Polygon | import('geojson').MultiPolygon | undefined): [number, number] {
-  if (!geometry) return [0, 0];
-  const ring = geometry.type === 'Polygon' ? geometry.coordinates[0] : geometry.coordinates[0][0];
-  return [ring.reduce((s, p) => s + p[0], 0) / ring.length, ring.reduce((s, p) => s + p[1], 0) / ring.length];
-}
 
 export default patrolRoutes;
