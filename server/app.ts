@@ -23,6 +23,7 @@ import eventRoutes from './routes/events.ts';
 import healthRoutes from './routes/health.ts';
 import hotspotRoutes from './routes/hotspots.ts';
 import metaRoutes from './routes/meta.ts';
+import patrolRecordRoutes from './routes/patrol-record.ts';
 import patrolRoutes from './routes/patrols.ts';
 import photoRoutes from './routes/photos.ts';
 import problemChangeRoutes from './routes/problem-changes.ts';
@@ -199,6 +200,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(dispatchRoutes, { book: dispatch });
   await app.register(taskRoutes);
   await app.register(patrolRoutes);
+  await app.register(patrolRecordRoutes);
   await app.register(statsRoutes);
   await app.register(hotspotRoutes);
   await app.register(authRoutes, { auth, loginPerMinute: (options.rateLimits ?? DEFAULT_RATE_LIMITS).loginPerMinute });

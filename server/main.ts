@@ -12,6 +12,8 @@ import { WALL_CONFIG_FILE } from './wall-config.ts';
 
 /** Days an Idempotency-Key is remembered (at least 7, as the API promises). */
 const IDEMPOTENCY_KEY_DAYS = 7;
+/** Days a patrol's track (where a person was: personal information) is kept. */
+const TRACK_DAYS = 180;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -55,12 +57,19 @@ async function main(): Promise<void> {
     purged: (n) => n > 0 && app.log.info({ rows: n, days: config.auditRetentionDays }, 'purged old audit rows'),
     failed: (e) => app.log.error(e, 'audit purge failed'),
   });
-  // Idempotency keys are kept 7 days (a retry comes within minutes; a week covers a device offline over a holiday).
+  // Idempotency keys are kept 7 days (a retry comes within minutes; a week covers a device offline over a
+  // holiday); patrol tracks 180 days.
   const purgeKeys = () =>
-    store.purgeIdempotencyKeys(Date.now() - IDEMPOTENCY_KEY_DAYS * 86_400_000).then(
-      (n) => n > 0 && app.log.info({ rows: n }, 'purged old idempotency keys'),
-      (e) => app.log.error(e, 'idempotency key purge failed'),
-    );
+    Promise.all([
+      store.purgeIdempotencyKeys(Date.now() - IDEMPOTENCY_KEY_DAYS * 86_400_000).then(
+        (n) => n > 0 && app.log.info({ rows: n }, 'purged old idempotency keys'),
+        (e) => app.log.error(e, 'idempotency key purge failed'),
+      ),
+      store.patrols.purgeTracks(Date.now() - TRACK_DAYS * 86_400_000).then(
+        (n) => n > 0 && app.log.info({ patrols: n, days: TRACK_DAYS }, 'deleted old patrol tracks'),
+        (e) => app.log.error(e, 'patrol track purge failed'),
+      ),
+    ]);
   void purgeKeys();
   const keyTimer = setInterval(purgeKeys, 86_400_000);
   keyTimer.unref();

@@ -19,6 +19,8 @@ export const actions = [
   { code: 'close', name: '核查销号', from: ['awaiting_verification'], to: 'closed' },
   { code: 'reject', name: '核查退回', from: ['awaiting_verification'], to: 'open' },
   { code: 'reopen', name: '重新打开', from: ['closed'], to: 'open' },
+  // 当场整改: a small problem the grid manager fixed on the spot; it closes as 自行处置, no unit's work.
+  { code: 'self_fix', name: '当场整改', from: ['reported', 'open'], to: 'closed' },
 ] as const satisfies readonly { code: string; name: string; from: readonly Status[]; to: Status }[];
 
 export type Action = (typeof actions)[number]['code'];

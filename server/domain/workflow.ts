@@ -5,7 +5,8 @@ import { type Actor, mayChangeProblem } from './permissions.ts';
  * Who may take which lifecycle action (一条一条整改落实): the 创文办 (admin) assigns, verifies,
  * rejects and reopens anywhere; the responsible unit starts and submits its own rectifications; a
  * grid manager verifies or rejects in their grids (on-site check). Leaders and wall screens never
- * act. The admin may also start and submit on a unit's behalf. Pure rules: the server enforces
+ * act. The admin may also start and submit on a unit's behalf. A grid manager who fixes a small
+ * problem on the spot closes it at once (当场整改, with before and after photos). Pure rules: the server enforces
  * them, the client offers only what they allow.
  */
 export const ACTION_ROLES: Record<Action, readonly string[]> = {
@@ -15,6 +16,7 @@ export const ACTION_ROLES: Record<Action, readonly string[]> = {
   close: ['admin', 'grid_manager'],
   reject: ['admin', 'grid_manager'],
   reopen: ['admin'],
+  self_fix: ['admin', 'grid_manager'],
 };
 
 /** What a transition request carries besides the action. */
@@ -22,6 +24,8 @@ export interface TransitionInput {
   note: string;
   /** Ids of the "after" photos attached (a submission needs at least one). */
   afterPhotos: readonly string[];
+  /** Ids of the "before" photos of the problem (当场整改 needs one, and an "after" one). */
+  beforePhotos?: readonly string[];
   /** The unit to assign to (assign only). */
   unitId?: string | null;
 }
@@ -68,5 +72,7 @@ export function decideTransition(
   if (action === 'assign' && !input.unitId) return refuse(422, 'missing_unit', 'unitId', '交办须指定责任单位');
   if (action === 'reject' && input.note.trim().length < 2) return refuse(422, 'missing_reason', 'note', '退回须写明原因');
   if (action === 'submit' && input.afterPhotos.length === 0) return refuse(422, 'missing_photo', 'photos', '提交整改须附至少一张整改后照片');
+  if (action === 'self_fix' && (input.afterPhotos.length === 0 || (input.beforePhotos ?? []).length === 0))
+    return refuse(422, 'missing_photo', 'photos', '当场整改须有整改前、整改后照片各至少一张');
   return { ok: true, to: rule.to };
 }

@@ -14,6 +14,14 @@ export const MODES = {
 } as const;
 export type Mode = keyof typeof MODES;
 
+/** A key site (重点点位) is due for a visit when nobody checked in there for this many days. */
+export const SITE_VISIT_DAYS = 7;
+
+/** Whether a key site last visited at `lastVisit` (ms, null: never) is due at `now`. */
+export function siteDue(lastVisit: number | null | undefined, now: number): boolean {
+  return lastVisit == null || now - lastVisit >= SITE_VISIT_DAYS * 86_400_000;
+}
+
 /** The kinds of stop, most urgent first, with the minutes each takes on the spot. */
 export const STOP_KINDS = {
   overdue: { name: '逾期督办', rank: 0, dwellMinutes: 5 },

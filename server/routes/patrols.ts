@@ -6,7 +6,7 @@ import { ringMean } from '../domain/geometry.ts';
 import { statusCodes } from '../domain/lifecycle.ts';
 import { dueSoonBefore, taskReason } from '../domain/tasks.ts';
 import { badRequest, RequestError } from '../errors.ts';
-import { type Candidate, compareUrgency, MODES, type Mode, minutesFor, planPatrol, STOP_KINDS, type StopKind } from '../patrol/patrol-plan.ts';
+import { type Candidate, compareUrgency, MODES, type Mode, minutesFor, planPatrol, STOP_KINDS, type StopKind, siteDue } from '../patrol/patrol-plan.ts';
 import { DETOUR_FACTOR } from '../patrol/plan-route.ts';
 import { ErrorResponse, errorResponses, guardedResponses } from '../schemas/common.ts';
 import { PlanAnswer, PlanRequest } from '../schemas/patrols.ts';
@@ -34,7 +34,7 @@ const patrolRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['patrols'],
         summary: '今日巡查计划：按紧急程度选点，沿道路排出最短路线',
         description:
-          'Stops in the grids, most urgent first (overdue, awaiting verification, due within 2 working days, key sites), while the walk and the stops fit in budgetMinutes; ordered for the shortest walk over the town’s roads (exact up to 12 stops). Legs carry their geometry; where no road joins two points the leg is the straight line × detourFactor and says so.',
+          'Stops in the grids, most urgent first (overdue, awaiting verification, due within 2 working days, key sites not visited for 7 days), while the walk and the stops fit in budgetMinutes; ordered for the shortest walk over the town’s roads (exact up to 12 stops). Legs carry their geometry; where no road joins two points the leg is the straight line × detourFactor and says so.',
         body: PlanRequest,
         response: { 200: PlanAnswer, ...errorResponses, ...guardedResponses, 422: ErrorResponse },
       },
@@ -95,12 +95,14 @@ const patrolRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       for (const id of lock) if (!seenLocked.has(id)) throw new RequestError(422, 'invalid_value', 'lock', `问题 ${id} 不在所选网格的待办之中`);
       if (b.sites !== false) {
+        const visits = await app.store.patrols.lastSiteVisits();
         for (const s of town.sites) {
-          if (!gridIds.includes(s.gridId)) continue;
+          if (!gridIds.includes(s.gridId) || !siteDue(visits.get(s.id), now)) continue;
           found.push({
             kind: 'site',
             lonLat: [s.lon, s.lat],
-            urgency: 0,
+            // The longest unvisited first.
+            urgency: visits.get(s.id) ?? 0,
             problemId: null,
             siteId: s.id,
             name: s.name,

@@ -8,11 +8,11 @@ import { actionCodes } from '../domain/lifecycle.ts';
 import { cleanText } from '../domain/text.ts';
 import { decideTransition } from '../domain/workflow.ts';
 import { badRequest, RequestError } from '../errors.ts';
-import { changeOf } from '../live.ts';
 import { ErrorResponse, errorResponses, guardedResponses } from '../schemas/common.ts';
 import { ProblemDetail } from '../schemas/problems.ts';
 import type { UserRecord } from '../store/account-store.ts';
 import type { EventChanges, ProblemEventRecord, ProblemRecord } from '../store/records.ts';
+import { checkIfMatch, commitProblemChange } from './problem-commit.ts';
 import { parseInstant } from './problem-filter.ts';
 import { IdParams, problemDetail, readableProblem } from './problem-json.ts';
 
@@ -31,24 +31,8 @@ const lifecycleResponses = {
 
 const IfMatchHeaders = Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 32, description: 'the ETag of the problem as last read' })) });
 
-function stale(current: number): RequestError {
-  return new RequestError(412, 'version_conflict', 'If-Match', `问题已被他人修改（当前版本 ${current}），请刷新后重试`);
-}
-
 const problemChangeRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  /** The version the client saw (If-Match): 428 when missing, 400 when malformed, 412 when stale. */
-  function checkIfMatch(ifMatch: string | undefined, p: ProblemRecord): void {
-    if (ifMatch === undefined) throw new RequestError(428, 'precondition_required', 'If-Match', '请在 If-Match 中带上问题的版本（ETag），以免覆盖他人的修改');
-    const tag = /^(W\/)?"([\x21\x23-\x7e]*)"$/.exec(ifMatch.trim());
-    if (!tag) throw badRequest('If-Match', 'If-Match 应为问题的 ETag，如 "3"');
-    // Strong comparison (RFC 9110 §13.1.1): only the ETag the server sent matches, not W/"4" nor "04".
-    if (tag[1] !== undefined || tag[2] !== String(p.version)) throw stale(p.version);
-  }
-
-  /**
-   * Writes a change: the new row and its event in one transaction that checks the version (412
-   * when another writer was first), then the in-memory table and the audit log; answers the problem.
-   */
+  /** Writes a change (see commitProblemChange) and answers the problem with its new ETag. */
   async function commit(
     req: FastifyRequest,
     reply: FastifyReply,
@@ -58,23 +42,7 @@ const problemChangeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     event: { action: ProblemEventRecord['action']; note: string; photos: string[] },
     detailForAudit: Record<string, unknown>,
   ) {
-    const user = req.user as UserRecord;
-    const now = app.now();
-    const { mergedInto: _, ...fields } = changes;
-    const next: ProblemRecord = { ...p, ...fields, status, updatedAt: now, version: p.version + 1 };
-    const written = await app.store.updateProblem(next, p.version, {
-      at: now,
-      actor: user.displayName,
-      fromStatus: p.status,
-      toStatus: status,
-      changes,
-      ...event,
-    });
-    if (!written) throw stale(p.version);
-    app.problemTable.upsert(next);
-    app.live.publish(changeOf(next, written));
-    await app.audit(req, `problem.${event.action}`, 'problem', p.id, { version: next.version, from: p.status, to: next.status, ...detailForAudit });
-    return problemDetail(app, next, reply);
+    return problemDetail(app, await commitProblemChange(app, req, p, status, changes, event, detailForAudit), reply);
   }
 
   app.put(
@@ -109,9 +77,9 @@ const problemChangeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: ['admin', 'grid_manager', 'unit'] },
       schema: {
         tags: ['problems'],
-        summary: '处置流转：交办、开始整改、提交整改、核查销号、核查退回、重新打开',
+        summary: '处置流转：交办、开始整改、提交整改、核查销号、核查退回、重新打开、当场整改',
         description:
-          "Rules per role and status in server/domain/workflow.ts: 403 when the role may not, 409 when the status does not allow it, 422 when something is missing (a unit to assign to, a reason to reject, an 'after' photo to submit). If-Match with the problem's ETag is required (412 stale, 428 missing).",
+          "Rules per role and status in server/domain/workflow.ts: 403 when the role may not, 409 when the status does not allow it, 422 when something is missing (a unit to assign to, a reason to reject, an 'after' photo to submit, a 'before' and an 'after' photo for self_fix 当场整改, which closes the problem and clears its unit: 自行处置). If-Match with the problem's ETag is required (412 stale, 428 missing).",
         params: IdParams,
         headers: IfMatchHeaders,
         body: Type.Object(
@@ -141,9 +109,10 @@ const problemChangeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const stored = new Map((await app.store.photos(p.id)).map((ph) => [ph.id, ph]));
       for (const id of photos) if (!stored.has(id)) throw new RequestError(422, 'unknown_photo', 'photos', `照片 ${id.slice(0, 12)}… 不是该问题的照片`);
       const afterPhotos = photos.filter((id) => stored.get(id)?.kind === 'after');
+      const beforePhotos = [...stored.values()].filter((ph) => ph.kind === 'before').map((ph) => ph.id);
       // A stale version first: what the client saw is no longer there, whatever it asks.
       checkIfMatch(req.headers['if-match'], p);
-      const verdict = decideTransition(user, p, action, { note, afterPhotos, unitId });
+      const verdict = decideTransition(user, p, action, { note, afterPhotos, beforePhotos, unitId });
       if (!verdict.ok) throw new RequestError(verdict.status, verdict.code, verdict.field, verdict.message);
       const now = app.now();
       const limit = findCategory(p.category)?.timeLimit;
@@ -157,6 +126,11 @@ const problemChangeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }
       }
       if (action === 'close') change.closedAt = now;
+      if (action === 'self_fix') {
+        // 自行处置: no unit did the work, so none is counted for it.
+        change.closedAt = now;
+        change.unitId = null;
+      }
       if (action === 'reopen') {
         change.closedAt = null;
         // A reopened problem gets a fresh time limit from now.

@@ -12,6 +12,7 @@ import { cleanText } from '../domain/text.ts';
 import { RequestError } from '../errors.ts';
 import { changeOf } from '../live.ts';
 import { ErrorResponse, errorResponses, guardedResponses } from '../schemas/common.ts';
+import { PatrolId } from '../schemas/patrols.ts';
 import { Created } from '../schemas/problems.ts';
 import type { UserRecord } from '../store/account-store.ts';
 import type { ProblemDraft, ProblemRecord } from '../store/records.ts';
@@ -32,7 +33,7 @@ const problemReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['problems'],
         summary: '上报问题（管理员；网格员限本人网格）',
         description:
-          'Grid and community come from the point; the deadline from the category time limit (working days honoured). An Idempotency-Key header makes a retry safe: the same key and body return the first answer, the same key with another body gets 422. Keys are kept 7 days.',
+          'Grid and community come from the point; the deadline from the category time limit (working days honoured). With patrolId (the caller’s patrol) it is recorded as found on that patrol (途中上报). An Idempotency-Key header makes a retry safe: the same key and body return the first answer, the same key with another body gets 422. Keys are kept 7 days.',
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 128, pattern: '^[A-Za-z0-9_.:-]+$' })) }),
         body: Type.Object(
           {
@@ -42,6 +43,7 @@ const problemReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
             description: Type.String({ minLength: 1, maxLength: 500 }),
             source: Type.Union(sourceCodes.map((c) => Type.Literal(c))),
             address: Type.Optional(Type.String({ maxLength: 200 })),
+            patrolId: Type.Optional(PatrolId),
             reporter: Type.Optional(
               Type.Object(
                 { name: Type.String({ minLength: 1, maxLength: 32 }), phone: Type.String({ pattern: '^[0-9+ -]{5,20}$' }) },
@@ -74,6 +76,11 @@ const problemReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw new RequestError(403, 'forbidden', 'lon', '网格员只能在本人负责的网格内上报问题');
       const grid = app.townData.gridById.get(gridId);
       if (!grid) throw new RequestError(422, 'outside_town', 'lon', '该位置没有网格');
+      if (b.patrolId !== undefined) {
+        // Found on a patrol (途中上报): the caller's own patrol, still going.
+        const patrol = await app.store.patrols.get(b.patrolId);
+        if (!patrol || patrol.userId !== user.id) throw new RequestError(422, 'unknown_value', 'patrolId', `巡查 ${b.patrolId} 不是本人的巡查`);
+      }
       const key = req.headers['idempotency-key'];
       const bodyHash = createHash('sha256').update(JSON.stringify(b)).digest('hex');
       const now = app.now();
@@ -137,6 +144,7 @@ const problemReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const result = await app.store.createProblem(draft, {
         idempotency: key ? { userId: user.id, key, bodyHash, at: now } : undefined,
         recurrence: recurrence ? { problemId: recurrence.id, distanceM: recurrence.distanceM } : null,
+        patrol: b.patrolId === undefined ? undefined : { patrolId: b.patrolId, key: key ?? `report-${bodyHash.slice(0, 32)}`, at: now },
       });
       if (!result.created) {
         const earlier = result.earlier;

@@ -7,7 +7,7 @@ import { Me } from './auth.ts';
 import { FeatureCollection } from './common.ts';
 import { DispatchRulesAnswer } from './dispatch.ts';
 import { Meta } from './meta.ts';
-import { PlanAnswer } from './patrols.ts';
+import { CheckinAnswer, PatrolDetail, PatrolSummary, PlanAnswer, TrackFeature } from './patrols.ts';
 import { Created, Photo, ProblemCollection, ProblemDetail } from './problems.ts';
 import { AreaRow, CategoryRow, ComparisonAnswer, HotspotRow, Summary, TrendPeriod, UnitRow } from './stats.ts';
 import { TasksAnswer } from './tasks.ts';
@@ -53,6 +53,13 @@ export const API_ANSWERS = {
   'POST /api/users/:id/password': Type.Object({ password: Type.String() }),
   'POST /api/users/:id/unlock': Type.Object({ user: AdminUser }),
   'POST /api/patrols/plan': PlanAnswer,
+  'POST /api/patrols': PatrolSummary,
+  'POST /api/patrols/:id/track': Type.Object({ kept: Type.Integer(), points: Type.Integer() }),
+  'POST /api/patrols/:id/checkins': CheckinAnswer,
+  'POST /api/patrols/:id/end': PatrolSummary,
+  'GET /api/patrols': Type.Object({ patrols: Type.Array(PatrolSummary) }),
+  'GET /api/patrols/:id': PatrolDetail,
+  'GET /api/patrols/:id/track': TrackFeature,
   'GET /api/display-tokens': Type.Object({ tokens: Type.Array(TokenInfo) }),
   'POST /api/display-tokens': Type.Object({ token: TokenInfo, secret: Type.String(), url: Type.String() }),
   'DELETE /api/display-tokens/:id': Type.Null(),

@@ -61,3 +61,115 @@ export const PlanAnswer = Type.Object({
   leftOut: Type.Integer({ description: 'stops that did not fit in the time' }),
   detourFactor: Type.Number(),
 });
+
+/** A patrol's id: made by the phone (a UUID), so that a patrol started without signal has one at once. */
+export const PatrolId = Type.String({ pattern: '^[0-9a-fA-F-]{16,40}$', description: 'a UUID made by the phone' });
+
+const Instant = Type.String({ maxLength: 40, description: 'ISO 8601 instant (the phone’s clock)' });
+
+/** POST /api/patrols: 开始巡查. */
+export const PatrolStart = Type.Object(
+  {
+    id: PatrolId,
+    gridIds: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 50, description: 'default: the grid manager’s own grids' })),
+    mode: Type.Optional(Type.Enum(Object.keys(MODES) as (keyof typeof MODES)[])),
+    startedAt: Type.Optional(Instant),
+  },
+  { additionalProperties: false },
+);
+
+export const PatrolSummary = Type.Object({
+  id: Type.String(),
+  actor: Type.String({ description: 'who walked it' }),
+  gridIds: Type.Array(Type.String()),
+  mode: Type.String(),
+  startedAt: Type.String(),
+  endedAt: NullableString,
+  meters: Type.Integer({ description: 'the track’s length (at the end)' }),
+  minutes: Type.Union([Type.Null(), Type.Integer()], { description: 'from start to end' }),
+  checkins: Type.Integer({ description: 'check-ins at stops' }),
+  reports: Type.Integer({ description: 'problems reported on the way' }),
+  fixes: Type.Integer({ description: '当场整改: fixed on the spot' }),
+  trackPurged: Type.Boolean({ description: 'the track was deleted after its 180 days' }),
+});
+
+/** POST /api/patrols/:id/track: positions as the phone recorded them (thinned again by the server). */
+export const TrackBatch = Type.Object(
+  {
+    points: Type.Array(
+      Type.Object(
+        { lon: Type.Number({ minimum: -180, maximum: 180 }), lat: Type.Number({ minimum: -90, maximum: 90 }), at: Instant },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 1000 },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const CHECKIN_RESULTS = {
+  ok: '已整改 / 无问题',
+  not_fixed: '未整改',
+  found: '新发现',
+  verified: '核查通过（销号）',
+  sent_back: '核查退回',
+  self_fixed: '当场整改',
+} as const;
+export type CheckinResult = keyof typeof CHECKIN_RESULTS;
+
+/** POST /api/patrols/:id/checkins: 到点打卡 at a stop (a problem or a key site). */
+export const CheckinRequest = Type.Object(
+  {
+    problemId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2 ** 31 - 1 })),
+    siteId: Type.Optional(Type.String({ maxLength: 64 })),
+    result: Type.Enum(Object.keys(CHECKIN_RESULTS) as CheckinResult[], {
+      description:
+        'ok 已整改/无问题 · not_fixed 未整改 · found 新发现 · verified 核查通过 (closes) · sent_back 核查退回 (reopens, note required) · self_fixed 当场整改 (closes as 自行处置; a before and an after photo)',
+    }),
+    note: Type.Optional(Type.String({ maxLength: 500 })),
+    photos: Type.Optional(Type.Array(Type.String({ pattern: '^[0-9a-f]{64}$' }), { maxItems: 10, description: 'ids of photos of the problem' })),
+    lon: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
+    lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
+    at: Type.Optional(Instant),
+  },
+  { additionalProperties: false },
+);
+
+export const Checkin = Type.Object({
+  id: Type.Integer(),
+  kind: Type.Enum(['stop', 'report', 'fix'], { description: 'stop 到点打卡 · report 途中上报 · fix 当场整改' }),
+  problemId: Type.Union([Type.Null(), Type.Integer()]),
+  siteId: NullableString,
+  result: Type.String(),
+  resultName: Type.String(),
+  note: Type.String(),
+  lon: Type.Union([Type.Null(), Type.Number()]),
+  lat: Type.Union([Type.Null(), Type.Number()]),
+  at: Type.String(),
+});
+
+export const CheckinAnswer = Type.Object({
+  checkin: Checkin,
+  /** The problem's status after the check-in (verified closes it, sent back reopens it). */
+  problemStatus: NullableString,
+});
+
+export const PatrolDetail = Type.Object({ patrol: PatrolSummary, checkins: Type.Array(Checkin) });
+
+export const PatrolEnd = Type.Object({ at: Type.Optional(Instant) }, { additionalProperties: false });
+
+export const PatrolListQuery = Type.Object(
+  {
+    from: Type.Optional(Type.String({ maxLength: 40, description: 'started on or after (YYYY-MM-DD or ISO)' })),
+    to: Type.Optional(Type.String({ maxLength: 40, description: 'started on or before' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+/** GET /api/patrols/:id/track: a GeoJSON Feature (LineString) with each point's time. */
+export const TrackFeature = Type.Object({
+  type: Type.Literal('Feature'),
+  geometry: Type.Object({ type: Type.Literal('LineString'), coordinates: Type.Array(LonLat) }),
+  properties: Type.Object({ patrolId: Type.String(), times: Type.Array(Type.String()), meters: Type.Integer() }),
+});

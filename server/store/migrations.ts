@@ -163,4 +163,43 @@ export const migrations: readonly string[] = [
     UNIQUE (category, community_id)
   );
   `,
+  // v8: patrols (巡查) — the record of a grid manager's walk: its track (personal information: kept
+  // 180 days, read by admins and leaders only) and its check-ins at stops, reports and on-spot fixes.
+  // A patrol's id is made by the phone, so that one started without signal is known at once.
+  `
+  CREATE TABLE patrols (
+    id TEXT PRIMARY KEY,
+    user_id INTEGER,
+    actor TEXT NOT NULL,
+    grid_ids TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    ended_at INTEGER,
+    distance_m REAL NOT NULL DEFAULT 0,
+    track_purged INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX patrols_started ON patrols(started_at);
+  CREATE TABLE patrol_points (
+    patrol_id TEXT NOT NULL REFERENCES patrols(id) ON DELETE CASCADE,
+    at INTEGER NOT NULL,
+    lon REAL NOT NULL,
+    lat REAL NOT NULL,
+    PRIMARY KEY (patrol_id, at)
+  ) WITHOUT ROWID;
+  CREATE TABLE patrol_checkins (
+    id INTEGER PRIMARY KEY,
+    patrol_id TEXT NOT NULL REFERENCES patrols(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('stop', 'report', 'fix')),
+    problem_id INTEGER REFERENCES problems(id),
+    site_id TEXT,
+    result TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    lon REAL,
+    lat REAL,
+    at INTEGER NOT NULL,
+    UNIQUE (patrol_id, key)
+  );
+  CREATE INDEX patrol_checkins_site ON patrol_checkins(site_id, at);
+  `,
 ];

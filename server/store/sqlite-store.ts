@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import type { DispatchRule } from '../domain/dispatch.ts';
 import { bboxOf } from '../domain/geometry.ts';
 import { migrations } from './migrations.ts';
+import { SqlitePatrolStore } from './patrol-store.ts';
 import { EVENT_FIELDS, type ProblemBatch, ROW_WIDTH, toBatch } from './problem-batch.ts';
 import type {
   BasemapFeature,
@@ -99,6 +100,7 @@ function toPhoto(r: Row): PhotoRecord {
 /** The embedded store: one SQLite file in WAL mode. */
 export class SqliteStore implements Store {
   readonly db: Database.Database;
+  readonly patrols: SqlitePatrolStore;
   private readonly stmts;
 
   constructor(path: string) {
@@ -115,6 +117,7 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
+    this.patrols = new SqlitePatrolStore(this.db);
     this.stmts = {
       problem: this.db.prepare(`SELECT ${PROBLEM_COLUMNS} FROM problems WHERE id = ?`).raw(true),
       events: this.db.prepare('SELECT * FROM problem_events WHERE problem_id = ? ORDER BY id'),
@@ -411,6 +414,12 @@ export class SqliteStore implements Store {
           options.recurrence.problemId,
           options.recurrence.distanceM,
         );
+      }
+      if (options.patrol) {
+        const d = draft.problem;
+        db.prepare(
+          "INSERT OR IGNORE INTO patrol_checkins (patrol_id, key, kind, problem_id, site_id, result, note, lon, lat, at) VALUES (?, ?, 'report', ?, ?, 'found', '', ?, ?, ?)",
+        ).run(options.patrol.patrolId, options.patrol.key, id, d.siteId, d.lon, d.lat, options.patrol.at);
       }
       if (idem) {
         db.prepare('INSERT INTO idempotency_keys (key, user_id, body_hash, problem_id, created_at) VALUES (?, ?, ?, ?, ?)').run(

@@ -1,4 +1,5 @@
 import type { DispatchRule } from '../domain/dispatch.ts';
+import type { PatrolStore } from './patrol-store.ts';
 import type {
   BasemapFeature,
   CommunityRecord,
@@ -17,6 +18,8 @@ import type {
 export interface CreateOptions {
   idempotency?: { userId: number; key: string; bodyHash: string; at: number };
   recurrence?: { problemId: number; distanceM: number } | null;
+  /** Found on this patrol: a `report` check-in is added in the same transaction. */
+  patrol?: { patrolId: string; key: string; at: number };
 }
 
 export type CreateResult =
@@ -36,6 +39,8 @@ export interface DatasetInfo {
  * Methods are async so that a networked store fits without changing callers.
  */
 export interface Store {
+  /** Patrols (巡查): their tracks and check-ins. */
+  readonly patrols: PatrolStore;
   /** Whether no dataset has been loaded yet (a fresh database). */
   isEmpty(): Promise<boolean>;
   /** Loads a whole dataset into an empty store, atomically. */

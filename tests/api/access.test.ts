@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DISPLAY_COOKIE } from '../../server/auth/access.ts';
@@ -30,6 +31,9 @@ const photoBody = () =>
   ]);
 /** More problems in the grid manager's grids and of the demo unit, one per transition call. */
 let spareOwn: number[] = [];
+/** The grid manager's patrol, and a key site in their grids. */
+let patrolId: string;
+let ownSiteId: string;
 
 beforeAll(async () => {
   ctx = await demoApp(2000);
@@ -60,6 +64,10 @@ beforeAll(async () => {
     payload: photoBody(),
   });
   photoUrl = uploaded.json().photo.url;
+  patrolId = randomUUID();
+  const started = await ctx.app.inject({ method: 'POST', url: '/api/patrols', headers: { ...ctx.as.grid_manager, origin: ORIGIN }, payload: { id: patrolId } });
+  expect(started.statusCode).toBe(201);
+  ownSiteId = ctx.app.townData.sites.find((s) => gridIds.includes(s.gridId))?.id ?? '';
   spareUser = (await ctx.accounts.createUser({ username: 'spare', displayName: '备用', role: 'leader', passwordHash: ctx.users.leader.passwordHash }, DEMO_NOW))
     .id;
 });
@@ -231,6 +239,49 @@ const ROWS: Row[] = [
     route: 'POST /api/patrols/plan',
     call: () => ({ method: 'POST', url: '/api/patrols/plan', payload: { gridIds: [ctx.users.grid_manager.gridIds[0]], budgetMinutes: 30 } }),
     expect: { ...all(403), anonymous: 401, admin: 200, grid_manager: 200 },
+  },
+  {
+    route: 'POST /api/patrols',
+    call: () => ({ method: 'POST', url: '/api/patrols', payload: { id: randomUUID(), gridIds: [ctx.users.grid_manager.gridIds[0]] } }),
+    expect: { ...all(403), anonymous: 401, admin: 201, grid_manager: 201 },
+  },
+  // Writing to a patrol is for the one who walks it: the admin may patrol, but not write to the grid manager's patrol.
+  {
+    route: 'POST /api/patrols/:id/track',
+    call: () => ({
+      method: 'POST',
+      url: `/api/patrols/${patrolId}/track`,
+      payload: { points: [{ lon: 120.3, lat: 33.3, at: new Date(DEMO_NOW).toISOString() }] },
+    }),
+    expect: { ...all(403), anonymous: 401, grid_manager: 200 },
+  },
+  {
+    route: 'POST /api/patrols/:id/checkins',
+    call: () => ({
+      method: 'POST',
+      url: `/api/patrols/${patrolId}/checkins`,
+      payload: { siteId: ownSiteId, result: 'ok' },
+      headers: { 'idempotency-key': `access-${++tokenCounter}` },
+    }),
+    expect: { ...all(403), anonymous: 401, grid_manager: 201 },
+  },
+  {
+    // Runs after the track and check-in rows: the patrol is ended by the grid manager's call.
+    route: 'POST /api/patrols/:id/end',
+    call: () => ({ method: 'POST', url: `/api/patrols/${patrolId}/end`, payload: {} }),
+    expect: { ...all(403), anonymous: 401, grid_manager: 200 },
+  },
+  { route: 'GET /api/patrols', call: get('/api/patrols'), expect: { ...all(403), anonymous: 401, admin: 200, leader: 200, grid_manager: 200 } },
+  {
+    route: 'GET /api/patrols/:id',
+    call: () => get(`/api/patrols/${patrolId}`)(),
+    expect: { ...all(403), anonymous: 401, admin: 200, leader: 200, grid_manager: 200 },
+  },
+  // The track is personal information: admins and leaders only, not even the grid manager who walked it.
+  {
+    route: 'GET /api/patrols/:id/track',
+    call: () => get(`/api/patrols/${patrolId}/track`)(),
+    expect: { ...all(403), anonymous: 401, admin: 200, leader: 200 },
   },
   {
     // Saves the rules in force as they are.

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { type Action, actionCodes, allowedActions, isOverdue, nextStatus, type Status, statusCodes, TransitionError } from '../../server/domain/lifecycle.ts';
 
 const expected: Record<Status, Partial<Record<Action, Status>>> = {
-  reported: { assign: 'open' },
-  open: { assign: 'open', start: 'in_progress' },
+  reported: { assign: 'open', self_fix: 'closed' },
+  open: { assign: 'open', start: 'in_progress', self_fix: 'closed' },
   in_progress: { submit: 'awaiting_verification' },
   awaiting_verification: { close: 'closed', reject: 'open' },
   closed: { reopen: 'open' },

@@ -4,14 +4,14 @@ import { decideTransition } from '../../server/domain/workflow.ts';
 
 // The specification, written out by hand (not derived from the code under test).
 const WHO = `
-             assign start submit close reject reopen
-admin          y      y     y      y     y      y
-leader         -      -     -      -     -      -
-gm_own         -      -     -      y     y      -
-gm_other       -      -     -      -     -      -
-unit_own       -      y     y      -     -      -
-unit_other     -      -     -      -     -      -
-display        -      -     -      -     -      -
+             assign start submit close reject reopen self_fix
+admin          y      y     y      y     y      y      y
+leader         -      -     -      -     -      -      -
+gm_own         -      -     -      y     y      -      y
+gm_other       -      -     -      -     -      -      -
+unit_own       -      y     y      -     -      -      -
+unit_other     -      -     -      -     -      -      -
+display        -      -     -      -     -      -      -
 `;
 const FROM: Record<Action, Status[]> = {
   assign: ['reported', 'open'],
@@ -20,8 +20,17 @@ const FROM: Record<Action, Status[]> = {
   close: ['awaiting_verification'],
   reject: ['awaiting_verification'],
   reopen: ['closed'],
+  self_fix: ['reported', 'open'],
 };
-const TO: Record<Action, Status> = { assign: 'open', start: 'in_progress', submit: 'awaiting_verification', close: 'closed', reject: 'open', reopen: 'open' };
+const TO: Record<Action, Status> = {
+  assign: 'open',
+  start: 'in_progress',
+  submit: 'awaiting_verification',
+  close: 'closed',
+  reject: 'open',
+  reopen: 'open',
+  self_fix: 'closed',
+};
 
 const ACTORS = {
   admin: { role: 'admin', unitId: null, gridIds: [] },
@@ -41,8 +50,8 @@ for (const row of rows) {
   for (const [i, c] of cells.entries()) may.set(`${actor}:${actionsInOrder[i]}`, c === 'y');
 }
 
-/** A complete request: a unit, a reason and an after photo, so only role and state decide. */
-const FULL = { note: '整改不到位，重新清理', afterPhotos: ['p1'], unitId: 'dept-enforcement' };
+/** A complete request: a unit, a reason, a before and an after photo, so only role and state decide. */
+const FULL = { note: '整改不到位，重新清理', afterPhotos: ['p1'], beforePhotos: ['p0'], unitId: 'dept-enforcement' };
 
 describe('the state × action × role matrix', () => {
   it('has a row for every actor and a column for every action', () => {
@@ -83,5 +92,14 @@ describe('what an action needs', () => {
       field: 'photos',
     });
     expect(decideTransition(admin, { status: 'in_progress', gridId: 'g', unitId: 'u' }, 'submit', FULL)).toEqual({ ok: true, to: 'awaiting_verification' });
+  });
+
+  it('当场整改 needs a before and an after photo', () => {
+    const gm = ACTORS.gm_own;
+    const p = { status: 'reported' as const, gridId: 'lizao-05', unitId: null };
+    expect(decideTransition(gm, p, 'self_fix', { ...FULL, beforePhotos: [] })).toMatchObject({ status: 422, field: 'photos' });
+    expect(decideTransition(gm, p, 'self_fix', { ...FULL, afterPhotos: [] })).toMatchObject({ status: 422, field: 'photos' });
+    expect(decideTransition(gm, p, 'self_fix', { note: '', afterPhotos: ['a'] })).toMatchObject({ status: 422, field: 'photos' });
+    expect(decideTransition(gm, p, 'self_fix', FULL)).toEqual({ ok: true, to: 'closed' });
   });
 });
