@@ -17,6 +17,7 @@ import { PhotoFiles } from './photos.ts';
 import areaRoutes from './routes/areas.ts';
 import auditRoutes from './routes/audit.ts';
 import authRoutes from './routes/auth.ts';
+import coverageRoutes from './routes/coverage.ts';
 import dispatchRoutes, { DispatchBook } from './routes/dispatch.ts';
 import displayTokenRoutes from './routes/display-tokens.ts';
 import eventRoutes from './routes/events.ts';
@@ -201,6 +202,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(taskRoutes);
   await app.register(patrolRoutes);
   await app.register(patrolRecordRoutes);
+  await app.register(coverageRoutes);
   await app.register(statsRoutes);
   await app.register(hotspotRoutes);
   await app.register(authRoutes, { auth, loginPerMinute: (options.rateLimits ?? DEFAULT_RATE_LIMITS).loginPerMinute });

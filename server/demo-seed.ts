@@ -1,9 +1,11 @@
 import { generateDemo } from '../scripts/demo/generate.ts';
+import { generateDemoPatrols, type PatrolTown } from '../scripts/demo/patrols.ts';
 import { drawDemoPhoto, VARIANTS } from '../scripts/demo/photos.ts';
 import { type Recurrence, RecurrenceFinder } from './analytics/recurrences.ts';
 import { type PhotoFiles, type ProcessedPhoto, processPhoto } from './photos.ts';
 import type { ProblemRecord } from './store/records.ts';
 import type { Store } from './store/store.ts';
+import type { TownData } from './town-data.ts';
 
 /** Loads the demo town into an empty store; a store that holds data is left alone. */
 export async function seedDemoIfEmpty(
@@ -77,4 +79,22 @@ export async function seedDemoPhotos(store: Store, files: PhotoFiles, now: numbe
     }
   }
   return { problems: chosen.length, files: templates.size };
+}
+
+/**
+ * Writes the demo's past patrols (scripts/demo/patrols.ts) through the patrol store, as phones
+ * would have sent them: start, track, check-ins at key sites, end. Returns how many patrols.
+ */
+export async function seedDemoPatrols(store: Store, town: TownData, options: { seed: number; now: number }): Promise<number> {
+  const patrolTown: PatrolTown = { grids: town.grids, sites: town.sites, roadGraph: town.roadGraph, locate: (lon, lat) => town.gridIndex.locate(lon, lat) };
+  const patrols = generateDemoPatrols(patrolTown, { seed: options.seed, endMs: options.now });
+  for (const p of patrols) {
+    await store.patrols.start({ id: p.id, userId: null, actor: p.actor, gridIds: p.gridIds, mode: 'walk', startedAt: p.startedAt });
+    await store.patrols.addPoints(p.id, p.points);
+    for (const [i, c] of p.checkins.entries()) {
+      await store.patrols.addCheckin({ patrolId: p.id, key: `demo-${i}`, kind: 'stop', problemId: null, note: '', ...c });
+    }
+    await store.patrols.end(p.id, p.endedAt);
+  }
+  return patrols.length;
 }

@@ -4,10 +4,11 @@ import { buildApp } from './app.ts';
 import { scheduleAuditPurge } from './auth/audit-retention.ts';
 import { createFirstAccounts, demoAssignments, INITIAL_PASSWORDS_FILE } from './auth/bootstrap.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { seedDemoIfEmpty, seedDemoPhotos } from './demo-seed.ts';
+import { seedDemoIfEmpty, seedDemoPatrols, seedDemoPhotos } from './demo-seed.ts';
 import { PhotoFiles } from './photos.ts';
 import { SqliteAccountStore } from './store/account-store.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
+import { TownData } from './town-data.ts';
 import { WALL_CONFIG_FILE } from './wall-config.ts';
 
 /** Days an Idempotency-Key is remembered (at least 7, as the API promises). */
@@ -31,6 +32,11 @@ async function main(): Promise<void> {
       console.log(
         `loaded the demo town 盐东镇: ${seeded.problems} problems, ${seeded.events} events, photos on ${photos.problems} recent problems from ${photos.files} drawn scenes (演示数据)`,
       );
+    }
+    // The demo's past patrols: on a new demo town, and on one made before patrols were recorded.
+    if ((await store.datasetInfo())?.kind === 'demo' && (await store.patrols.list({ limit: 1 })).length === 0) {
+      const n = await seedDemoPatrols(store, await TownData.fromStore(store), { seed: config.demoSeed, now: Date.now() });
+      console.log(`added ${n} past patrols of the demo town's grid managers (演示数据)`);
     }
   }
   if (await store.isEmpty()) {

@@ -28,6 +28,25 @@ export function coverage(
   edges?: readonly number[],
   reachM = COVERAGE_REACH_M,
 ): Coverage {
+  const list = edges ?? Array.from({ length: g.edgeCount }, (_, e) => e);
+  const covered = coveredMeters(g, tracks, list, reachM);
+  let roadM = 0;
+  let coveredM = 0;
+  for (const e of list) {
+    roadM += g.edgeLen[e];
+    coveredM += covered[e];
+  }
+  return { roadM, coveredM, share: roadM > 0 ? coveredM / roadM : 0 };
+}
+
+/** Metres of each road piece in `edges` within `reachM` of a track (indexed by edge; 0 for pieces not asked for). */
+export function coveredMeters(
+  g: RoadGraph,
+  tracks: readonly (readonly (readonly [number, number])[])[],
+  edges: readonly number[],
+  reachM = COVERAGE_REACH_M,
+): Float64Array {
+  const out = new Float64Array(g.edgeCount);
   // Track segments in metres, by cell.
   const segs: [number, number, number, number][] = [];
   const cells = new Map<string, number[]>();
@@ -46,29 +65,25 @@ export function coverage(
       }
     }
   }
+  if (segs.length === 0) return out;
   const near = (x: number, y: number): boolean => {
     for (const s of cells.get(`${Math.floor(x / CELL_M)},${Math.floor(y / CELL_M)}`) ?? []) {
       if (distanceToSegment(x, y, segs[s]) <= reachM) return true;
     }
     return false;
   };
-  let roadM = 0;
-  let coveredM = 0;
-  const list = edges ?? Array.from({ length: g.edgeCount }, (_, e) => e);
-  for (const e of list) {
+  for (const e of edges) {
     const len = g.edgeLen[e];
-    roadM += len;
-    if (segs.length === 0) continue;
     const u = g.edgeU[e];
     const v = g.edgeV[e];
     const n = Math.max(1, Math.ceil(len / STEP_M));
     // The piece is split into n equal parts; each part counts by its middle.
     for (let k = 0; k < n; k++) {
       const t = (k + 0.5) / n;
-      if (near(g.x[u] + (g.x[v] - g.x[u]) * t, g.y[u] + (g.y[v] - g.y[u]) * t)) coveredM += len / n;
+      if (near(g.x[u] + (g.x[v] - g.x[u]) * t, g.y[u] + (g.y[v] - g.y[u]) * t)) out[e] += len / n;
     }
   }
-  return { roadM, coveredM, share: roadM > 0 ? coveredM / roadM : 0 };
+  return out;
 }
 
 /** The road pieces whose middle lies inside an area (a grid), by a point-in-area test. */

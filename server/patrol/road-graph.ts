@@ -239,8 +239,8 @@ export class RoadGraph {
     return best;
   }
 
-  /** Shortest road distances from a snapped point to every node (Dijkstra, binary heap). */
-  reach(from: Snap): Reach {
+  /** Shortest road distances from a snapped point to every node within `maxM` (Dijkstra, binary heap); farther ones stay unreached. */
+  reach(from: Snap, maxM = Number.POSITIVE_INFINITY): Reach {
     const n = this.nodeCount;
     const dist = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
     const prev = new Int32Array(n).fill(-1);
@@ -256,7 +256,7 @@ export class RoadGraph {
         const e = this.adjEdge[k];
         const j = this.edgeU[e] === i ? this.edgeV[e] : this.edgeU[e];
         const nd = d + this.edgeLen[e];
-        if (nd < dist[j]) {
+        if (nd < dist[j] && nd <= maxM) {
           dist[j] = nd;
           prev[j] = i;
           heap.push(j, nd);

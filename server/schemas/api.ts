@@ -7,7 +7,7 @@ import { Me } from './auth.ts';
 import { FeatureCollection } from './common.ts';
 import { DispatchRulesAnswer } from './dispatch.ts';
 import { Meta } from './meta.ts';
-import { CheckinAnswer, PatrolDetail, PatrolSummary, PlanAnswer, TrackFeature } from './patrols.ts';
+import { CheckinAnswer, CoverageAnswer, PatrolDetail, PatrolSummary, PlanAnswer, TrackFeature } from './patrols.ts';
 import { Created, Photo, ProblemCollection, ProblemDetail } from './problems.ts';
 import { AreaRow, CategoryRow, ComparisonAnswer, HotspotRow, Summary, TrendPeriod, UnitRow } from './stats.ts';
 import { TasksAnswer } from './tasks.ts';
@@ -60,6 +60,7 @@ export const API_ANSWERS = {
   'GET /api/patrols': Type.Object({ patrols: Type.Array(PatrolSummary) }),
   'GET /api/patrols/:id': PatrolDetail,
   'GET /api/patrols/:id/track': TrackFeature,
+  'GET /api/stats/coverage': CoverageAnswer,
   'GET /api/display-tokens': Type.Object({ tokens: Type.Array(TokenInfo) }),
   'POST /api/display-tokens': Type.Object({ token: TokenInfo, secret: Type.String(), url: Type.String() }),
   'DELETE /api/display-tokens/:id': Type.Null(),

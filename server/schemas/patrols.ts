@@ -173,3 +173,54 @@ export const TrackFeature = Type.Object({
   geometry: Type.Object({ type: Type.Literal('LineString'), coordinates: Type.Array(LonLat) }),
   properties: Type.Object({ patrolId: Type.String(), times: Type.Array(Type.String()), meters: Type.Integer() }),
 });
+
+export const CoverageQuery = Type.Object(
+  {
+    days: Type.Optional(Type.Integer({ minimum: 1, maximum: 60, default: 7, description: 'the window: walked metres and road share of the last N days' })),
+    siteDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 60, default: 7, description: 'a key site counts as visited when checked in within N days' })),
+  },
+  { additionalProperties: false },
+);
+
+/** GET /api/stats/coverage: 巡查覆盖 per grid and key site (no names of people: the wall shows it). */
+export const CoverageAnswer = Type.Object({
+  days: Type.Integer(),
+  siteDays: Type.Integer(),
+  since: Type.String(),
+  reachMeters: Type.Integer({ description: 'a road counts as walked within this distance of a track' }),
+  lookbackDays: Type.Integer({ description: 'last patrolled is looked for this far back; beyond it: null' }),
+  grids: Type.Array(
+    Type.Object({
+      gridId: Type.String(),
+      name: Type.String(),
+      communityId: Type.String(),
+      lastPatrolledAt: NullableString,
+      daysSince: Type.Union([Type.Null(), Type.Integer()], { description: 'whole days since last patrolled (0: today)' }),
+      patrols: Type.Integer(),
+      meters: Type.Integer({ description: 'walked inside the grid in the window' }),
+      roadMeters: Type.Integer(),
+      coveredMeters: Type.Integer(),
+      share: Type.Number({ description: 'coveredMeters / roadMeters' }),
+      fixes: Type.Integer({ description: '当场整改 in the window' }),
+    }),
+  ),
+  sites: Type.Array(
+    Type.Object({
+      siteId: Type.String(),
+      name: Type.String(),
+      gridId: Type.String(),
+      lastVisitedAt: NullableString,
+      visited: Type.Boolean({ description: 'checked in within siteDays' }),
+    }),
+  ),
+  totals: Type.Object({
+    grids: Type.Integer(),
+    gridsPatrolled: Type.Integer({ description: 'grids with a patrol in the window' }),
+    share: Type.Number({ description: 'the town’s walked road share (by length)' }),
+    meters: Type.Integer(),
+    patrols: Type.Integer({ description: 'patrols started in the window' }),
+    fixes: Type.Integer(),
+    sites: Type.Integer(),
+    sitesVisited: Type.Integer(),
+  }),
+});

@@ -54,6 +54,8 @@ export interface PatrolStore {
   track(id: string): Promise<TrackPoint[]>;
   /** Tracks of the patrols started since `from`, for coverage (patrol id → points). */
   tracksSince(from: number): Promise<Map<string, TrackPoint[]>>;
+  /** A number that changes whenever a patrol, a point or a check-in is written (what coverage is cached by). */
+  revision(): number;
   /** Adds a check-in unless its key was used in this patrol; returns the stored one and whether it is new. */
   addCheckin(checkin: Omit<CheckinRecord, 'id'>): Promise<{ checkin: CheckinRecord; created: boolean }>;
   checkinByKey(patrolId: string, key: string): Promise<CheckinRecord | null>;
@@ -97,9 +99,13 @@ const toCheckin = (r: Row): CheckinRecord => ({
 });
 
 export class SqlitePatrolStore implements PatrolStore {
+  /** Bumped by every write of this process (one server process per SQLite file). */
+  #revision = 0;
+
   constructor(private readonly db: Database.Database) {}
 
   async start(p: Omit<PatrolRecord, 'endedAt' | 'distanceM' | 'trackPurged'>): Promise<boolean> {
+    this.#revision++;
     const r = this.db
       .prepare('INSERT OR IGNORE INTO patrols (id, user_id, actor, grid_ids, mode, started_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(p.id, p.userId, p.actor, JSON.stringify(p.gridIds), p.mode, p.startedAt);
@@ -127,6 +133,7 @@ export class SqlitePatrolStore implements PatrolStore {
   }
 
   async addPoints(id: string, points: readonly TrackPoint[]): Promise<number> {
+    this.#revision++;
     const db = this.db;
     const run = db.transaction(() => {
       const last = db.prepare('SELECT at, lon, lat FROM patrol_points WHERE patrol_id = ? ORDER BY at DESC LIMIT 1').get(id) as TrackPoint | undefined;
@@ -143,21 +150,26 @@ export class SqlitePatrolStore implements PatrolStore {
   }
 
   async tracksSince(from: number): Promise<Map<string, TrackPoint[]>> {
-    const rows = this.db
-      .prepare(
-        'SELECT p.patrol_id AS id, p.at, p.lon, p.lat FROM patrol_points p JOIN patrols t ON t.id = p.patrol_id WHERE t.started_at >= ? ORDER BY p.patrol_id, p.at',
-      )
-      .all(from) as (TrackPoint & { id: string })[];
     const out = new Map<string, TrackPoint[]>();
-    for (const { id, ...p } of rows) {
-      const list = out.get(id);
-      if (list) list.push(p);
-      else out.set(id, [p]);
+    const ids = this.db.prepare('SELECT id FROM patrols WHERE started_at >= ? ORDER BY started_at, id').pluck().all(from) as string[];
+    const points = this.db.prepare('SELECT at, lon, lat FROM patrol_points WHERE patrol_id = ? ORDER BY at').raw(true);
+    for (const id of ids) {
+      const rows = points.all(id) as [number, number, number][];
+      if (rows.length > 0)
+        out.set(
+          id,
+          rows.map(([at, lon, lat]) => ({ at, lon, lat })),
+        );
     }
     return out;
   }
 
+  revision(): number {
+    return this.#revision;
+  }
+
   async addCheckin(c: Omit<CheckinRecord, 'id'>): Promise<{ checkin: CheckinRecord; created: boolean }> {
+    this.#revision++;
     const r = this.db
       .prepare(
         'INSERT OR IGNORE INTO patrol_checkins (patrol_id, key, kind, problem_id, site_id, result, note, lon, lat, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -190,6 +202,7 @@ export class SqlitePatrolStore implements PatrolStore {
   }
 
   async end(id: string, at: number): Promise<PatrolRecord | null> {
+    this.#revision++;
     const db = this.db;
     const run = db.transaction(() => {
       const p = db.prepare('SELECT * FROM patrols WHERE id = ?').get(id) as Row | undefined;
@@ -204,6 +217,7 @@ export class SqlitePatrolStore implements PatrolStore {
   }
 
   async purgeTracks(before: number): Promise<number> {
+    this.#revision++;
     const db = this.db;
     const run = db.transaction(() => {
       const ids = db.prepare('SELECT id FROM patrols WHERE started_at < ? AND track_purged = 0').pluck().all(before) as string[];

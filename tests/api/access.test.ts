@@ -230,6 +230,8 @@ const ROWS: Row[] = [
   { route: 'GET /api/stats/units', call: get('/api/stats/units'), expect: aggregate },
   { route: 'GET /api/stats/compare', call: get('/api/stats/compare'), expect: aggregate },
   { route: 'GET /api/hotspots', call: get('/api/hotspots'), expect: aggregate },
+  // Coverage is aggregated (no people's names): the wall shows it; a unit sees nothing of patrols.
+  { route: 'GET /api/stats/coverage', call: get('/api/stats/coverage'), expect: { ...aggregate, unit: 403 } },
   { route: 'GET /api/wall/config', call: get('/api/wall/config'), expect: aggregate },
   { route: 'PUT /api/wall/config', call: () => ({ method: 'PUT', url: '/api/wall/config', payload: { intervalSeconds: 20 } }), expect: adminOnly(200) },
   { route: 'GET /api/feed', call: get('/api/feed?limit=5'), expect: aggregate },

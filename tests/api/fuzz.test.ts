@@ -220,6 +220,7 @@ describe(`${RUNS} generated bad inputs to every route`, () => {
     'GET /api/patrols',
     'GET /api/patrols/:id',
     'GET /api/patrols/:id/track',
+    'GET /api/stats/coverage',
     'POST /api/auth/login',
     'POST /api/auth/logout',
     'POST /api/auth/display',

@@ -8,11 +8,12 @@ import { SESSION_COOKIE } from '../../server/auth/access.ts';
 import { type AuthPolicy, DEFAULT_AUTH_POLICY } from '../../server/auth/auth-service.ts';
 import { demoAssignments } from '../../server/auth/bootstrap.ts';
 import { hashPassword } from '../../server/auth/password.ts';
-import { markRecurrences } from '../../server/demo-seed.ts';
+import { markRecurrences, seedDemoPatrols } from '../../server/demo-seed.ts';
 import type { RateLimits } from '../../server/hardening.ts';
 import { ROLES, type Role, SqliteAccountStore, type UserRecord } from '../../server/store/account-store.ts';
 import { SqliteStore } from '../../server/store/sqlite-store.ts';
 import type { Store } from '../../server/store/store.ts';
+import { TownData } from '../../server/town-data.ts';
 
 /** The instant the test demo ends at and the tests' "now": a Friday afternoon. */
 export const DEMO_NOW = Date.parse('2026-11-27T15:00:00+08:00');
@@ -74,10 +75,14 @@ export interface DemoApp {
 /** The sign-in policy of test apps: the default, with slow-downs of at most 20 ms (their lengths are tested on AuthService). */
 export const TEST_AUTH_POLICY: AuthPolicy = { ...DEFAULT_AUTH_POLICY, signIn: { ...DEFAULT_AUTH_POLICY.signIn, maxDelayMs: 20 } };
 
-export async function demoApp(count = 3000, options: { now?: () => number; rateLimits?: RateLimits; requestTimeoutMs?: number } = {}): Promise<DemoApp> {
+export async function demoApp(
+  count = 3000,
+  options: { now?: () => number; rateLimits?: RateLimits; requestTimeoutMs?: number /** the demo's past patrols (about 2 s) */; patrols?: boolean } = {},
+): Promise<DemoApp> {
   const t = tempStore();
   await t.store.load(generateDemo({ seed: DEMO_SEED, count, endMs: DEMO_NOW }));
   await markRecurrences(t.store);
+  if (options.patrols) await seedDemoPatrols(t.store, await TownData.fromStore(t.store), { seed: DEMO_SEED, now: DEMO_NOW });
   const build = (store: SqliteStore, accounts: SqliteAccountStore) =>
     buildApp({
       store,
