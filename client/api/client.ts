@@ -157,10 +157,10 @@ export const api = {
     (await call('PUT /api/problems/:id/measure', { params: { id }, body: { measure }, headers: ifMatch(version) })).properties,
   transition: async (id: number, version: number, body: { action: string; note?: string; photos?: string[]; unitId?: string }) =>
     (await call('POST /api/problems/:id/transitions', { params: { id }, body, headers: ifMatch(version) })).properties,
-  async uploadPhoto(problemId: number, kind: 'before' | 'after', file: File): Promise<Photo> {
+  async uploadPhoto(problemId: number, kind: 'before' | 'after', file: Blob): Promise<Photo> {
     const form = new FormData();
     form.append('kind', kind);
-    form.append('file', file);
+    form.append('file', file, file instanceof File ? file.name : 'photo.jpg');
     const res = await fetch(`/api/problems/${problemId}/photos`, { method: 'POST', body: form });
     if (!res.ok) throw await failure('photos', res);
     return ((await res.json()) as Answer<'POST /api/problems/:id/photos'>).photo;

@@ -11,6 +11,8 @@ export function UserMenu({ session, onSignedOut }: { session: Session; onSignedO
   }
   const signOut = async () => {
     await api.logout().catch(() => undefined);
+    // What the service worker kept of the API (for the patrol page offline) goes with the session.
+    navigator.serviceWorker?.controller?.postMessage('signed-out');
     onSignedOut();
   };
   return (

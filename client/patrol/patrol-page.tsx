@@ -6,9 +6,12 @@ import type { Answer } from '../../server/schemas/api.ts';
 import { ApiError, api, call, type Session, type Tasks } from '../api/client.ts';
 import { UserMenu } from '../auth/user-menu.tsx';
 import { useTown } from '../state/use-town.ts';
-import { navigationLinks } from './navigation.ts';
+import { keepForOffline, registerPatrolWorker } from './offline.ts';
 import { PatrolMap } from './patrol-map.tsx';
-import { deadlineText, mapPicture, PatrolSheet } from './patrol-sheet.tsx';
+import { PatrolBar, PatrolReport } from './patrol-run.tsx';
+import { mapPicture, PatrolSheet } from './patrol-sheet.tsx';
+import { PatrolStops } from './patrol-stops.tsx';
+import { openOutbox, usePatrolRecord } from './use-patrol-record.ts';
 
 type Plan = Answer<'POST /api/patrols/plan'>;
 type Mode = 'walk' | 'ebike';
@@ -20,6 +23,7 @@ const MODES: { code: Mode; name: string }[] = [
 ];
 
 const km = (m: number) => (m >= 1000 ? `${(m / 1000).toFixed(1)} 公里` : `${m} 米`);
+const today = () => toShanghaiIso(Date.now()).slice(0, 10);
 const reason = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** 我的网格 at a glance: what waits in them, from 我的待办 and the grids' summary. */
@@ -51,6 +55,8 @@ export function PatrolPage({ session, onSignedOut }: { session: Session; onSigne
   const [planning, setPlanning] = useState(false);
   const [selected, setSelected] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const record = usePatrolRecord();
+  const [reporting, setReporting] = useState(false);
   const mapRef = useRef<maplibregl.Map | null>(null);
   const onMap = useCallback((m: maplibregl.Map) => {
     mapRef.current = m;
@@ -74,6 +80,7 @@ export function PatrolPage({ session, onSignedOut }: { session: Session; onSigne
           sites: sites.features.filter((f) => gridIds.includes(String(f.properties?.gridId))).length,
         }),
       )
+      .then(keepForOffline)
       .catch((e: unknown) => setError(reason(e)));
   }, [gridIds]);
 
@@ -93,12 +100,25 @@ export function PatrolPage({ session, onSignedOut }: { session: Session; onSigne
         .then((p) => {
           setPlan(p);
           setSelected(null);
+          // Kept on the phone: today's plan shows again after a reload, with or without network.
+          void openOutbox().then((box) => box.save('plan', { date: today(), plan: p }));
         })
         .catch((e: unknown) => setError(e instanceof ApiError ? e.message : reason(e)))
         .finally(() => setPlanning(false));
     },
     [budget, mode, start, lock, drop],
   );
+
+  useEffect(registerPatrolWorker, []);
+
+  useEffect(() => {
+    openOutbox()
+      .then((box) => box.load<{ date: string; plan: Plan }>('plan'))
+      .then((saved) => {
+        if (saved?.date === today()) setPlan((p) => p ?? saved.plan);
+      })
+      .catch(() => undefined);
+  }, []);
 
   const locate = () => {
     if (!navigator.geolocation) return setError('此设备无法定位，将从网格中心出发');
@@ -199,6 +219,16 @@ export function PatrolPage({ session, onSignedOut }: { session: Session; onSigne
         </button>
       </section>
 
+      {(plan || record.active || record.pending > 0 || record.ended) && (
+        <PatrolBar
+          record={record}
+          canStart={plan !== null && plan.stops.length > 0}
+          onStart={() => void record.start({ mode })}
+          onReport={() => setReporting(true)}
+        />
+      )}
+      {reporting && record.active && <PatrolReport record={record} categories={town?.meta.categories ?? []} onClose={() => setReporting(false)} />}
+
       {town && <PatrolMap style={town.style} ownGrids={ownGrids} plan={plan} selected={selected} onSelect={setSelected} onMap={onMap} />}
 
       {plan && (
@@ -214,79 +244,29 @@ export function PatrolPage({ session, onSignedOut }: { session: Session; onSigne
               打印巡查单
             </button>
           )}
-          <ol className="patrol-stops">
-            {plan.stops.map((s, i) => {
-              const leg = plan.legs[i];
-              return (
-                <li key={s.problemId ?? s.siteId} data-stop={i} aria-current={selected === i}>
-                  <button type="button" className="patrol-stop-head" onClick={() => setSelected(selected === i ? null : i)}>
-                    <span className="patrol-number">{i + 1}</span>
-                    <span className={`tag kind-${s.kind}`}>{s.kindName}</span>
-                    <strong>{s.name}</strong>
-                  </button>
-                  <p className="patrol-stop-where">{s.address}</p>
-                  <p className="muted">
-                    约第 {s.arriveMinute} 分钟到达 · 距上一站 {km(leg.meters)}
-                    {leg.straight ? '（无道路连通，直线估算）' : leg.offRoadMeters > 50 ? `（含 ${leg.offRoadMeters} 米无路段）` : ''}
-                    {s.deadline && ` · 期限 ${deadlineText(s.deadline, toShanghaiIso(Date.now()))}`}
-                  </p>
-                  {selected === i && (
-                    <div className="patrol-stop-actions">
-                      {navigationLinks(s.lon, s.lat, s.name).map((l) => (
-                        <a key={l.app} className="patrol-button" href={l.href} target="_blank" rel="noreferrer" data-nav={l.app}>
-                          {l.label}导航
-                        </a>
-                      ))}
-                      {s.problemId !== null && (
-                        <>
-                          <a className="patrol-button" href={`/tasks?problem=${s.problemId}`}>
-                            查看问题
-                          </a>
-                          <button
-                            type="button"
-                            className="patrol-button"
-                            aria-pressed={s.locked}
-                            data-lock={s.problemId}
-                            onClick={() => {
-                              const next = toggle(lock, s.problemId as number);
-                              setLock(next);
-                              makePlan({ lock: next });
-                            }}
-                          >
-                            {s.locked ? '取消锁定' : '锁定'}
-                          </button>
-                          <button
-                            type="button"
-                            className="patrol-button"
-                            data-drop={s.problemId}
-                            onClick={() => {
-                              const next = [...drop, s.problemId as number];
-                              setDrop(next);
-                              setLock(lock.filter((x) => x !== s.problemId));
-                              makePlan({ drop: next, lock: lock.filter((x) => x !== s.problemId) });
-                            }}
-                          >
-                            去掉
-                          </button>
-                        </>
-                      )}
-                    </div>
-                  )}
-                </li>
-              );
-            })}
-          </ol>
+          <PatrolStops
+            plan={plan}
+            selected={selected}
+            onSelect={setSelected}
+            lock={lock}
+            onLock={(id) => {
+              const next = toggle(lock, id);
+              setLock(next);
+              makePlan({ lock: next });
+            }}
+            onDrop={(id) => {
+              const next = [...drop, id];
+              const kept = lock.filter((x) => x !== id);
+              setDrop(next);
+              setLock(kept);
+              makePlan({ drop: next, lock: kept });
+            }}
+            active={record.active}
+            record={record}
+          />
         </section>
       )}
-      {plan && (
-        <PatrolSheet
-          plan={plan}
-          name={user.displayName}
-          grids={gridNames(gridIds, town?.gridOptions ?? [])}
-          date={toShanghaiIso(Date.now()).slice(0, 10)}
-          mapImage={mapImage}
-        />
-      )}
+      {plan && <PatrolSheet plan={plan} name={user.displayName} grids={gridNames(gridIds, town?.gridOptions ?? [])} date={today()} mapImage={mapImage} />}
     </div>
   );
 }

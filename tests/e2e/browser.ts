@@ -15,9 +15,9 @@ export interface BrowserSuite {
   close(): Promise<void>;
 }
 
-/** Starts a demo app with `count` problems on a free port and launches Chromium; `close` stops both. */
-export async function browserSuite(count: number): Promise<BrowserSuite> {
-  const ctx = await demoApp(count);
+/** Starts a demo app with `count` problems (its clock pinned to the demo's end unless `now` is given) on a free port and launches Chromium; `close` stops both. */
+export async function browserSuite(count: number, options: { now?: () => number } = {}): Promise<BrowserSuite> {
+  const ctx = await demoApp(count, options);
   const origin = await ctx.app.listen({ host: '127.0.0.1', port: 0 });
   const browser = await launch();
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -67,11 +67,12 @@ export async function watchedPage(
   origin: string,
   session: string | null,
   size = { width: 1600, height: 900 },
-  device: { mobile?: boolean; scale?: number } = {},
+  device: { mobile?: boolean; scale?: number; geolocation?: { longitude: number; latitude: number } } = {},
 ): Promise<Watched> {
   // A phone: touch, a mobile viewport and three device pixels a CSS pixel; `scale` alone: a sharper desktop (a printer's resolution).
   const phone = device.mobile ? { isMobile: true, hasTouch: true, deviceScaleFactor: 3 } : device.scale ? { deviceScaleFactor: device.scale } : {};
-  const context = await browser.newContext({ viewport: size, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...phone });
+  const where = device.geolocation ? { geolocation: { ...device.geolocation, accuracy: 10 }, permissions: ['geolocation'] } : {};
+  const context = await browser.newContext({ viewport: size, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...phone, ...where });
   if (session) await context.addCookies([{ name: SESSION_COOKIE, value: session, url: origin, httpOnly: true, sameSite: 'Strict' }]);
   // Generous waits: software WebGL on a busy machine is slow; tests gate on correctness, not speed.
   context.setDefaultTimeout(90_000);

@@ -3,6 +3,7 @@ import jsQR from 'jsqr';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ringMean } from '../../server/domain/geometry.ts';
 import { ORIGIN } from '../helpers/demo.ts';
 import { ARTIFACTS, type BrowserSuite, browserSuite, expectPhoneReady, watchedPage } from './browser.ts';
 
@@ -10,7 +11,8 @@ vi.setConfig({ testTimeout: 240_000 });
 
 let suite: BrowserSuite;
 beforeAll(async () => {
-  suite = await browserSuite(2500);
+  // The server keeps real time: the phone records times by its own clock, which the server checks.
+  suite = await browserSuite(2500, { now: () => Date.now() });
 }, 120_000);
 afterAll(async () => suite?.close());
 
@@ -147,6 +149,119 @@ describe('巡查 on a phone', () => {
     for (const url of expected) expect(url).toMatch(new RegExp(`^${suite.origin}/(tasks\\?problem=\\d+|map\\?grid=)`));
     await page.screenshot({ path: `${ARTIFACTS}/patrol-sheet.png`, fullPage: true });
     expect(consoleErrors).toEqual([]);
+    await page.context().close();
+  });
+});
+
+describe('巡查 without signal', () => {
+  it('records 3 check-ins and a report with a photo offline, shows the plan after a reload offline, and sends each once, in order, when back online', async () => {
+    const { ctx } = suite;
+    const gm = ctx.users.grid_manager;
+    const grid = ctx.app.townData.gridById.get(gm.gridIds[0]);
+    const [lon, lat] = ringMean(grid?.geometry as Parameters<typeof ringMean>[0]);
+    const { page, consoleErrors } = await watchedPage(
+      suite.browser,
+      suite.origin,
+      ctx.sessions.grid_manager,
+      { width: 390, height: 844 },
+      {
+        mobile: true,
+        geolocation: { longitude: lon, latitude: lat },
+      },
+    );
+    await page.goto(`${suite.origin}/patrol`);
+    await page.waitForFunction(() => window.__map?.loaded() === true, undefined, { timeout: 60_000 });
+    // The service worker runs and has kept what the page loaded (my grids at a glance last).
+    await page.locator('[data-glance="overdue"]').filter({ hasText: /\d/ }).waitFor();
+    await page.waitForFunction(async () => {
+      const cache = await caches.open((await caches.keys())[0] ?? 'none');
+      return (await cache.keys()).some((r) => r.url.includes('/api/stats/summary'));
+    });
+    await page.locator('[data-budget="120"]').tap();
+    await page.locator('[data-plan]').tap();
+    await page.locator('.patrol-page[data-planned="true"]').waitFor();
+    const stops = page.locator('.patrol-stops > li');
+    expect(await stops.count()).toBeGreaterThanOrEqual(3);
+    await page.locator('[data-start-patrol]').tap();
+    await expect.poll(async () => (await ctx.app.store.patrols.list({ limit: 1 })).length, { timeout: 30_000 }).toBe(1);
+    await page.locator('[data-outbox="0"]').waitFor();
+    const [patrol] = await ctx.app.store.patrols.list({ limit: 1 });
+    expect(patrol).toMatchObject({ userId: gm.id, endedAt: null });
+    await page.screenshot({ path: `${ARTIFACTS}/patrol-under-way.png`, fullPage: true });
+
+    // Playwright's request interception (which blocks requests leaving the test server) takes the map's
+    // worker script away from the service worker: it is lifted for the offline part, and requests
+    // leaving the server are only recorded (none may happen).
+    await page.unrouteAll();
+    const outside: string[] = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith(suite.origin) && !/^(data|blob):/.test(r.url())) outside.push(r.url());
+    });
+    await page.context().setOffline(true);
+    const results: string[] = [];
+    for (const i of [0, 1, 2]) {
+      const stop = stops.nth(i);
+      const button = stop.locator('[data-result]').first();
+      results.push((await button.getAttribute('data-result')) as string);
+      await button.tap();
+      await stop.locator('textarea').fill(`离线打卡 ${i + 1}`);
+      await stop.locator('[data-confirm]').tap();
+      await stop.locator('[data-done]').waitFor();
+    }
+    const photo = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#b45309' } })
+      .jpeg()
+      .toBuffer();
+    await page.locator('[data-report-open]').tap();
+    await page.locator('[data-report-category]').selectOption({ index: 1 });
+    const category = await page.locator('[data-report-category]').inputValue();
+    await page.locator('[data-report-text]').fill('离线上报：路口乱堆杂物');
+    await page.locator('[data-report-before]').setInputFiles({ name: 'before.jpg', mimeType: 'image/jpeg', buffer: photo });
+    await page.locator('[data-report-submit]').tap();
+    await page.locator('.patrol-report').waitFor({ state: 'detached' });
+    // The 3 check-ins, the report and the track so far wait on the phone.
+    const waiting = Number(await page.locator('[data-outbox]').getAttribute('data-outbox'));
+    expect(waiting).toBeGreaterThanOrEqual(4);
+    await expectPhoneReady(page, 'offline');
+    await page.screenshot({ path: `${ARTIFACTS}/patrol-offline.png`, fullPage: true });
+    // Nothing reached the server.
+    expect(await ctx.app.store.patrols.checkins(patrol.id)).toEqual([]);
+
+    // A reload without signal: the page, today's plan and the patrol under way are still there.
+    await page.reload();
+    await page.locator('.patrol-page[data-planned="true"]').waitFor();
+    expect(await stops.count()).toBeGreaterThanOrEqual(3);
+    await page.locator('.patrol-bar[data-active="true"]').waitFor();
+    expect(await page.locator('[data-done]').count()).toBe(3);
+    expect(await page.locator('[data-outbox]').getAttribute('data-outbox')).toBe(String(waiting));
+
+    await page.context().setOffline(false);
+    await page.locator('[data-outbox="0"]').waitFor({ timeout: 60_000 });
+    const checkins = await ctx.app.store.patrols.checkins(patrol.id);
+    expect(checkins.map((c) => [c.kind, c.result, c.note])).toEqual([
+      ['stop', results[0], '离线打卡 1'],
+      ['stop', results[1], '离线打卡 2'],
+      ['stop', results[2], '离线打卡 3'],
+      ['report', 'found', ''],
+    ]);
+    const reported = checkins[3].problemId as number;
+    const problem = await ctx.app.store.problem(reported);
+    expect(problem).toMatchObject({ category, description: '离线上报：路口乱堆杂物', source: 'grid_patrol' });
+    expect((await ctx.app.store.photos(reported)).map((p) => p.kind)).toEqual(['before']);
+    // Exactly once: one problem with that description.
+    const t = ctx.app.problemTable;
+    const same = Array.from({ length: t.size }, (_, i) => t.record(i)).filter((p) => p.description === '离线上报：路口乱堆杂物');
+    expect(same).toHaveLength(1);
+    // Sending again (a later flush) adds nothing.
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await page.waitForTimeout(500);
+    expect(await ctx.app.store.patrols.checkins(patrol.id)).toHaveLength(4);
+
+    await page.locator('[data-end]').tap();
+    await page.locator('[data-ended]').waitFor();
+    await page.locator('[data-outbox="0"]').waitFor();
+    expect((await ctx.app.store.patrols.get(patrol.id))?.endedAt).not.toBeNull();
+    expect(consoleErrors).toEqual([]);
+    expect(outside).toEqual([]);
     await page.context().close();
   });
 });
