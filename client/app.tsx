@@ -2,7 +2,7 @@ import type { MapLibreOverlay } from '@deck.gl/maplibre';
 import type * as maplibregl from 'maplibre-gl';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { shanghaiDate, toShanghaiIso } from '../server/domain/calendar.ts';
-import { api, type ProblemDetail, type Session, withParams } from './api/client.ts';
+import { api, type ProblemDetail, patrolDaysOf, type Session, withParams } from './api/client.ts';
 import { showsChange, useLive } from './api/use-live.ts';
 import { withStats } from './map/choropleth.ts';
 import { download, exportPng } from './map/export-png.ts';
@@ -166,7 +166,11 @@ export function App({ session, onSignedOut }: AppProps) {
     return () => clearTimeout(timer);
   }, [playing, view?.month, shown, months, speed]);
 
-  const gridsWithStats = useMemo(() => (town && filtered ? withStats(town.grids, filtered.gridStats) : null), [town, filtered]);
+  // 巡查覆盖: loaded while the grids are coloured by it (units see nothing of patrols: they are not offered it).
+  const showsCoverage = view?.mode === 'grid' && view.metric === 'patrol' && session.user?.role !== 'unit';
+  const [coverageLoad] = useKeyedLoad(showsCoverage ? `${revision}` : null, () => api.coverage(7), fail);
+  const patrolDays = useMemo(() => (showsCoverage && coverageLoad ? patrolDaysOf(coverageLoad.value) : undefined), [showsCoverage, coverageLoad]);
+  const gridsWithStats = useMemo(() => (town && filtered ? withStats(town.grids, filtered.gridStats, patrolDays) : null), [town, filtered, patrolDays]);
   const onGridClick = useCallback((grid: string) => setView((v) => (v ? { ...v, grid, problem: null } : v)), []);
   const onProblemClick = useCallback(
     (id: number) => {
@@ -273,7 +277,12 @@ export function App({ session, onSignedOut }: AppProps) {
           />
           <div className="map-tools">
             {view.mode === 'grid' ? (
-              <Select label="着色指标" value={view.metric} choices={METRICS} onChange={(metric) => metric && setView({ ...view, metric })} />
+              <Select
+                label="着色指标"
+                value={view.metric}
+                choices={session.user?.role === 'unit' ? METRICS.filter((m) => m.code !== 'patrol') : METRICS}
+                onChange={(metric) => metric && setView({ ...view, metric })}
+              />
             ) : (
               <Select label="热力权重" value={view.weight} choices={WEIGHTS} onChange={(weight) => weight && setView({ ...view, weight })} />
             )}

@@ -11,7 +11,9 @@ import Value from 'typebox/value';
  */
 export const WALL_CONFIG_FILE = 'wall.json';
 
-const Mode = Type.Union([Type.Literal('heat'), Type.Literal('hex'), Type.Literal('grid')], { description: 'the map layer of the scene' });
+const Mode = Type.Union([Type.Literal('heat'), Type.Literal('hex'), Type.Literal('grid'), Type.Literal('patrol')], {
+  description: 'the map layer of the scene: heat, hex (3D), grid (整改率 by grid), patrol (巡查覆盖: days since each grid was last patrolled)',
+});
 
 export const Scene = Type.Object(
   {
@@ -57,7 +59,7 @@ export interface WallConfig {
   thresholds: { rateGood: number; rateWarn: number };
 }
 
-/** The defaults for a town: its whole area, its two densest communities, the grid most behind, and the grid choropleth. */
+/** The defaults for a town: its whole area, its two densest communities, the grid most behind, the grid choropleth, the hexagons and 巡查覆盖. */
 export function defaultWallConfig(townName: string): WallConfig {
   return {
     title: `${townName}创建全国文明城市指挥调度中心`,
@@ -70,6 +72,7 @@ export function defaultWallConfig(townName: string): WallConfig {
       { target: 'most-overdue-grid', mode: 'heat' },
       { target: 'town', mode: 'grid', caption: '各网格整改率' },
       { target: 'town', mode: 'hex', caption: '问题密度（三维）' },
+      { target: 'town', mode: 'patrol', caption: '巡查覆盖 · 距上次巡查天数' },
     ],
     thresholds: { rateGood: 0.9, rateWarn: 0.8 },
   };

@@ -17,6 +17,7 @@ const MODES: { value: NonNullable<WallScene['mode']>; label: string }[] = [
   { value: 'heat', label: '热力图' },
   { value: 'grid', label: '网格整改率' },
   { value: 'hex', label: '三维六边形' },
+  { value: 'patrol', label: '巡查覆盖' },
 ];
 
 /** The form's names for the fields the server may refuse. */

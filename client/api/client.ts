@@ -113,6 +113,10 @@ export type UnitRow = Answer<'GET /api/stats/units'>['units'][number];
 export type Tasks = Answer<'GET /api/tasks'>;
 /** A row of 我的待办. */
 export type Task = Tasks['tasks'][number];
+/** 巡查覆盖 as `/api/stats/coverage` gives it. */
+export type Coverage = Answer<'GET /api/stats/coverage'>;
+/** The days since each grid was last patrolled (null: not within the lookback). */
+export const patrolDaysOf = (c: Coverage) => new Map(c.grids.map((g) => [g.gridId, g.daysSince]));
 /** The wall's settings as `/api/wall/config` gives them, with what is wrong with wall.json. */
 export type WallConfig = Answer<'GET /api/wall/config'>;
 /** A line of the wall's feed: a report, a closure or a merge, without personal information. */
@@ -194,6 +198,8 @@ export const api = {
   overdueIn: async (grid: string, query = '') =>
     (await call('GET /api/problems', { query: withParams(query, `grid=${grid}&overdue=true&limit=50`) })).features.map((f) => f.properties),
   wallConfig: () => call('GET /api/wall/config'),
+  /** 巡查覆盖 of the last `days` days. */
+  coverage: (days = 7) => call('GET /api/stats/coverage', { query: `?days=${days}` }),
   tasks: (limit = 300) => call('GET /api/tasks', { query: `?limit=${limit}` }),
   feed: async (limit: number) => (await call('GET /api/feed', { query: `?limit=${limit}` })).items,
   /** Problems as typed arrays (see server/domain/points-codec.ts). */

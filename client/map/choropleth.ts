@@ -51,8 +51,23 @@ export const SCALES: Record<Metric, { title: string; property: string; steps: Sc
       { from: 1000, color: '#7f2704', label: '≥ 1000' },
     ],
   },
+  // 巡查覆盖: whole days since a patrol's track was last inside the grid (never within 60 days: the last step).
+  patrol: {
+    title: '距上次巡查天数',
+    property: 'patrolDays',
+    steps: [
+      { from: 0, color: '#1b5e20', label: '今天/昨天' },
+      { from: 2, color: '#7cb342', label: '2–3 天' },
+      { from: 4, color: '#fdd835', label: '4–7 天' },
+      { from: 8, color: '#fb8c00', label: '8–14 天' },
+      { from: 15, color: '#b71c1c', label: '15 天以上或未巡查' },
+    ],
+  },
 };
 export const NO_DATA_COLOR = '#cfd8dc';
+
+/** The days a grid never patrolled (within the lookback) is coloured as: past the last step. */
+export const NEVER_PATROLLED_DAYS = 999;
 
 /** MapLibre expression colouring a grid by the metric's property (null: no problems). */
 export function metricColor(metric: Metric): ExpressionSpecification {
@@ -61,8 +76,11 @@ export function metricColor(metric: Metric): ExpressionSpecification {
   return ['case', ['==', ['get', property], null], NO_DATA_COLOR, ['step', ['get', property], steps[0].color, ...rest]] as ExpressionSpecification;
 }
 
-/** The grids with the choropleth's properties (new objects; the fetched data stays as it was). */
-export function withStats(grids: FeatureCollection, stats: Map<string, GridStats>): FeatureCollection {
+/**
+ * The grids with the choropleth's properties (new objects; the fetched data stays as it was);
+ * `patrolDays` from the coverage (days since last patrolled, null: never), when it was loaded.
+ */
+export function withStats(grids: FeatureCollection, stats: Map<string, GridStats>, patrolDays?: Map<string, number | null>): FeatureCollection {
   return {
     ...grids,
     features: grids.features.map((f) => {
@@ -75,6 +93,7 @@ export function withStats(grids: FeatureCollection, stats: Map<string, GridStats
           rate: s?.rectificationRate ?? null,
           overdue: total > 0 ? (s?.overdue ?? 0) : null,
           density: total > 0 ? (s?.perKm2 ?? 0) : null,
+          patrolDays: patrolDays ? (patrolDays.get(String(f.properties?.id)) ?? NEVER_PATROLLED_DAYS) : null,
         },
       };
     }),

@@ -44,7 +44,8 @@ export function legendGroups(v: LegendInput): LegendGroup[] {
       title: scale.title,
       rows: [
         ...[...scale.steps].reverse().map((s) => ({ color: s.color, label: s.label, shape: 'swatch' as const })),
-        { color: NO_DATA_COLOR, label: '无问题', shape: 'swatch' },
+        // Every grid has a coverage colour; the problem metrics leave a grid without problems grey.
+        ...(v.metric === 'patrol' ? [] : [{ color: NO_DATA_COLOR, label: '无问题', shape: 'swatch' as const }]),
       ],
     });
   } else if (!(v.mode === 'heat' && v.street)) {

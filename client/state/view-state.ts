@@ -32,6 +32,7 @@ export const METRICS = [
   { code: 'rate', name: '整改率' },
   { code: 'overdue', name: '逾期数' },
   { code: 'density', name: '每平方公里问题数' },
+  { code: 'patrol', name: '巡查覆盖' },
 ] as const;
 export type Metric = (typeof METRICS)[number]['code'];
 

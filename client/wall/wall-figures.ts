@@ -4,6 +4,7 @@ import {
   api,
   type CategoryRow,
   type Comparison,
+  type Coverage,
   type FeedItem,
   type GridStats,
   type Hotspot,
@@ -32,6 +33,8 @@ export interface Figures {
   feed: FeedItem[];
   /** 环比: this week's and this month's reports and closures against the same part of the ones before. */
   compare: Comparison;
+  /** 巡查覆盖 of the last 7 days: the tour's coverage scene. */
+  coverage: Coverage;
   /** When they were loaded (the page's clock). */
   at: number;
 }
@@ -75,7 +78,7 @@ export function categoryBars(rows: readonly CategoryRow[], max = 10): CategoryBa
 export async function loadFigures(now: number): Promise<Figures> {
   const trend = trendWindow(now);
   const hot = hotspotWindow(now);
-  const [summary, categories, communities, ranking, grids, trendPeriods, hotspots, feed, compare] = await Promise.all([
+  const [summary, categories, communities, ranking, grids, trendPeriods, hotspots, feed, compare, coverage] = await Promise.all([
     api.summary(),
     api.categoryStats(),
     api.communityStats('', 'perKm2'),
@@ -85,6 +88,7 @@ export async function loadFigures(now: number): Promise<Figures> {
     api.hotspots(`?from=${hot.from}&to=${hot.to}`),
     api.feed(12),
     api.compare(),
+    api.coverage(7),
   ]);
-  return { summary, categories, communities, ranking, grids, trend: trendPeriods, hotspots, feed, compare, at: Date.now() };
+  return { summary, categories, communities, ranking, grids, trend: trendPeriods, hotspots, feed, compare, coverage, at: Date.now() };
 }

@@ -1,8 +1,8 @@
 import type * as maplibregl from 'maplibre-gl';
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { toShanghaiIso } from '../../server/domain/calendar.ts';
-import type { Session } from '../api/client.ts';
-import { withStats } from '../map/choropleth.ts';
+import { patrolDaysOf, type Session } from '../api/client.ts';
+import { SCALES, withStats } from '../map/choropleth.ts';
 import type { HotspotLabel } from '../map/layers.ts';
 import { MapView } from '../map/map-view.tsx';
 import { ChangeLine } from '../panels/change.tsx';
@@ -117,14 +117,14 @@ export function WallPage({ session }: { session: Session }) {
     : null;
   // Stable between loads: a new array would re-create the caption markers every second with the clock.
   const hotspots = useMemo(() => layers?.hotspots.slice(0, 6) ?? [], [layers]);
-  useHotspotLabels(map, hotspots, (current?.mode ?? 'heat') !== 'grid');
+  useHotspotLabels(map, hotspots, current?.mode !== 'grid' && current?.mode !== 'patrol');
   // The grid colours follow the map's own reloads (a new source redraws the whole map), with the figures of that moment.
   const figuresRef = useRef(figures);
   figuresRef.current = figures;
   // biome-ignore lint/correctness/useExhaustiveDependencies: recoloured when the layers reload, not on every change of the figures
   const gridsWithStats = useMemo(() => {
     const f = figuresRef.current;
-    return town && f && layers ? withStats(town.grids, new Map(f.grids.map((g) => [g.id, g]))) : null;
+    return town && f && layers ? withStats(town.grids, new Map(f.grids.map((g) => [g.id, g])), patrolDaysOf(f.coverage)) : null;
   }, [town, layers, figures !== null]);
 
   if (!town || !config) return <div className="wall wall-message">{failed ? `大屏加载失败：${failed}` : '正在加载…'}</div>;
@@ -175,9 +175,9 @@ export function WallPage({ session }: { session: Session }) {
             columns={data.columns}
             grids={gridsWithStats}
             selectedGrid={framed?.gridId ?? null}
-            mode={current?.mode ?? 'heat'}
+            mode={current?.mode === 'patrol' ? 'grid' : (current?.mode ?? 'heat')}
             weight="reported"
-            metric="rate"
+            metric={current?.mode === 'patrol' ? 'patrol' : 'rate'}
             sites={town.sites}
             hotspots={NO_MAP_HOTSPOTS}
             selectedProblem={null}
@@ -254,10 +254,27 @@ export function WallPage({ session }: { session: Session }) {
         {framed?.caption ?? ''}
         {paused && <span className="wall-paused">轮播已暂停</span>}
       </footer>
+      {(current?.mode === 'patrol' || current?.mode === 'grid') && <ScaleKey metric={current.mode === 'patrol' ? 'patrol' : 'rate'} />}
       <div className="wall-legend">
         <span className="pulse-dot" /> 逾期未改
         <span className="display-name">{session.display?.name ?? session.user?.displayName ?? ''}</span>
       </div>
     </div>
+  );
+}
+
+/** The colours of the grid scene on the wall: 巡查覆盖's days or 整改率's bands, low to high. */
+function ScaleKey({ metric }: { metric: 'patrol' | 'rate' }) {
+  const scale = SCALES[metric];
+  return (
+    <span className="wall-scale" data-scale={metric}>
+      {scale.title}
+      {scale.steps.map((s) => (
+        <span key={s.label} className="wall-scale-step">
+          <i style={{ background: s.color }} />
+          {s.label}
+        </span>
+      ))}
+    </span>
   );
 }

@@ -77,5 +77,6 @@ export function frameScene(
       return { bbox: box(f), caption: scene.caption ?? `${g.name} · 逾期未改最多（${g.overdue} 件）`, key: g.id, gridId: g.id };
     }
   }
-  return { bbox: townBox, caption: scene.caption ?? `${town.meta.town.name}全域`, key: 'town', gridId: null };
+  const what = scene.mode === 'patrol' ? ' · 巡查覆盖（距上次巡查天数）' : '';
+  return { bbox: townBox, caption: scene.caption ?? `${town.meta.town.name}全域${what}`, key: 'town', gridId: null };
 }

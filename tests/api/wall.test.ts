@@ -50,7 +50,7 @@ describe('wall settings (wall.json)', () => {
     expect(broken.error).toMatch(/不是有效的 JSON/);
   });
 
-  it('GET /api/wall/config answers the defaults for the town: its title, six scenes, 20 s', async () => {
+  it('GET /api/wall/config answers the defaults for the town: its title, seven scenes (the last 巡查覆盖), 20 s', async () => {
     const res = await ctx.app.inject({ url: '/api/wall/config', headers: ctx.as.display });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({
@@ -61,6 +61,8 @@ describe('wall settings (wall.json)', () => {
       error: null,
     });
     expect(res.json().scenes[0]).toEqual({ target: 'town', mode: 'heat' });
+    expect(res.json().scenes).toHaveLength(7);
+    expect(res.json().scenes[6]).toMatchObject({ target: 'town', mode: 'patrol' });
   });
 
   it('GET /api/wall/config answers what an admin put in wall.json', async () => {

@@ -15,8 +15,8 @@ export interface BrowserSuite {
   close(): Promise<void>;
 }
 
-/** Starts a demo app with `count` problems (its clock pinned to the demo's end unless `now` is given) on a free port and launches Chromium; `close` stops both. */
-export async function browserSuite(count: number, options: { now?: () => number } = {}): Promise<BrowserSuite> {
+/** Starts a demo app with `count` problems (its clock pinned to the demo's end unless `now` is given; with `patrols`, the demo's past patrols) on a free port and launches Chromium; `close` stops both. */
+export async function browserSuite(count: number, options: { now?: () => number; patrols?: boolean } = {}): Promise<BrowserSuite> {
   const ctx = await demoApp(count, options);
   const origin = await ctx.app.listen({ host: '127.0.0.1', port: 0 });
   const browser = await launch();

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { pointOnFeature } from '@turf/turf';
+import type { Feature } from 'geojson';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { monthEnd, periodStart } from '../../client/state/view-state.ts';
@@ -16,7 +17,7 @@ let browser: Browser;
 let origin: string;
 
 beforeAll(async () => {
-  suite = await browserSuite(5000);
+  suite = await browserSuite(5000, { patrols: true });
   ({ ctx, browser, origin } = suite);
 });
 afterAll(async () => suite?.close());
@@ -85,6 +86,48 @@ describe('the grid layer', () => {
     for (const s of ['reported', 'open', 'in_progress', 'awaiting_verification', 'closed']) expect(await field(s)).toBe(String(stats.byStatus[s]));
     expect(await panel.locator('h2').textContent()).toBe(stats.name);
     await page.screenshot({ path: `${ARTIFACTS}/map-grid-panel.png` });
+    expect(consoleErrors).toEqual([]);
+  });
+});
+
+describe('巡查覆盖', () => {
+  it('colours each grid by the days since it was last patrolled: a grid walked today green, one never walked red', async () => {
+    const { page, consoleErrors } = await watchedPage(browser, origin, ctx.sessions.leader, { width: 1366, height: 768 });
+    await openMap(page, `${origin}/?mode=grid&metric=patrol`);
+    await settled(page, '');
+    const coverage = (await ctx.app.inject({ headers: ctx.as.leader, url: '/api/stats/coverage?days=7' })).json();
+    const grids = (await ctx.app.inject({ headers: ctx.as.admin, url: '/api/grids' })).json().features as (Feature & {
+      id: string;
+      properties: { areaKm2: number };
+    })[];
+    const area = (id: string) => grids.find((g) => g.id === id)?.properties.areaKm2 ?? 0;
+    // The largest grid of each kind: sampled well inside.
+    const pick = (rows: { gridId: string }[]) => rows.map((r) => r.gridId).sort((a, b) => area(b) - area(a))[0];
+    const recent = pick(coverage.grids.filter((g: { daysSince: number | null }) => g.daysSince !== null && g.daysSince <= 1));
+    const never = pick(coverage.grids.filter((g: { daysSince: number | null }) => g.daysSince === null));
+    expect(recent && never).toBeTruthy();
+    await page.waitForFunction(() => window.__map?.isMoving() === false);
+    await page.waitForTimeout(1500);
+    const png = await page.screenshot({ path: `${ARTIFACTS}/map-patrol-coverage.png` });
+    const colourAt = async (id: string) => {
+      const grid = grids.find((g) => g.id === id);
+      const [x, y] = await pagePoint(page, pointOnFeature(grid as Feature).geometry.coordinates as [number, number]);
+      const around: [number, number][] = [-6, 0, 6].flatMap((dx) => [-6, 0, 6].map((dy): [number, number] => [x + dx, y + dy]));
+      const px = await pixels(page, png, around);
+      // The most common colour of the nine (a label or a line may cross one).
+      const counts = new Map<string, number>();
+      for (const p of px) counts.set(p.slice(0, 3).join(','), (counts.get(p.slice(0, 3).join(',')) ?? 0) + 1);
+      return [...counts]
+        .sort((a, b) => b[1] - a[1])[0][0]
+        .split(',')
+        .map(Number) as [number, number, number];
+    };
+    const [gr, gg, gb] = await colourAt(recent);
+    const [rr, rg, rb] = await colourAt(never);
+    // #1b5e20 (今天/昨天) and #b71c1c (15 天以上或未巡查) at three quarters over the basemap.
+    expect(gg, `grid ${recent}: ${gr},${gg},${gb}`).toBeGreaterThan(gr + 30);
+    expect(rr, `grid ${never}: ${rr},${rg},${rb}`).toBeGreaterThan(rg + 60);
+    await expect.poll(() => page.locator('.legend').textContent()).toContain('距上次巡查天数');
     expect(consoleErrors).toEqual([]);
   });
 });

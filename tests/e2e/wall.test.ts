@@ -1,5 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { pointOnFeature } from '@turf/turf';
+import type { Feature } from 'geojson';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO_NOW, ORIGIN } from '../helpers/demo.ts';
@@ -9,7 +11,7 @@ vi.setConfig({ testTimeout: 300_000 });
 
 let suite: BrowserSuite;
 beforeAll(async () => {
-  suite = await browserSuite(3000);
+  suite = await browserSuite(3000, { patrols: true });
 }, 120_000);
 afterAll(async () => suite?.close());
 
@@ -362,5 +364,53 @@ describe('the wall display', () => {
     rmSync(join(suite.ctx.dir, 'wall.json'));
     expect(consoleErrors).toEqual([]);
     await page.context().close();
+  });
+});
+
+describe('the wall’s 巡查覆盖 scene', () => {
+  it('colours the grids by the days since they were last patrolled, with its legend', async () => {
+    const saved = await suite.ctx.app.inject({
+      method: 'PUT',
+      url: '/api/wall/config',
+      headers: { ...suite.ctx.as.admin, origin: ORIGIN },
+      payload: { scenes: [{ target: 'town', mode: 'patrol' }] },
+    });
+    expect(saved.statusCode).toBe(200);
+    try {
+      const { page, consoleErrors } = await openWall({ width: 1920, height: 1080 });
+      await page.waitForFunction(() => window.__map?.isMoving() === false);
+      await settled(page, 2000);
+      const png = await page.screenshot({ path: `${ARTIFACTS}/wall-patrol-coverage.png` });
+      const coverage = (await suite.ctx.app.inject({ headers: suite.ctx.as.display, url: '/api/stats/coverage?days=7' })).json();
+      const grids = suite.ctx.app.townData.grids;
+      const largest = (ids: string[]) => ids.sort((a, b) => (grids.find((g) => g.id === b)?.areaKm2 ?? 0) - (grids.find((g) => g.id === a)?.areaKm2 ?? 0))[0];
+      const recent = largest(
+        coverage.grids.filter((g: { daysSince: number | null }) => g.daysSince !== null && g.daysSince <= 1).map((g: { gridId: string }) => g.gridId),
+      );
+      const never = largest(coverage.grids.filter((g: { daysSince: number | null }) => g.daysSince === null).map((g: { gridId: string }) => g.gridId));
+      const colourAt = async (id: string) => {
+        const grid = grids.find((g) => g.id === id);
+        const [x, y] = await pagePoint(
+          page,
+          pointOnFeature({ type: 'Feature', geometry: grid?.geometry, properties: {} } as Feature).geometry.coordinates as [number, number],
+        );
+        const around: [number, number][] = [-6, 0, 6].flatMap((dx) => [-6, 0, 6].map((dy): [number, number] => [x + dx, y + dy]));
+        const counts = new Map<string, number>();
+        for (const p of await pixels(page, png, around)) counts.set(p.slice(0, 3).join(','), (counts.get(p.slice(0, 3).join(',')) ?? 0) + 1);
+        return [...counts]
+          .sort((a, b) => b[1] - a[1])[0][0]
+          .split(',')
+          .map(Number);
+      };
+      const [gr, gg] = await colourAt(recent);
+      const [rr, rg] = await colourAt(never);
+      expect(gg, `walked grid ${recent}`).toBeGreaterThan(gr + 30);
+      expect(rr, `never walked grid ${never}`).toBeGreaterThan(rg + 60);
+      expect(await page.locator('[data-caption]').textContent()).toContain('巡查覆盖');
+      expect(consoleErrors).toEqual([]);
+      await page.context().close();
+    } finally {
+      rmSync(join(suite.ctx.dir, 'wall.json'), { force: true });
+    }
   });
 });
