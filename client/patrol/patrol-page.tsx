@@ -3,7 +3,7 @@ import type * as maplibregl from 'maplibre-gl';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { toShanghaiIso } from '../../server/domain/calendar.ts';
 import type { Answer } from '../../server/schemas/api.ts';
-import { ApiError, api, call, type Session, type Tasks } from '../api/client.ts';
+import { ApiError, api, type Coverage, call, type Session, type Tasks } from '../api/client.ts';
 import { UserMenu } from '../auth/user-menu.tsx';
 import { useTown } from '../state/use-town.ts';
 import { keepForOffline, registerPatrolWorker } from './offline.ts';
@@ -70,14 +70,14 @@ export function PatrolPage({ session, onSignedOut }: { session: Session; onSigne
 
   useEffect(() => {
     if (gridIds.length === 0) return;
-    Promise.all([api.tasks(500), api.summary(`?grid=${gridIds.join(',')}`), api.sites()])
-      .then(([tasks, summary, sites]: [Tasks, Answer<'GET /api/stats/summary'>, FeatureCollection]) =>
+    Promise.all([api.tasks(500), api.summary(`?grid=${gridIds.join(',')}`), api.coverage(7)])
+      .then(([tasks, summary, coverage]: [Tasks, Answer<'GET /api/stats/summary'>, Coverage]) =>
         setGlance({
           open: summary.total - summary.closed,
           overdue: tasks.overdue,
           dueSoon: tasks.dueSoon,
           verify: tasks.tasks.filter((t) => t.reason === 'verify').length,
-          sites: sites.features.filter((f) => gridIds.includes(String(f.properties?.gridId))).length,
+          sites: coverage.sites.filter((x) => gridIds.includes(x.gridId) && !x.visited).length,
         }),
       )
       .then(keepForOffline)
@@ -185,7 +185,7 @@ export function PatrolPage({ session, onSignedOut }: { session: Session; onSigne
             <dd data-glance="verify">{glance?.verify ?? '—'}</dd>
           </div>
           <div>
-            <dt>重点点位</dt>
+            <dt>7 天未到访点位</dt>
             <dd data-glance="sites">{glance?.sites ?? '—'}</dd>
           </div>
         </dl>

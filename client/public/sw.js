@@ -15,6 +15,7 @@ const READS = [
   '/api/units',
   '/api/tasks',
   '/api/stats/summary',
+  '/api/stats/coverage',
 ];
 
 const ASSET = /\/assets\/[\w.-]+\.(?:m?js|css|wasm|png|svg|woff2?)/g;

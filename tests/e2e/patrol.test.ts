@@ -175,7 +175,8 @@ describe('巡查 without signal', () => {
     await page.locator('[data-glance="overdue"]').filter({ hasText: /\d/ }).waitFor();
     await page.waitForFunction(async () => {
       const cache = await caches.open((await caches.keys())[0] ?? 'none');
-      return (await cache.keys()).some((r) => r.url.includes('/api/stats/summary'));
+      const kept = (await cache.keys()).map((r) => new URL(r.url).pathname);
+      return ['/api/tasks', '/api/stats/summary', '/api/stats/coverage', '/api/basemap'].every((p) => kept.includes(p));
     });
     await page.locator('[data-budget="120"]').tap();
     await page.locator('[data-plan]').tap();
