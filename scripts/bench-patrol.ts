@@ -1,8 +1,12 @@
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import { AreaIndex } from '../server/domain/grid-index.ts';
+import { gridCoverage } from '../server/patrol/grid-coverage.ts';
 import { planRoute } from '../server/patrol/plan-route.ts';
 import { RoadGraph } from '../server/patrol/road-graph.ts';
+import { thinTrack } from '../server/patrol/track.ts';
 import { generateDemo } from './demo/generate.ts';
+import { generateDemoPatrols } from './demo/patrols.ts';
 import { Random } from './demo/random.ts';
 
 /**
@@ -11,7 +15,8 @@ import { Random } from './demo/random.ts';
  *   community, from a start in it; the heuristic (nearest neighbour + 2-opt + Or-opt) against the
  *   exact optimum (Held–Karp) on the same road distances, and what the planner answers (exact up
  *   to 12 stops);
- * - plan time: snapping, shortest paths, ordering and legs for 12, 30 and 60 stops (--runs each).
+ * - plan time: snapping, shortest paths, ordering and legs for 12, 30 and 60 stops (--runs each);
+ * - 巡查覆盖: the time to compute every grid's coverage from the demo's 3 weeks of patrols.
  *   npm run bench:patrol -- [--sets N] [--runs N]
  */
 const { values } = parseArgs({ options: { sets: { type: 'string', default: '200' }, runs: { type: 'string', default: '40' } } });
@@ -87,3 +92,22 @@ for (const k of [12, 30, 60]) {
     `plan ${String(k).padStart(2)} stops: median ${times[Math.floor(times.length / 2)].toFixed(1)} ms, p95 ${times[Math.floor(times.length * 0.95)].toFixed(1)} ms (${runs} plans)`,
   );
 }
+
+// 巡查覆盖 over the demo's 3 weeks of patrols: every point placed in its grid, every road piece measured.
+const areas = new AreaIndex(data.grids);
+const patrols = generateDemoPatrols(
+  { grids: data.grids, sites: data.sites, roadGraph: graph, locate: (lon, lat) => areas.locate(lon, lat) },
+  { seed: 20260101, endMs: Date.parse('2026-11-27T07:00:00Z') },
+);
+const tracks = patrols.map((p) => thinTrack(p.points));
+const since = Date.parse('2026-11-27T07:00:00Z') - 7 * 86_400_000;
+const coverageTimes: number[] = [];
+for (let r = 0; r < 5; r++) {
+  const start = performance.now();
+  gridCoverage({ grids: data.grids, roadGraph: graph, locate: (lon, lat) => areas.locate(lon, lat) }, tracks, since);
+  coverageTimes.push(performance.now() - start);
+}
+coverageTimes.sort((a, b) => a - b);
+console.log(
+  `coverage of ${data.grids.length} grids from ${patrols.length} patrols (${tracks.reduce((n, t) => n + t.length, 0)} track points, 3 weeks), 7-day window: median ${coverageTimes[2].toFixed(0)} ms, worst ${coverageTimes[4].toFixed(0)} ms (5 runs; the first builds the grid of each road piece)`,
+);

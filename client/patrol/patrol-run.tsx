@@ -213,7 +213,9 @@ export function PatrolReport({
   return (
     <section className="patrol-report" aria-label="途中上报">
       <h2>途中上报</h2>
-      <p className="muted">位置：{where ? `${where.lon.toFixed(5)}, ${where.lat.toFixed(5)}（当前定位）` : '正在定位…'}</p>
+      <p className="muted" data-report-where={where ? 'gps' : 'none'}>
+        位置：{where ? '手机当前定位' : '正在定位…（需允许定位）'}
+      </p>
       <select aria-label="问题类型" value={category} onChange={(e) => setCategory(e.target.value)} data-report-category>
         <option value="">选择问题类型</option>
         {categories.map((c) => (
