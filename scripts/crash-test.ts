@@ -78,9 +78,9 @@ async function readProblems(cookie: string): Promise<Target[]> {
   return out;
 }
 
-/** The admin's action for a problem in `status`, with what it needs; null when it needs a photo (submit). */
+/** The admin's action for a problem in `status`, with what it needs; null when it needs a photo (submit, self_fix). */
 function actionFor(status: Status, unitId: string): { action: Action; body: Record<string, unknown> } | null {
-  const choices = allowedActions(status).filter((a) => a !== 'submit');
+  const choices = allowedActions(status).filter((a) => a !== 'submit' && a !== 'self_fix');
   if (choices.length === 0) return null;
   const action = choices[Math.floor(rand() * choices.length)];
   const body: Record<string, unknown> = { action, note: `崩溃测试 ${action}` };
