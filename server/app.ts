@@ -18,6 +18,7 @@ import areaRoutes from './routes/areas.ts';
 import auditRoutes from './routes/audit.ts';
 import authRoutes from './routes/auth.ts';
 import coverageRoutes from './routes/coverage.ts';
+import deckRoutes from './routes/decks.ts';
 import dispatchRoutes, { DispatchBook } from './routes/dispatch.ts';
 import displayTokenRoutes from './routes/display-tokens.ts';
 import eventRoutes from './routes/events.ts';
@@ -134,6 +135,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'auth', description: '登录与会话' },
         { name: 'wall', description: '指挥大屏' },
         { name: 'patrols', description: '网格巡查' },
+        { name: 'decks', description: '动员会演示文稿' },
       ],
     },
   });
@@ -203,6 +205,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(patrolRoutes);
   await app.register(patrolRecordRoutes);
   await app.register(coverageRoutes);
+  await app.register(deckRoutes);
   await app.register(statsRoutes);
   await app.register(hotspotRoutes);
   await app.register(authRoutes, { auth, loginPerMinute: (options.rateLimits ?? DEFAULT_RATE_LIMITS).loginPerMinute });

@@ -1,22 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { badRequest, RequestError } from '../errors.ts';
 import { changeOf } from '../live.ts';
 import type { UserRecord } from '../store/account-store.ts';
 import type { EventChanges, ProblemEventRecord, ProblemRecord } from '../store/records.ts';
+import { checkVersion, staleVersion } from './if-match.ts';
 
 /** Writing a change to a problem, checked against the version its writer saw. */
 
-function stale(current: number): RequestError {
-  return new RequestError(412, 'version_conflict', 'If-Match', `问题已被他人修改（当前版本 ${current}），请刷新后重试`);
-}
-
 /** The version the client saw (If-Match): 428 when missing, 400 when malformed, 412 when stale. */
 export function checkIfMatch(ifMatch: string | undefined, p: ProblemRecord): void {
-  if (ifMatch === undefined) throw new RequestError(428, 'precondition_required', 'If-Match', '请在 If-Match 中带上问题的版本（ETag），以免覆盖他人的修改');
-  const tag = /^(W\/)?"([\x21\x23-\x7e]*)"$/.exec(ifMatch.trim());
-  if (!tag) throw badRequest('If-Match', 'If-Match 应为问题的 ETag，如 "3"');
-  // Strong comparison (RFC 9110 §13.1.1): only the ETag the server sent matches, not W/"4" nor "04".
-  if (tag[1] !== undefined || tag[2] !== String(p.version)) throw stale(p.version);
+  checkVersion(ifMatch, p.version, '问题');
 }
 
 /**
@@ -45,7 +37,7 @@ export async function commitProblemChange(
     changes,
     ...event,
   });
-  if (!written) throw stale(p.version);
+  if (!written) throw staleVersion(p.version, '问题');
   app.problemTable.upsert(next);
   app.live.publish(changeOf(next, written));
   await app.audit(req, `problem.${event.action}`, 'problem', p.id, { version: next.version, from: p.status, to: next.status, ...detailForAudit });

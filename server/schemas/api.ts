@@ -5,6 +5,7 @@ import { AdminUser } from '../routes/users.ts';
 import { FeedItem, WallConfigAnswer } from '../routes/wall.ts';
 import { Me } from './auth.ts';
 import { FeatureCollection } from './common.ts';
+import { Deck, DeckSummary } from './decks.ts';
 import { DispatchRulesAnswer } from './dispatch.ts';
 import { Meta } from './meta.ts';
 import { CheckinAnswer, CoverageAnswer, PatrolDetail, PatrolSummary, PlanAnswer, TrackFeature } from './patrols.ts';
@@ -61,6 +62,11 @@ export const API_ANSWERS = {
   'GET /api/patrols/:id': PatrolDetail,
   'GET /api/patrols/:id/track': TrackFeature,
   'GET /api/stats/coverage': CoverageAnswer,
+  'GET /api/decks': Type.Object({ decks: Type.Array(DeckSummary) }),
+  'GET /api/decks/:id': Deck,
+  'POST /api/decks': Deck,
+  'PUT /api/decks/:id': Deck,
+  'DELETE /api/decks/:id': Type.Null(),
   'GET /api/display-tokens': Type.Object({ tokens: Type.Array(TokenInfo) }),
   'POST /api/display-tokens': Type.Object({ token: TokenInfo, secret: Type.String(), url: Type.String() }),
   'DELETE /api/display-tokens/:id': Type.Null(),

@@ -202,4 +202,17 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX patrol_checkins_site ON patrol_checkins(site_id, at);
   `,
+  // v9: presentation decks (演示文稿): scenes as JSON, versioned (If-Match), with the author's name.
+  `
+  CREATE TABLE decks (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    theme TEXT NOT NULL DEFAULT 'light',
+    scenes TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1,
+    author TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  `,
 ];

@@ -2,6 +2,7 @@ import { chmodSync, closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { DispatchRule } from '../domain/dispatch.ts';
 import { bboxOf } from '../domain/geometry.ts';
+import { SqliteDeckStore } from './deck-store.ts';
 import { migrations } from './migrations.ts';
 import { SqlitePatrolStore } from './patrol-store.ts';
 import { EVENT_FIELDS, type ProblemBatch, ROW_WIDTH, toBatch } from './problem-batch.ts';
@@ -101,6 +102,7 @@ function toPhoto(r: Row): PhotoRecord {
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   readonly patrols: SqlitePatrolStore;
+  readonly decks: SqliteDeckStore;
   private readonly stmts;
 
   constructor(path: string) {
@@ -118,6 +120,7 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
     this.patrols = new SqlitePatrolStore(this.db);
+    this.decks = new SqliteDeckStore(this.db);
     this.stmts = {
       problem: this.db.prepare(`SELECT ${PROBLEM_COLUMNS} FROM problems WHERE id = ?`).raw(true),
       events: this.db.prepare('SELECT * FROM problem_events WHERE problem_id = ? ORDER BY id'),

@@ -1,4 +1,5 @@
 import type { DispatchRule } from '../domain/dispatch.ts';
+import type { DeckStore } from './deck-store.ts';
 import type { PatrolStore } from './patrol-store.ts';
 import type {
   BasemapFeature,
@@ -41,6 +42,8 @@ export interface DatasetInfo {
 export interface Store {
   /** Patrols (巡查): their tracks and check-ins. */
   readonly patrols: PatrolStore;
+  /** Presentation decks (演示文稿). */
+  readonly decks: DeckStore;
   /** Whether no dataset has been loaded yet (a fresh database). */
   isEmpty(): Promise<boolean>;
   /** Loads a whole dataset into an empty store, atomically. */

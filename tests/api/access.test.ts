@@ -31,6 +31,25 @@ const photoBody = () =>
   ]);
 /** More problems in the grid manager's grids and of the demo unit, one per transition call. */
 let spareOwn: number[] = [];
+/** A deck to read and save, and a valid deck body. */
+let deckId: number;
+const deckBody = () => ({
+  title: '访问测试',
+  scenes: [
+    {
+      id: 'a',
+      title: '封面',
+      caption: '',
+      camera: null,
+      map: { mode: 'none', metric: 'rate' },
+      filters: { period: null, categories: [], community: null, grid: null },
+      compareWith: null,
+      outline: [],
+      side: { kind: 'text', body: '访问测试' },
+      notes: '',
+    },
+  ],
+});
 /** The grid manager's patrol, and a key site in their grids. */
 let patrolId: string;
 let ownSiteId: string;
@@ -64,6 +83,7 @@ beforeAll(async () => {
     payload: photoBody(),
   });
   photoUrl = uploaded.json().photo.url;
+  deckId = (await ctx.app.store.decks.create({ title: '访问测试', theme: 'light', scenes: [] }, 't', DEMO_NOW)).id;
   patrolId = randomUUID();
   const started = await ctx.app.inject({ method: 'POST', url: '/api/patrols', headers: { ...ctx.as.grid_manager, origin: ORIGIN }, payload: { id: patrolId } });
   expect(started.statusCode).toBe(201);
@@ -284,6 +304,27 @@ const ROWS: Row[] = [
     route: 'GET /api/patrols/:id/track',
     call: () => get(`/api/patrols/${patrolId}/track`)(),
     expect: { ...all(403), anonymous: 401, admin: 200, leader: 200 },
+  },
+  { route: 'GET /api/decks', call: get('/api/decks'), expect: { ...all(403), anonymous: 401, admin: 200, leader: 200 } },
+  { route: 'GET /api/decks/:id', call: () => get(`/api/decks/${deckId}`)(), expect: { ...all(403), anonymous: 401, admin: 200, leader: 200 } },
+  { route: 'POST /api/decks', call: () => ({ method: 'POST', url: '/api/decks', payload: deckBody() }), expect: adminOnly(201) },
+  {
+    route: 'PUT /api/decks/:id',
+    call: async () => ({
+      method: 'PUT',
+      url: `/api/decks/${deckId}`,
+      payload: deckBody(),
+      headers: { 'if-match': `"${(await ctx.app.store.decks.get(deckId))?.version}"` },
+    }),
+    expect: adminOnly(200),
+  },
+  {
+    route: 'DELETE /api/decks/:id',
+    call: async () => ({
+      method: 'DELETE',
+      url: `/api/decks/${(await ctx.app.store.decks.create({ title: '待删', theme: 'light', scenes: [] }, 't', DEMO_NOW)).id}`,
+    }),
+    expect: adminOnly(204),
   },
   {
     // Saves the rules in force as they are.
