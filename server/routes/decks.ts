@@ -5,11 +5,13 @@ import { toShanghaiIso } from '../domain/calendar.ts';
 import { findCategory } from '../domain/catalogue.ts';
 import { cleanText } from '../domain/text.ts';
 import { notFound, RequestError } from '../errors.ts';
+import { CASE_SCENES, type MonthFacts, monthlyDeck, monthSpan } from '../present/monthly-deck.ts';
 import { ErrorResponse, errorResponses, guardedResponses } from '../schemas/common.ts';
 import { Deck, DeckInput, type DeckInputValue, DeckSummary } from '../schemas/decks.ts';
 import type { UserRecord } from '../store/account-store.ts';
 import type { DeckDraft, DeckRecord } from '../store/deck-store.ts';
 import { checkVersion, staleVersion } from './if-match.ts';
+import { parseInstant } from './problem-filter.ts';
 
 /** Presentation decks (演示文稿): leaders and admins show them, admins write them; every write names the version it read. */
 
@@ -57,6 +59,23 @@ async function checkDeck(app: FastifyInstance, input: DeckInputValue): Promise<D
     if (s.side.kind === 'case' && !(await app.store.problem(s.side.problemId))) throw refuse(`${at}/side/problemId`, `问题 ${s.side.problemId} 不存在`);
   }
   return { title, theme: input.theme ?? 'light', scenes: input.scenes };
+}
+
+/** Problems closed in [from, to) with a before and an after photo, most recently closed first (典型案例). */
+async function monthCases(app: FastifyInstance, from: number, to: number): Promise<MonthFacts['cases']> {
+  const t = app.problemTable;
+  const rows: number[] = [];
+  for (let r = 0; r < t.size; r++) if (t.closedAt[r] >= from && t.closedAt[r] < to) rows.push(r);
+  rows.sort((a, b) => t.closedAt[b] - t.closedAt[a] || t.id[b] - t.id[a]);
+  const cases: MonthFacts['cases'] = [];
+  for (const r of rows) {
+    const kinds = new Set((await app.store.photos(t.id[r])).map((p) => p.kind));
+    if (!kinds.has('before') || !kinds.has('after')) continue;
+    const p = t.record(r);
+    cases.push({ id: p.id, title: findCategory(p.category)?.name ?? p.category, place: p.address });
+    if (cases.length === CASE_SCENES) break;
+  }
+  return cases;
 }
 
 const deckRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -125,6 +144,45 @@ const deckRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const user = req.user as UserRecord;
       const d = await decks.create(await checkDeck(app, req.body), user.displayName, app.now());
       await app.audit(req, 'deck.create', 'deck', d.id, { title: d.title, scenes: d.scenes.length });
+      reply.code(201).header('etag', `"${d.version}"`).header('location', `/api/decks/${d.id}`);
+      return deckJson(d);
+    },
+  );
+
+  app.post(
+    '/api/decks/generate',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags: ['decks'],
+        summary: '生成月度创文工作通报（仅管理员）：封面、本月数据、趋势、问题类型、两处热点（本月与上月对比）、红黑榜、逾期单位、典型案例、反弹、下步工作',
+        description: 'Made from the API’s own answers for the month (hotspots, villages, photos), as the caller sees them; saved as a new deck to edit.',
+        body: Type.Object({ month: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' }) }, { additionalProperties: false }),
+        response: { 201: Deck, ...errorResponses, ...guardedResponses, 422: ErrorResponse },
+      },
+    },
+    async (req, reply) => {
+      const user = req.user as UserRecord;
+      const span = monthSpan(req.body.month);
+      if (span.from > toShanghaiIso(app.now()).slice(0, 10)) throw refuse('month', `${req.body.month} 尚未开始`);
+      // The API's answers, as this admin would get them.
+      const read = async (url: string) => {
+        const res = await app.inject({ method: 'GET', url, headers: { cookie: req.headers.cookie ?? '' } });
+        if (res.statusCode !== 200) throw new Error(`${url}: HTTP ${res.statusCode}`);
+        return res.json();
+      };
+      const period = `from=${span.from}&to=${span.to}`;
+      const [hotspots, communities] = await Promise.all([read(`/api/hotspots?${period}`), read(`/api/stats/communities?${period}&sort=id`)]);
+      const facts: MonthFacts = {
+        town: app.townData.town.name,
+        span,
+        hotspots: hotspots.hotspots,
+        communities: communities.communities,
+        cases: await monthCases(app, parseInstant(span.from, 'month', false), parseInstant(span.to, 'month', true)),
+        recurrences: (communities.communities as { recurrences: number }[]).reduce((n, c) => n + c.recurrences, 0),
+      };
+      const d = await decks.create(monthlyDeck(facts), user.displayName, app.now());
+      await app.audit(req, 'deck.generate', 'deck', d.id, { month: span.month, scenes: d.scenes.length });
       reply.code(201).header('etag', `"${d.version}"`).header('location', `/api/decks/${d.id}`);
       return deckJson(d);
     },

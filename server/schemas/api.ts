@@ -65,6 +65,7 @@ export const API_ANSWERS = {
   'GET /api/decks': Type.Object({ decks: Type.Array(DeckSummary) }),
   'GET /api/decks/:id': Deck,
   'POST /api/decks': Deck,
+  'POST /api/decks/generate': Deck,
   'PUT /api/decks/:id': Deck,
   'DELETE /api/decks/:id': Type.Null(),
   'GET /api/display-tokens': Type.Object({ tokens: Type.Array(TokenInfo) }),

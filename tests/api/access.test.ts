@@ -308,6 +308,7 @@ const ROWS: Row[] = [
   { route: 'GET /api/decks', call: get('/api/decks'), expect: { ...all(403), anonymous: 401, admin: 200, leader: 200 } },
   { route: 'GET /api/decks/:id', call: () => get(`/api/decks/${deckId}`)(), expect: { ...all(403), anonymous: 401, admin: 200, leader: 200 } },
   { route: 'POST /api/decks', call: () => ({ method: 'POST', url: '/api/decks', payload: deckBody() }), expect: adminOnly(201) },
+  { route: 'POST /api/decks/generate', call: () => ({ method: 'POST', url: '/api/decks/generate', payload: { month: '2026-10' } }), expect: adminOnly(201) },
   {
     route: 'PUT /api/decks/:id',
     call: async () => ({

@@ -1,10 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SceneValue } from '../../server/schemas/decks.ts';
 import { demoApp, ORIGIN } from '../helpers/demo.ts';
 
 let ctx: Awaited<ReturnType<typeof demoApp>>;
 beforeAll(async () => {
-  ctx = await demoApp(600);
+  ctx = await demoApp(3000);
 });
 afterAll(async () => ctx.close());
 
@@ -79,5 +80,96 @@ describe('presentation decks (演示文稿)', () => {
     expect((await send('admin', 'GET', `/api/decks/${made.id}`)).statusCode).toBe(404);
     const rows = await ctx.accounts.audit({ action: 'deck.delete', limit: 5 });
     expect(rows[0]).toMatchObject({ objectType: 'deck', objectId: String(made.id) });
+  });
+});
+
+describe('the generated monthly deck (月度创文工作通报)', () => {
+  it('is made from the API’s answers for the month: its hotspots, 红黑榜, cases and recurrences', async () => {
+    // Two problems closed in October get a before and an after photo (典型案例).
+    const t = ctx.app.problemTable;
+    const from = Date.parse('2026-10-01T00:00:00+08:00');
+    const to = Date.parse('2026-11-01T00:00:00+08:00');
+    const closed = Array.from({ length: t.size }, (_, r) => r)
+      .filter((r) => t.closedAt[r] >= from && t.closedAt[r] < to)
+      .sort((a, b) => t.closedAt[b] - t.closedAt[a] || t.id[b] - t.id[a]);
+    const picked = [closed[3], closed[7]].map((r) => t.id[r]);
+    for (const [i, id] of picked.entries()) {
+      for (const kind of ['before', 'after'] as const) {
+        await ctx.app.store.addPhoto({
+          id: `${i}${kind === 'before' ? 'b' : 'a'}`.padEnd(64, '0'),
+          problemId: id,
+          kind,
+          mime: 'image/jpeg',
+          width: 8,
+          height: 8,
+          bytes: 10,
+          lon: null,
+          lat: null,
+          createdAt: 1,
+          createdBy: 't',
+        });
+      }
+    }
+    const res = await send('admin', 'POST', '/api/decks/generate', { month: '2026-10' });
+    expect(res.statusCode, res.body).toBe(201);
+    const deck = res.json();
+    expect(deck.title).toBe('2026年10月创文工作通报');
+    expect(deck.scenes.map((s: SceneValue) => s.id)).toEqual([
+      'cover',
+      'figures',
+      'trend',
+      'categories',
+      'hotspot-1',
+      'hotspot-2',
+      'red-black',
+      'overdue-units',
+      'case-1',
+      'case-2',
+      'recurrences',
+      'next',
+    ]);
+    const byId = (id: string) => deck.scenes.find((s: SceneValue) => s.id === id) as SceneValue;
+    expect(byId('figures').filters.period).toEqual({ from: '2026-10-01', to: '2026-10-31' });
+    expect(byId('trend').filters.period).toEqual({ from: '2025-11-01', to: '2026-10-31' });
+    // The two hotspot scenes are /api/hotspots' top two for October, compared with September.
+    const hot = (await send('leader', 'GET', '/api/hotspots?from=2026-10-01&to=2026-10-31')).json().hotspots;
+    expect(hot.length).toBeGreaterThanOrEqual(2);
+    for (const i of [0, 1]) {
+      const s = byId(`hotspot-${i + 1}`);
+      expect(s.camera?.center).toEqual(hot[i].center);
+      expect(s.title).toContain(hot[i].name);
+      expect(s.caption).toContain(`本月 ${hot[i].count} 件`);
+      expect(s.compareWith).toEqual({ from: '2026-09-01', to: '2026-09-30' });
+    }
+    // 红黑榜 by the stated rule, worked out here from /api/stats/communities.
+    const rows = (await send('leader', 'GET', '/api/stats/communities?from=2026-10-01&to=2026-10-31')).json().communities as {
+      id: string;
+      name: string;
+      total: number;
+      rectificationRate: number | null;
+      recurrences: number;
+    }[];
+    const eligible = rows
+      .filter((r) => r.total >= 10 && r.rectificationRate !== null)
+      .sort((a, b) => (b.rectificationRate ?? 0) - (a.rectificationRate ?? 0) || b.total - a.total || a.id.localeCompare(b.id));
+    const caption = byId('red-black').caption;
+    const [redPart, blackPart] = caption.split('；');
+    expect(redPart).toContain(eligible[0].name);
+    expect(redPart.indexOf(eligible[0].name)).toBeLessThan(redPart.indexOf(eligible[2].name));
+    expect(blackPart).toContain(eligible[eligible.length - 1].name);
+    expect(byId('red-black').notes).toContain('不少于 10 件');
+    // The cases are the two photographed problems, most recently closed first.
+    expect([byId('case-1').side, byId('case-2').side]).toEqual(picked.map((problemId) => ({ kind: 'case', problemId })));
+    expect(byId('recurrences').caption).toContain(`本月反弹 ${rows.reduce((n, r) => n + r.recurrences, 0)} 件`);
+    // No place is named by the generator: the names come from the data.
+    const source = readFileSync('server/present/monthly-deck.ts', 'utf8');
+    for (const c of ctx.app.townData.communities) expect(source).not.toContain(c.name);
+    expect(source).not.toContain(ctx.app.townData.town.name);
+  });
+
+  it('refuses a month not begun, a malformed one, and callers other than admins', async () => {
+    expect((await send('admin', 'POST', '/api/decks/generate', { month: '2027-01' })).json()).toMatchObject({ statusCode: 422, field: 'month' });
+    expect((await send('admin', 'POST', '/api/decks/generate', { month: '2026-13' })).json()).toMatchObject({ statusCode: 400, field: 'month' });
+    expect((await send('leader', 'POST', '/api/decks/generate', { month: '2026-10' })).statusCode).toBe(403);
   });
 });

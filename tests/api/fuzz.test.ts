@@ -224,6 +224,7 @@ describe(`${RUNS} generated bad inputs to every route`, () => {
     'GET /api/decks',
     'GET /api/decks/:id',
     'POST /api/decks',
+    'POST /api/decks/generate',
     'PUT /api/decks/:id',
     'DELETE /api/decks/:id',
     'POST /api/auth/login',
