@@ -25,6 +25,7 @@ import eventRoutes from './routes/events.ts';
 import healthRoutes from './routes/health.ts';
 import hotspotRoutes from './routes/hotspots.ts';
 import metaRoutes from './routes/meta.ts';
+import patrolReadRoutes from './routes/patrol-reads.ts';
 import patrolRecordRoutes from './routes/patrol-record.ts';
 import patrolRoutes from './routes/patrols.ts';
 import photoRoutes from './routes/photos.ts';
@@ -204,6 +205,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(taskRoutes);
   await app.register(patrolRoutes);
   await app.register(patrolRecordRoutes);
+  await app.register(patrolReadRoutes);
   await app.register(coverageRoutes);
   await app.register(deckRoutes);
   await app.register(statsRoutes);

@@ -1,30 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { type Static, Type } from 'typebox';
+import { Type } from 'typebox';
 import { mayChangeProblem } from '../auth/access.ts';
-import { toShanghaiIso } from '../domain/calendar.ts';
 import type { Action } from '../domain/lifecycle.ts';
 import { cleanText } from '../domain/text.ts';
 import { decideTransition } from '../domain/workflow.ts';
 import { badRequest, notFound, RequestError } from '../errors.ts';
-import { trackMeters } from '../patrol/track.ts';
 import { ErrorResponse, errorResponses, guardedResponses } from '../schemas/common.ts';
-import {
-  CHECKIN_RESULTS,
-  type Checkin,
-  CheckinAnswer,
-  CheckinRequest,
-  type CheckinResult,
-  PatrolDetail,
-  PatrolEnd,
-  PatrolListQuery,
-  PatrolStart,
-  PatrolSummary,
-  TrackBatch,
-  TrackFeature,
-} from '../schemas/patrols.ts';
+import { CHECKIN_RESULTS, CheckinAnswer, CheckinRequest, type CheckinResult, PatrolEnd, PatrolStart, PatrolSummary, TrackBatch } from '../schemas/patrols.ts';
 import type { UserRecord } from '../store/account-store.ts';
-import type { CheckinKind, CheckinRecord, PatrolRecord } from '../store/patrol-store.ts';
+import type { CheckinKind, PatrolRecord } from '../store/patrol-store.ts';
+import { checkinJson, summaryOf } from './patrol-json.ts';
 import { commitProblemChange } from './problem-commit.ts';
 import { parseInstant } from './problem-filter.ts';
 
@@ -33,7 +19,7 @@ import { parseInstant } from './problem-filter.ts';
  * or sending back a fix there, or fixing a small problem on the spot), and ends it. Every write is
  * safe to repeat (the phone sends its queue again after a lost answer): the patrol's id is the
  * phone's, check-ins carry an Idempotency-Key, track points are kept once per instant.
- * The track says where a person was: only admins and leaders read it, and each read is audited.
+ * Reading them: patrol-reads.ts.
  */
 
 const PatrolParams = Type.Object({ id: Type.String({ maxLength: 40 }) });
@@ -46,38 +32,6 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 
 /** The lifecycle action a check-in result takes on its problem, if any. */
 const RESULT_ACTIONS: Partial<Record<CheckinResult, Action>> = { verified: 'close', sent_back: 'reject', self_fixed: 'self_fix' };
-
-export const checkinJson = (c: CheckinRecord): Static<typeof Checkin> => ({
-  id: c.id,
-  kind: c.kind,
-  problemId: c.problemId,
-  siteId: c.siteId,
-  result: c.result,
-  resultName: CHECKIN_RESULTS[c.result as CheckinResult] ?? c.result,
-  note: c.note,
-  lon: c.lon,
-  lat: c.lat,
-  at: toShanghaiIso(c.at),
-});
-
-async function summaryOf(app: FastifyInstance, p: PatrolRecord, checkins?: CheckinRecord[]): Promise<Static<typeof PatrolSummary>> {
-  const list = checkins ?? (await app.store.patrols.checkins(p.id));
-  const count = (kind: CheckinKind) => list.filter((c) => c.kind === kind).length;
-  return {
-    id: p.id,
-    actor: p.actor,
-    gridIds: p.gridIds,
-    mode: p.mode,
-    startedAt: toShanghaiIso(p.startedAt),
-    endedAt: p.endedAt === null ? null : toShanghaiIso(p.endedAt),
-    meters: Math.round(p.distanceM),
-    minutes: p.endedAt === null ? null : Math.round((p.endedAt - p.startedAt) / 60_000),
-    checkins: count('stop'),
-    reports: count('report'),
-    fixes: count('fix'),
-    trackPurged: p.trackPurged,
-  };
-}
 
 /** An instant sent by the phone: not in the future beyond the clock skew; the server's time when none. */
 function phoneTime(app: FastifyInstance, raw: string | undefined, field: string): number {
@@ -97,14 +51,6 @@ const patrolRecordRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!p) throw notFound(`巡查 ${id} 不存在`);
     if (p.userId !== user.id) throw new RequestError(403, 'forbidden', 'id', '只能记录本人的巡查');
     if (open && p.endedAt !== null) throw new RequestError(409, 'patrol_ended', 'id', '该巡查已结束');
-    return p;
-  }
-
-  /** A patrol the caller may read: admins and leaders any, a grid manager their own. */
-  async function readablePatrol(id: string, user: UserRecord): Promise<PatrolRecord> {
-    const p = await patrols.get(id);
-    if (!p) throw notFound(`巡查 ${id} 不存在`);
-    if (user.role === 'grid_manager' && p.userId !== user.id) throw new RequestError(403, 'forbidden', 'id', '只能查看本人的巡查');
     return p;
   }
 
@@ -273,70 +219,6 @@ const patrolRecordRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!ended) throw notFound(`巡查 ${p.id} 不存在`);
       if (wasOpen) await app.audit(req, 'patrol.end', 'patrol', p.id, { meters: Math.round(ended.distanceM) });
       return summaryOf(app, ended);
-    },
-  );
-
-  app.get(
-    '/api/patrols',
-    {
-      config: { access: ['admin', 'leader', 'grid_manager'] },
-      schema: {
-        tags: ['patrols'],
-        summary: '巡查记录（管理员、领导看全部；网格员看本人的）',
-        querystring: PatrolListQuery,
-        response: { 200: Type.Object({ patrols: Type.Array(PatrolSummary) }), ...errorResponses, ...guardedResponses },
-      },
-    },
-    async (req) => {
-      const user = req.user as UserRecord;
-      const q = req.query;
-      const from = q.from === undefined ? undefined : parseInstant(q.from, 'from', false);
-      const to = q.to === undefined ? undefined : parseInstant(q.to, 'to', true);
-      const list = await patrols.list({ from, to, limit: q.limit ?? 200, userId: user.role === 'grid_manager' ? user.id : undefined });
-      return { patrols: await Promise.all(list.map((p) => summaryOf(app, p))) };
-    },
-  );
-
-  app.get(
-    '/api/patrols/:id',
-    {
-      config: { access: ['admin', 'leader', 'grid_manager'] },
-      schema: {
-        tags: ['patrols'],
-        summary: '一次巡查：概况与打卡（不含轨迹）',
-        params: PatrolParams,
-        response: { 200: PatrolDetail, ...errorResponses, ...guardedResponses },
-      },
-    },
-    async (req) => {
-      const p = await readablePatrol(req.params.id, req.user as UserRecord);
-      const checkins = await patrols.checkins(p.id);
-      return { patrol: await summaryOf(app, p, checkins), checkins: checkins.map(checkinJson) };
-    },
-  );
-
-  app.get(
-    '/api/patrols/:id/track',
-    {
-      config: { access: ['admin', 'leader'] },
-      schema: {
-        tags: ['patrols'],
-        summary: '巡查轨迹（个人信息：仅管理员、领导；每次读取记入审计日志）',
-        description: 'Tracks are kept 180 days; after that the patrol’s summary stays and its track is gone (410).',
-        params: PatrolParams,
-        response: { 200: TrackFeature, ...errorResponses, ...guardedResponses, 410: ErrorResponse },
-      },
-    },
-    async (req) => {
-      const p = await readablePatrol(req.params.id, req.user as UserRecord);
-      if (p.trackPurged) throw new RequestError(410, 'track_purged', 'id', '该巡查的轨迹已过保存期限（180 天），已删除');
-      const points = await patrols.track(p.id);
-      await app.audit(req, 'patrol.track_read', 'patrol', p.id, { actor: p.actor, points: points.length });
-      return {
-        type: 'Feature' as const,
-        geometry: { type: 'LineString' as const, coordinates: points.map((pt) => [pt.lon, pt.lat] as [number, number]) },
-        properties: { patrolId: p.id, times: points.map((pt) => toShanghaiIso(pt.at)), meters: Math.round(trackMeters(points)) },
-      };
     },
   );
 };
