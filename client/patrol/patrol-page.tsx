@@ -6,6 +6,7 @@ import type { Answer } from '../../server/schemas/api.ts';
 import { ApiError, api, type Coverage, call, type Session, type Tasks } from '../api/client.ts';
 import { UserMenu } from '../auth/user-menu.tsx';
 import { useTown } from '../state/use-town.ts';
+import { km } from './distance-text.ts';
 import { keepForOffline, registerPatrolWorker } from './offline.ts';
 import { PatrolMap } from './patrol-map.tsx';
 import { PatrolBar, PatrolReport } from './patrol-run.tsx';
@@ -22,7 +23,6 @@ const MODES: { code: Mode; name: string }[] = [
   { code: 'ebike', name: '电动车' },
 ];
 
-const km = (m: number) => (m >= 1000 ? `${(m / 1000).toFixed(1)} 公里` : `${m} 米`);
 const today = () => toShanghaiIso(Date.now()).slice(0, 10);
 const reason = (e: unknown) => (e instanceof Error ? e.message : String(e));
 

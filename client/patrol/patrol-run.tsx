@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'react';
+import { CHECKIN_RESULTS, type CheckinResult } from '../../server/domain/checkin-results.ts';
 import type { Answer } from '../../server/schemas/api.ts';
+import { km } from './distance-text.ts';
 import type { Failed } from './outbox.ts';
 import { type ActivePatrol, type EndedPatrol, stopKey, type usePatrolRecord } from './use-patrol-record.ts';
 
@@ -7,8 +9,6 @@ import { type ActivePatrol, type EndedPatrol, stopKey, type usePatrolRecord } fr
 
 type Stop = Answer<'POST /api/patrols/plan'>['stops'][number];
 type PatrolRecordApi = ReturnType<typeof usePatrolRecord>;
-
-const km = (m: number) => (m >= 1000 ? `${(m / 1000).toFixed(1)} 公里` : `${Math.round(m)} 米`);
 
 /** The results a stop offers, by what it is: a fix to check, a problem to push, a key site to look at. */
 function resultsFor(s: Stop): { result: string; label: string; needsNote?: boolean }[] {
@@ -27,14 +27,6 @@ function resultsFor(s: Stop): { result: string; label: string; needsNote?: boole
     { result: 'not_fixed', label: '未整改' },
   ];
 }
-
-export const RESULT_LABELS: { [result: string]: string } = {
-  ok: '已整改/无问题',
-  not_fixed: '未整改',
-  found: '发现问题',
-  verified: '核查通过',
-  sent_back: '核查退回',
-};
 
 /** 开始巡查 before, and during the patrol: time, distance, what waits to be sent, 途中上报, 结束巡查. */
 export function PatrolBar({ record, canStart, onStart, onReport }: { record: PatrolRecordApi; canStart: boolean; onStart: () => void; onReport: () => void }) {
@@ -121,7 +113,7 @@ export function StopCheckin({ stop, active, record }: { stop: Stop; active: Acti
   if (done) {
     return (
       <p className="patrol-done" data-done={done}>
-        ✓ 已打卡：{options.find((o) => o.result === done)?.label ?? RESULT_LABELS[done] ?? done}
+        ✓ 已打卡：{options.find((o) => o.result === done)?.label ?? CHECKIN_RESULTS[done as CheckinResult] ?? done}
       </p>
     );
   }

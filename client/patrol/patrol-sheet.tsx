@@ -2,6 +2,7 @@ import type * as maplibregl from 'maplibre-gl';
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
 import type { Answer } from '../../server/schemas/api.ts';
+import { km } from './distance-text.ts';
 
 type Plan = Answer<'POST /api/patrols/plan'>;
 type Stop = Plan['stops'][number];
@@ -23,8 +24,6 @@ export interface PatrolSheetProps {
 
 /** A deadline as a person reads it: 12-15 this year, 2025-12-15 another year. */
 export const deadlineText = (iso: string, today: string) => (iso.slice(0, 4) === today.slice(0, 4) ? iso.slice(5, 10) : iso.slice(0, 10));
-
-const km = (m: number) => (m >= 1000 ? `${(m / 1000).toFixed(1)} 公里` : `${m} 米`);
 
 /**
  * 巡查单: the plan on one A4 page (up to 15 stops) for a grid manager who prefers paper: who, which

@@ -1,13 +1,12 @@
 import { toShanghaiIso } from '../../server/domain/calendar.ts';
 import type { Answer } from '../../server/schemas/api.ts';
+import { km } from './distance-text.ts';
 import { navigationLinks } from './navigation.ts';
 import { StopCheckin } from './patrol-run.tsx';
 import { deadlineText } from './patrol-sheet.tsx';
 import type { ActivePatrol, usePatrolRecord } from './use-patrol-record.ts';
 
 type Plan = Answer<'POST /api/patrols/plan'>;
-
-const km = (m: number) => (m >= 1000 ? `${(m / 1000).toFixed(1)} 公里` : `${m} 米`);
 
 /**
  * The plan's stops in walking order: what, where, when, how far from the last; a tap opens 导航

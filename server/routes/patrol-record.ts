@@ -11,7 +11,7 @@ import { CHECKIN_RESULTS, CheckinAnswer, CheckinRequest, type CheckinResult, Pat
 import type { UserRecord } from '../store/account-store.ts';
 import type { CheckinKind, PatrolRecord } from '../store/patrol-store.ts';
 import { checkinJson, summaryOf } from './patrol-json.ts';
-import { commitProblemChange } from './problem-commit.ts';
+import { closingChanges, commitProblemChange, transitionPhotos } from './problem-commit.ts';
 import { parseInstant } from './problem-filter.ts';
 
 /**
@@ -31,7 +31,11 @@ const KeyHeaders = Type.Object({
 const CLOCK_SKEW_MS = 5 * 60_000;
 
 /** The lifecycle action a check-in result takes on its problem, if any. */
-const RESULT_ACTIONS: Partial<Record<CheckinResult, Action>> = { verified: 'close', sent_back: 'reject', self_fixed: 'self_fix' };
+const RESULT_ACTIONS: Partial<Record<CheckinResult, Extract<Action, 'close' | 'reject' | 'self_fix'>>> = {
+  verified: 'close',
+  sent_back: 'reject',
+  self_fixed: 'self_fix',
+};
 
 /** An instant sent by the phone: not in the future beyond the clock skew; the server's time when none. */
 function phoneTime(app: FastifyInstance, raw: string | undefined, field: string): number {
@@ -158,16 +162,12 @@ const patrolRecordRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const action = RESULT_ACTIONS[b.result];
         problemStatus = p.status;
         if (action) {
-          const stored = await app.store.photos(p.id);
-          const known = new Set(stored.map((ph) => ph.id));
           const photos = b.photos ?? [];
-          for (const id of photos) if (!known.has(id)) throw new RequestError(422, 'unknown_photo', 'photos', `照片 ${id.slice(0, 12)}… 不是该问题的照片`);
-          const afterPhotos = stored.filter((ph) => ph.kind === 'after' && photos.includes(ph.id)).map((ph) => ph.id);
-          const beforePhotos = stored.filter((ph) => ph.kind === 'before').map((ph) => ph.id);
+          const { afterPhotos, beforePhotos } = await transitionPhotos(app, p, photos);
           const verdict = decideTransition(user, p, action, { note, afterPhotos, beforePhotos });
           if (!verdict.ok) throw new RequestError(verdict.status, verdict.code, verdict.field === 'action' ? 'result' : verdict.field, verdict.message);
           const now = app.now();
-          const changes = action === 'reject' ? {} : action === 'self_fix' ? { closedAt: now, unitId: null } : { closedAt: now };
+          const changes = action === 'reject' ? {} : closingChanges(action, now);
           const next = await commitProblemChange(
             app,
             req,

@@ -12,7 +12,7 @@ import { ErrorResponse, errorResponses, guardedResponses } from '../schemas/comm
 import { ProblemDetail } from '../schemas/problems.ts';
 import type { UserRecord } from '../store/account-store.ts';
 import type { EventChanges, ProblemEventRecord, ProblemRecord } from '../store/records.ts';
-import { checkIfMatch, commitProblemChange } from './problem-commit.ts';
+import { checkIfMatch, closingChanges, commitProblemChange, transitionPhotos } from './problem-commit.ts';
 import { parseInstant } from './problem-filter.ts';
 import { IdParams, problemDetail, readableProblem } from './problem-json.ts';
 
@@ -106,10 +106,7 @@ const problemChangeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { action, photos = [], unitId } = req.body;
       const note = cleanText(req.body.note ?? '', 'note', '说明', { multiline: true, optional: true });
       if (unitId !== undefined && !app.townData.unitById.has(unitId)) throw badRequest('unitId', `未知的责任单位：${unitId}`, 'unknown_value');
-      const stored = new Map((await app.store.photos(p.id)).map((ph) => [ph.id, ph]));
-      for (const id of photos) if (!stored.has(id)) throw new RequestError(422, 'unknown_photo', 'photos', `照片 ${id.slice(0, 12)}… 不是该问题的照片`);
-      const afterPhotos = photos.filter((id) => stored.get(id)?.kind === 'after');
-      const beforePhotos = [...stored.values()].filter((ph) => ph.kind === 'before').map((ph) => ph.id);
+      const { afterPhotos, beforePhotos } = await transitionPhotos(app, p, photos);
       // A stale version first: what the client saw is no longer there, whatever it asks.
       checkIfMatch(req.headers['if-match'], p);
       const verdict = decideTransition(user, p, action, { note, afterPhotos, beforePhotos, unitId });
@@ -125,12 +122,7 @@ const problemChangeRoutes: FastifyPluginAsyncTypebox = async (app) => {
           change.deadline = deadline;
         }
       }
-      if (action === 'close') change.closedAt = now;
-      if (action === 'self_fix') {
-        // 自行处置: no unit did the work, so none is counted for it.
-        change.closedAt = now;
-        change.unitId = null;
-      }
+      if (action === 'close' || action === 'self_fix') Object.assign(change, closingChanges(action, now));
       if (action === 'reopen') {
         change.closedAt = null;
         // A reopened problem gets a fresh time limit from now.

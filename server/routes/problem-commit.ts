@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { RequestError } from '../errors.ts';
 import { changeOf } from '../live.ts';
 import type { UserRecord } from '../store/account-store.ts';
 import type { EventChanges, ProblemEventRecord, ProblemRecord } from '../store/records.ts';
@@ -9,6 +10,28 @@ import { checkVersion, staleVersion } from './if-match.ts';
 /** The version the client saw (If-Match): 428 when missing, 400 when malformed, 412 when stale. */
 export function checkIfMatch(ifMatch: string | undefined, p: ProblemRecord): void {
   checkVersion(ifMatch, p.version, '问题');
+}
+
+/**
+ * The photos a transition names, checked against the problem's own (422 naming `photos` for one
+ * that is not): the "after" ones it attaches, and every "before" one the problem has.
+ */
+export async function transitionPhotos(
+  app: FastifyInstance,
+  p: ProblemRecord,
+  ids: readonly string[],
+): Promise<{ afterPhotos: string[]; beforePhotos: string[] }> {
+  const stored = new Map((await app.store.photos(p.id)).map((ph) => [ph.id, ph]));
+  for (const id of ids) if (!stored.has(id)) throw new RequestError(422, 'unknown_photo', 'photos', `照片 ${id.slice(0, 12)}… 不是该问题的照片`);
+  return {
+    afterPhotos: ids.filter((id) => stored.get(id)?.kind === 'after'),
+    beforePhotos: [...stored.values()].filter((ph) => ph.kind === 'before').map((ph) => ph.id),
+  };
+}
+
+/** What a closing action sets besides the status: the closing time; 当场整改 also clears the unit (自行处置: no unit did the work). */
+export function closingChanges(action: 'close' | 'self_fix', now: number): EventChanges {
+  return action === 'self_fix' ? { closedAt: now, unitId: null } : { closedAt: now };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { CHECKIN_RESULTS, type CheckinResult } from '../domain/checkin-results.ts';
 import { MODES, STOP_KINDS } from '../patrol/patrol-plan.ts';
 
 const LonLat = Type.Tuple([Type.Number(), Type.Number()]);
@@ -107,15 +108,7 @@ export const TrackBatch = Type.Object(
   { additionalProperties: false },
 );
 
-export const CHECKIN_RESULTS = {
-  ok: '已整改 / 无问题',
-  not_fixed: '未整改',
-  found: '新发现',
-  verified: '核查通过（销号）',
-  sent_back: '核查退回',
-  self_fixed: '当场整改',
-} as const;
-export type CheckinResult = keyof typeof CHECKIN_RESULTS;
+export { CHECKIN_RESULTS, type CheckinResult } from '../domain/checkin-results.ts';
 
 /** POST /api/patrols/:id/checkins: 到点打卡 at a stop (a problem or a key site). */
 export const CheckinRequest = Type.Object(
