@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { AdminPage } from './admin/admin-page.tsx';
 import { ApiError, api, type Session, SIGNED_OUT_EVENT } from './api/client.ts';
 import { App } from './app.tsx';
@@ -6,6 +6,9 @@ import { LoginPage } from './auth/login-page.tsx';
 import { PatrolPage } from './patrol/patrol-page.tsx';
 import { TasksPage } from './tasks/tasks-page.tsx';
 import { WallPage } from './wall/wall-page.tsx';
+
+/** The presentation pages (decks, show, export) load when first opened: most sessions never need them. */
+const PresentRoute = lazy(() => import('./present/present-route.tsx').then((m) => ({ default: m.PresentRoute })));
 
 /** The current address without one query parameter. */
 function withoutParam(location: Location, name: string): string {
@@ -78,5 +81,11 @@ export function Root() {
   if (page === '/wall') return <WallPage session={session} />;
   if (page === '/tasks') return <TasksPage session={session} onSignedOut={signedOut} />;
   if (page === '/patrol') return <PatrolPage session={session} onSignedOut={signedOut} />;
+  if (page === '/present' || page.startsWith('/present/'))
+    return (
+      <Suspense fallback={<div className="loading">正在加载…</div>}>
+        <PresentRoute session={session} path={page} onSignedOut={signedOut} />
+      </Suspense>
+    );
   return <App session={session} onSignedOut={signedOut} />;
 }

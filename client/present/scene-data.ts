@@ -187,3 +187,23 @@ export async function loadSideData(scene: SceneValue): Promise<SideData> {
     }
   }
 }
+
+/** Up is good for closures and the rate; bad for reports and overdue problems. */
+const UP_IS_GOOD = new Set(['closed', 'rate']);
+
+/**
+ * A figure's change against the period before, in words and tone: 较上期 ▲12.5% for counts,
+ * ▲2.3 个百分点 for the rate; 上期无 when there was nothing before.
+ */
+export function kpiChange(k: Kpi, against = '较上期'): { text: string; tone: 'good' | 'bad' | '' } | null {
+  if (k.previous === null || k.value === null) return null;
+  const diff = k.value - k.previous;
+  const tone = diff === 0 ? '' : diff > 0 === UP_IS_GOOD.has(k.key) ? 'good' : 'bad';
+  const arrow = diff > 0 ? '▲' : '▼';
+  if (k.format === 'percent') return { text: diff === 0 ? `${against}持平` : `${against} ${arrow}${Math.abs(diff * 100).toFixed(1)} 个百分点`, tone };
+  if (k.previous === 0) return { text: k.value === 0 ? `${against}持平` : `${against}上期无`, tone: '' };
+  return { text: diff === 0 ? `${against}持平` : `${against} ${arrow}${Math.abs((diff / k.previous) * 100).toFixed(1)}%`, tone };
+}
+
+/** A figure as a slide writes it. */
+export const kpiText = (k: Kpi) => (k.value === null ? '—' : k.format === 'percent' ? `${(k.value * 100).toFixed(1)}%` : k.value.toLocaleString('zh-CN'));

@@ -1,0 +1,276 @@
+import PptxGenJS from 'pptxgenjs';
+import type { SceneValue } from '../../server/schemas/decks.ts';
+import { call } from '../api/client.ts';
+import { SCALES } from '../map/choropleth.ts';
+import { download } from '../map/export-png.ts';
+import { BIN_RADIUS_M } from './bins.ts';
+import { MapCamera, type PictureSize } from './map-pictures.tsx';
+import { type Chart, kpiChange, kpiText, type SideData } from './scene-data.ts';
+import { loadPresentTown, type PresentTown, type SceneData, sceneData } from './scene-load.ts';
+
+/**
+ * The deck as an editable PowerPoint file (opens in PowerPoint and WPS): one slide per scene, the map
+ * drawn at 2× as a picture, charts as native charts holding the data, tables as native tables, text
+ * as text boxes in Microsoft YaHei (WPS and PowerPoint substitute a CJK font where it is missing),
+ * speaker notes as notes. Made in the browser: it needs no network but the town's own server.
+ */
+
+const FONT = 'Microsoft YaHei';
+const W = 13.333;
+const INK = '1F2937';
+const ACCENT = '14325C';
+const MUTED = '4B5563';
+/** Inches to the CSS pixels of a map picture (96 per inch), drawn at 2×. */
+const PX = 96;
+
+type Deck = Awaited<ReturnType<typeof loadDeck>>;
+const loadDeck = (id: number) => call('GET /api/decks/:id', { params: { id } });
+
+/** Where things go on a 16:9 slide (inches). */
+const BOX = {
+  title: { x: 0.4, y: 0.25, w: W - 0.8, h: 0.75 },
+  caption: { x: 0.4, y: 0.95, w: W - 0.8, h: 0.5 },
+  map: { x: 0.4, y: 1.55, w: 7.9, h: 5.2 },
+  legend: { x: 0.4, y: 6.8, w: 7.9, h: 0.45 },
+  side: { x: 8.55, y: 1.55, w: 4.4, h: 5.6 },
+  wide: { x: 0.4, y: 1.55, w: W - 0.8, h: 5.6 },
+};
+
+const hex = (c: [number, number, number]) => c.map((x) => x.toString(16).padStart(2, '0')).join('');
+
+function addChart(pptx: PptxGenJS, slide: PptxGenJS.Slide, chart: Chart, box: { x: number; y: number; w: number; h: number }) {
+  const percent = chart.format === 'percent';
+  // Bars are drawn bottom-up: the rows go in reversed so the first stands at the top.
+  const order = chart.kind === 'trend' ? (xs: unknown[]) => xs : (xs: unknown[]) => [...xs].reverse();
+  const data = chart.series.map((s) => ({
+    name: s.name,
+    labels: order(chart.labels) as string[],
+    values: (order(s.values) as (number | null)[]).map((v) => v ?? 0),
+  }));
+  const common = {
+    ...box,
+    showLegend: chart.series.length > 1,
+    legendPos: 't' as const,
+    legendFontFace: FONT,
+    legendFontSize: 14,
+    catAxisLabelFontFace: FONT,
+    catAxisLabelFontSize: 14,
+    valAxisLabelFontFace: FONT,
+    valAxisLabelFontSize: 14,
+    chartColors: percent ? ['1565C0'] : ['C62828', '2E7D32'],
+    showTitle: true,
+    title: chart.title,
+    titleFontFace: FONT,
+    titleFontSize: 18,
+    titleColor: INK,
+  };
+  if (chart.kind === 'trend') {
+    slide.addChart(pptx.ChartType.line, data, { ...common, lineSize: 3, lineDataSymbolSize: 8 });
+    return;
+  }
+  slide.addChart(pptx.ChartType.bar, data, {
+    ...common,
+    barDir: 'bar',
+    showValue: true,
+    dataLabelFontFace: FONT,
+    dataLabelFontSize: 12,
+    dataLabelFormatCode: percent ? '0.0%' : '0',
+    valAxisLabelFormatCode: percent ? '0%' : '0',
+    ...(percent ? { valAxisMaxVal: 1, valAxisMinVal: 0 } : {}),
+  });
+}
+
+async function dataUrl(url: string): Promise<string> {
+  const blob = await (await fetch(url)).blob();
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(String(r.result));
+    r.onerror = () => reject(r.error);
+    r.readAsDataURL(blob);
+  });
+}
+
+async function addSide(pptx: PptxGenJS, slide: PptxGenJS.Slide, side: SideData, box: { x: number; y: number; w: number; h: number }, against: string) {
+  const text = { fontFace: FONT, color: INK };
+  switch (side.kind) {
+    case 'none':
+      return;
+    case 'text':
+      slide.addText(side.body, { ...box, ...text, fontSize: 24, valign: 'top', paraSpaceAfter: 6 });
+      return;
+    case 'kpis': {
+      const h = Math.min(1.35, box.h / side.kpis.length);
+      for (const [i, k] of side.kpis.entries()) {
+        const change = kpiChange(k, against);
+        slide.addShape(pptx.ShapeType.rect, { x: box.x, y: box.y + i * h, w: box.w, h: h - 0.12, fill: { color: 'F1F5F9' }, line: { color: 'F1F5F9' } });
+        slide.addText(
+          [
+            { text: `${k.label}\n`, options: { fontSize: 18, color: MUTED } },
+            { text: kpiText(k), options: { fontSize: 36, bold: true, color: ACCENT, breakLine: !!change } },
+            ...(change
+              ? [{ text: change.text, options: { fontSize: 16, color: change.tone === 'good' ? '2E7D32' : change.tone === 'bad' ? 'C62828' : MUTED } }]
+              : []),
+          ],
+          { x: box.x + 0.1, y: box.y + i * h, w: box.w - 0.2, h: h - 0.12, fontFace: FONT, valign: 'middle' },
+        );
+      }
+      return;
+    }
+    case 'chart':
+      addChart(pptx, slide, side.chart, box);
+      return;
+    case 'table': {
+      const t = side.table;
+      slide.addText(t.title, { x: box.x, y: box.y, w: box.w, h: 0.45, ...text, fontSize: 18, bold: true });
+      if (t.rows.length === 0) {
+        slide.addText('没有逾期未改的问题', { x: box.x, y: box.y + 0.5, w: box.w, h: 0.5, ...text, fontSize: 18 });
+        return;
+      }
+      const head = t.columns.map((c) => ({ text: c, options: { bold: true, color: MUTED, fill: { color: 'F1F5F9' } } }));
+      const rows = t.rows.map((r) => r.map((v) => ({ text: String(v) })));
+      slide.addTable([head, ...rows], {
+        x: box.x,
+        y: box.y + 0.5,
+        w: box.w,
+        fontFace: FONT,
+        fontSize: 14,
+        color: INK,
+        border: { type: 'solid', pt: 0.5, color: 'CBD5E1' },
+        autoPage: false,
+      });
+      return;
+    }
+    case 'case': {
+      const c = side.case;
+      const half = (box.w - 0.3) / 2;
+      for (const [i, [photos, label]] of [
+        [c.before, '整改前'],
+        [c.after, '整改后'],
+      ].entries() as IterableIterator<[number, [typeof c.before, string]]>) {
+        const x = box.x + i * (half + 0.3);
+        const p = photos[0];
+        const h = box.h - 1.3;
+        if (p) {
+          const ratio = p.width / p.height;
+          const fitW = Math.min(half, h * ratio);
+          const fitH = fitW / ratio;
+          slide.addImage({ data: await dataUrl(p.url), x: x + (half - fitW) / 2, y: box.y, w: fitW, h: fitH });
+        } else slide.addText('无照片', { x, y: box.y, w: half, h, ...text, fontSize: 18, align: 'center' });
+        slide.addText(label, { x, y: box.y + h + 0.05, w: half, h: 0.45, ...text, fontSize: 20, bold: true, align: 'center' });
+      }
+      slide.addText(`${c.category} · ${c.description}\n发现 ${c.reportedAt.slice(0, 10)}${c.closedAt ? ` · 销号 ${c.closedAt.slice(0, 10)}` : ''}`, {
+        x: box.x,
+        y: box.y + box.h - 0.75,
+        w: box.w,
+        h: 0.75,
+        ...text,
+        fontSize: 16,
+      });
+      return;
+    }
+  }
+}
+
+/** The legend under the map, in words and swatches. */
+function addLegend(pptx: PptxGenJS, slide: PptxGenJS.Slide, scene: SceneValue, data: SceneData) {
+  const { x, y, w, h } = BOX.legend;
+  const steps: { color: string; label: string }[] = data.scale
+    ? data.scale.steps.map((s) => ({ color: hex(s.color), label: s.label }))
+    : scene.map.mode === 'grid' || scene.map.mode === 'patrol'
+      ? SCALES[scene.map.mode === 'patrol' ? 'patrol' : scene.map.metric].steps.map((s) => ({ color: s.color.slice(1), label: s.label }))
+      : [];
+  const title = data.scale
+    ? `每个蜂窝（边长 ${BIN_RADIUS_M} 米）内问题数 · 同一色标`
+    : scene.map.mode === 'grid' || scene.map.mode === 'patrol'
+      ? SCALES[scene.map.mode === 'patrol' ? 'patrol' : scene.map.metric].title
+      : '问题密度：浅色少，深红多';
+  slide.addText(title, { x, y, w: steps.length > 0 ? 3.2 : w, h, fontFace: FONT, fontSize: 12, color: MUTED });
+  let at = x + 3.3;
+  const step = Math.min(1.2, (w - 3.3) / Math.max(1, steps.length));
+  for (const s of steps) {
+    slide.addShape(pptx.ShapeType.rect, { x: at, y: y + 0.13, w: 0.2, h: 0.2, fill: { color: s.color }, line: { color: s.color } });
+    slide.addText(s.label, { x: at + 0.22, y, w: step - 0.25, h, fontFace: FONT, fontSize: 11, color: INK });
+    at += step;
+  }
+}
+
+const againstWord = (scene: SceneValue) => {
+  const p = scene.filters.period;
+  return p?.from.endsWith('-01') && p.to.slice(0, 7) === p.from.slice(0, 7) ? '较上月' : '较上期';
+};
+
+/** Builds the PPTX of a deck (its pictures drawn by `camera`). */
+export async function deckPptx(deck: Deck, town: PresentTown, camera: MapCamera): Promise<Blob> {
+  const pptx = new PptxGenJS();
+  pptx.layout = 'LAYOUT_WIDE';
+  pptx.title = deck.title;
+  pptx.author = deck.author;
+  pptx.company = town.meta.town.name;
+  pptx.theme = { headFontFace: FONT, bodyFontFace: FONT };
+  const theme = deck.theme === 'dark' ? 'dark' : 'light';
+  for (const [i, scene] of deck.scenes.entries()) {
+    const data = await sceneData(scene, town);
+    const slide = pptx.addSlide();
+    const cover = i === 0 && scene.map.mode === 'none';
+    if (cover) {
+      slide.background = { color: 'E8EEF7' };
+      slide.addText(scene.title, { x: 0.6, y: 2.3, w: W - 1.2, h: 1.4, fontFace: FONT, fontSize: 40, bold: true, color: ACCENT, align: 'center' });
+      if (scene.caption) slide.addText(scene.caption, { x: 0.6, y: 3.7, w: W - 1.2, h: 0.6, fontFace: FONT, fontSize: 22, color: MUTED, align: 'center' });
+      if (data.side.kind === 'text')
+        slide.addText(data.side.body, { x: 0.6, y: 4.4, w: W - 1.2, h: 1.2, fontFace: FONT, fontSize: 24, color: INK, align: 'center' });
+    } else {
+      slide.addText(scene.title, { ...BOX.title, fontFace: FONT, fontSize: 30, bold: true, color: ACCENT, valign: 'middle' });
+      if (scene.caption) slide.addText(scene.caption, { ...BOX.caption, fontFace: FONT, fontSize: 18, color: MUTED, valign: 'top' });
+      const hasSide = data.side.kind !== 'none';
+      if (data.maps.length > 0) {
+        const area = hasSide ? BOX.map : { ...BOX.map, w: W - 0.8 };
+        const gap = 0.15;
+        const each = (area.w - gap * (data.maps.length - 1)) / data.maps.length;
+        const size: PictureSize = { width: Math.round(each * PX), height: Math.round(area.h * PX) };
+        for (const [k, m] of data.maps.entries()) {
+          const picture = await camera.picture(town, theme, scene, data, k, size);
+          const x = area.x + k * (each + gap);
+          slide.addImage({ data: picture, x, y: area.y, w: each, h: area.h, altText: `${scene.title} ${m.label}` });
+          if (data.maps.length > 1)
+            slide.addText(m.label, {
+              x: x + 0.1,
+              y: area.y + 0.1,
+              w: 2.2,
+              h: 0.45,
+              fontFace: FONT,
+              fontSize: 18,
+              bold: true,
+              color: 'FFFFFF',
+              fill: { color: ACCENT },
+            });
+        }
+        addLegend(pptx, slide, scene, data);
+        await addSide(pptx, slide, data.side, BOX.side, againstWord(scene));
+      } else await addSide(pptx, slide, data.side, BOX.wide, againstWord(scene));
+    }
+    slide.addText(`${town.meta.town.name}${town.meta.demo ? '（演示数据）' : ''}　${i + 1} / ${deck.scenes.length}`, {
+      x: 0.4,
+      y: 7.1,
+      w: W - 0.8,
+      h: 0.3,
+      fontFace: FONT,
+      fontSize: 10,
+      color: MUTED,
+      align: 'right',
+    });
+    if (scene.notes) slide.addNotes(scene.notes);
+  }
+  return (await pptx.write({ outputType: 'blob', compression: true })) as Blob;
+}
+
+/** Exports a deck by id as `<title>.pptx` through the browser's download. */
+export async function exportDeck(id: number): Promise<void> {
+  const [deck, town] = await Promise.all([loadDeck(id), loadPresentTown()]);
+  const camera = new MapCamera();
+  try {
+    const blob = await deckPptx(deck, town, camera);
+    download(blob, `${deck.title}.pptx`);
+  } finally {
+    camera.close();
+  }
+}

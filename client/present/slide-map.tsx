@@ -1,0 +1,187 @@
+import type { Layer } from '@deck.gl/core';
+import { PolygonLayer } from '@deck.gl/layers';
+import { MapLibreOverlay } from '@deck.gl/maplibre';
+import { bbox as turfBbox } from '@turf/turf';
+import * as maplibregl from 'maplibre-gl';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import { useEffect, useRef, useState } from 'react';
+import type { SceneValue } from '../../server/schemas/decks.ts';
+import { LOCAL_IDEOGRAPH_FONTS } from '../map/basemap-style.ts';
+import { metricColor } from '../map/choropleth.ts';
+import { deckSurface } from '../map/deck-surface.ts';
+import { BEFORE_LABELS, buildLayers } from '../map/layers.ts';
+import { MAPLIBRE_LOCALE_ZH } from '../map/locale-zh.ts';
+import { type Bin, type BinScale, binColor } from './bins.ts';
+import type { MapData, PresentTown } from './scene-load.ts';
+
+maplibregl.setWorkerUrl(workerUrl);
+
+/** Place names as large as a hall needs them (the desk map's are 13–15 px). */
+const LABEL_SIZES: Record<string, number> = { 'community-label': 24, 'market-label': 28, 'site-label': 20 };
+const OUTLINE_COLOR = '#c62828';
+/** A camera flight between scenes: long enough to follow, short enough not to wait for. */
+const FLIGHT_MS = 1500;
+
+/** Where a scene looks: its camera, or framed on its filters' area (the town when none). */
+export function sceneView(scene: SceneValue, town: PresentTown): { camera: NonNullable<SceneValue['camera']> } | { bbox: [number, number, number, number] } {
+  if (scene.camera) return { camera: scene.camera };
+  const id = scene.filters.grid ?? scene.filters.community;
+  const fc = scene.filters.grid ? town.grids : town.communities;
+  const f = id ? fc.features.find((x) => x.properties?.id === id) : undefined;
+  return { bbox: f ? (turfBbox(f) as [number, number, number, number]) : town.meta.bbox };
+}
+
+export interface SlideMapProps {
+  town: PresentTown;
+  theme: 'light' | 'dark';
+  scene: SceneValue;
+  data: MapData;
+  /** The hexagons' shared scale (comparisons, time-lapses). */
+  scale: BinScale | null;
+  /** Flies to the scene's view (the show); otherwise jumps (exports, thumbnails). */
+  fly?: boolean;
+  pixelRatio?: number;
+  /** The map and its overlay, once made (snapshots, video). */
+  onMap?: (map: maplibregl.Map, overlay: MapLibreOverlay) => void;
+  /** Called each time a frame with this data and view is complete. */
+  onDrawn?: () => void;
+  /** Pan and zoom by hand (the editor, to set a camera). */
+  interactive?: boolean;
+  /** A new value draws again (and calls onDrawn) even when nothing else changed: one map taking several pictures. */
+  frame?: number;
+}
+
+function binLayer(bins: Bin[], scale: BinScale, theme: 'light' | 'dark'): Layer {
+  return new PolygonLayer<Bin>({
+    id: 'present-bins',
+    beforeId: BEFORE_LABELS,
+    data: bins,
+    getPolygon: (b) => b.polygon,
+    getFillColor: (b) => [...binColor(scale, b.count), 225],
+    getLineColor: theme === 'dark' ? [5, 13, 31, 200] : [255, 255, 255, 220],
+    lineWidthUnits: 'pixels',
+    getLineWidth: 1,
+    updateTriggers: { getFillColor: [scale.max] },
+  } as ConstructorParameters<typeof PolygonLayer<Bin>>[0]);
+}
+
+/**
+ * A scene's map: the offline basemap in the deck's theme, the scene's problems as heat, 3D
+ * hexagons, coloured grids or counted hexagons on a shared scale, its areas outlined, seen from its
+ * camera. Not interactive: a slide is shown, not explored.
+ */
+export function SlideMap({ town, theme, scene, data, scale, fly = false, pixelRatio, onMap, onDrawn, interactive = false, frame }: SlideMapProps) {
+  const box = useRef<HTMLDivElement>(null);
+  const mapRef = useRef<maplibregl.Map | null>(null);
+  const overlay = useRef<MapLibreOverlay | null>(null);
+  const [loaded, setLoaded] = useState(false);
+  const [zoom, setZoom] = useState(0);
+  const drawn = useRef(onDrawn);
+  drawn.current = onDrawn;
+  /** What has been asked to be drawn, and what was last reported drawn (an idle map after it). */
+  const asked = useRef(0);
+  const reported = useRef(0);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: made once per theme; the scene moves it
+  useEffect(() => {
+    if (!box.current) return;
+    const view = sceneView(scene, town);
+    const map = new maplibregl.Map({
+      container: box.current,
+      style: town.style(theme),
+      ...('camera' in view
+        ? { center: view.camera.center, zoom: view.camera.zoom, pitch: view.camera.pitch, bearing: view.camera.bearing }
+        : { bounds: view.bbox }),
+      fitBoundsOptions: { padding: 30 },
+      interactive,
+      localIdeographFontFamily: LOCAL_IDEOGRAPH_FONTS,
+      locale: MAPLIBRE_LOCALE_ZH,
+      attributionControl: false,
+      maxPitch: 70,
+      canvasContextAttributes: { preserveDrawingBuffer: true, antialias: true },
+      pixelRatio,
+      fadeDuration: 0,
+    });
+    const deck = new MapLibreOverlay({ interleaved: true, layers: [] });
+    map.addControl(deck);
+    mapRef.current = map;
+    overlay.current = deck;
+    map.on('load', () => {
+      for (const [id, size] of Object.entries(LABEL_SIZES)) if (map.getLayer(id)) map.setLayoutProperty(id, 'text-size', size);
+      for (const [id, source] of [
+        ['outline-community', 'communities'],
+        ['outline-grid', 'grids'],
+      ] as const) {
+        map.addLayer(
+          { id, type: 'line', source, filter: ['in', ['get', 'id'], ['literal', []]], paint: { 'line-color': OUTLINE_COLOR, 'line-width': 4 } },
+          BEFORE_LABELS,
+        );
+      }
+      setZoom(map.getZoom());
+      setLoaded(true);
+    });
+    map.on('zoomend', () => setZoom(map.getZoom()));
+    // Drawn: the first idle (no flight, nothing loading) after the last change asked for a frame.
+    map.on('idle', () => {
+      if (reported.current === asked.current) return;
+      reported.current = asked.current;
+      drawn.current?.();
+    });
+    onMap?.(map, deck);
+    return () => {
+      mapRef.current = null;
+      overlay.current = null;
+      map.remove();
+    };
+  }, [theme]);
+
+  // A new pixel ratio: MapLibre's canvas, then deck.gl's buffer, which does not follow by itself.
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || pixelRatio === undefined || map.getPixelRatio() === pixelRatio) return;
+    map.setPixelRatio(pixelRatio);
+    const c = map.getCanvas();
+    deckSurface(overlay.current)?.setDrawingBufferSize(c.width, c.height);
+  }, [pixelRatio]);
+
+  // The view: a flight in the show, a jump elsewhere.
+  const viewKey = JSON.stringify([scene.camera, scene.filters.grid, scene.filters.community, scene.map.mode]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: moves when the view (its key) changes
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !loaded) return;
+    // the box may have changed just now (a parked map shown): frame the view for its size
+    map.resize();
+    const view = sceneView(scene, town);
+    const duration = fly ? FLIGHT_MS : 0;
+    if ('camera' in view) map.flyTo({ ...view.camera, duration, essential: true });
+    else map.fitBounds(view.bbox, { padding: 30, duration, pitch: scene.map.mode === 'hex' ? 50 : 0, bearing: 0, essential: true });
+  }, [viewKey, loaded, frame]);
+
+  // What is drawn: the choropleth, the outlines, the deck.gl layers.
+  const mode = scene.map.mode;
+  const outlined = [...scene.outline, ...(scene.filters.grid ? [scene.filters.grid] : []), ...(scene.filters.community ? [scene.filters.community] : [])];
+  const outlineKey = outlined.join(',');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: outlineKey stands for the outlined ids
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !loaded) return;
+    const choropleth = mode === 'grid' || mode === 'patrol';
+    map.setPaintProperty('grid-fill', 'fill-color', metricColor(mode === 'patrol' ? 'patrol' : scene.map.metric));
+    map.setPaintProperty('grid-fill', 'fill-opacity', choropleth ? 0.8 : 0);
+    (map.getSource('grids') as maplibregl.GeoJSONSource | undefined)?.setData(data.grids);
+    for (const id of ['outline-community', 'outline-grid']) map.setFilter(id, ['in', ['get', 'id'], ['literal', outlined]]);
+    const layers =
+      data.bins && scale
+        ? [binLayer(data.bins, scale, theme)]
+        : choropleth || mode === 'none'
+          ? []
+          : buildLayers({ columns: data.columns, mode, weight: 'reported', zoom, sites: [], hotspots: [] });
+    overlay.current?.setProps({ layers });
+    asked.current += 1;
+    map.triggerRepaint();
+  }, [data, scale, mode, scene.map.metric, outlineKey, zoom, loaded, theme, frame]);
+
+  return <div ref={box} className="slide-map-canvas" />;
+}
