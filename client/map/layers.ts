@@ -148,6 +148,8 @@ export interface LayerInput {
   hotspots: HotspotLabel[];
   /** Index in `columns.points` of the problem whose card is open (ringed on the map), or −1. */
   selectedIndex?: number;
+  /** The heat's weight texture (deck.gl's default 2048): smaller draws faster where the GPU is slow or the heat is seen whole. */
+  heatTexture?: number;
 }
 
 /** The layer the deck.gl layers sit under: place names stay readable above the heat. */
@@ -168,7 +170,7 @@ export function pointIndex(points: Points, id: number): number {
   return -1;
 }
 
-export function buildLayers({ columns, mode, weight, zoom, sites, hotspots, selectedIndex = -1 }: LayerInput): Layer[] {
+export function buildLayers({ columns, mode, weight, zoom, sites, hotspots, selectedIndex = -1, heatTexture }: LayerInput): Layer[] {
   const layers: Layer[] = [];
   const street = zoom >= STREET_ZOOM;
   if (columns && columns.points.count > 0) {
@@ -186,6 +188,7 @@ export function buildLayers({ columns, mode, weight, zoom, sites, hotspots, sele
           intensity: 1,
           threshold: 0.05,
           colorRange: HEAT_COLORS,
+          ...(heatTexture ? { weightsTextureSize: heatTexture } : {}),
         }),
       );
     }

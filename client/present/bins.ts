@@ -12,6 +12,8 @@ import { HEAT_COLORS } from '../map/layers.ts';
 export const BIN_RADIUS_M = 100;
 const M_PER_DEG_LAT = 110_540;
 const SQRT3 = Math.sqrt(3);
+/** How much of its bin a hexagon covers when drawn. */
+const DRAWN_SHARE = 0.92;
 
 /** A local metric plane anchored at a fixed origin (the town's south-west corner): the same bins for every period. */
 export interface BinGrid {
@@ -65,9 +67,11 @@ export function binPoints(points: Points, grid: BinGrid): Bin[] {
     const cx = BIN_RADIUS_M * SQRT3 * (q + r / 2);
     const cy = BIN_RADIUS_M * 1.5 * r;
     const polygon: [number, number][] = [];
+    // drawn a little smaller than the bin: the gaps between hexagons show, without outlines to draw
+    const size = BIN_RADIUS_M * DRAWN_SHARE;
     for (let k = 0; k <= 6; k++) {
       const a = (Math.PI / 180) * (60 * (k % 6) - 30);
-      polygon.push([lon0 + (cx + BIN_RADIUS_M * Math.cos(a)) / grid.mPerDegLon, lat0 + (cy + BIN_RADIUS_M * Math.sin(a)) / M_PER_DEG_LAT]);
+      polygon.push([lon0 + (cx + size * Math.cos(a)) / grid.mPerDegLon, lat0 + (cy + size * Math.sin(a)) / M_PER_DEG_LAT]);
     }
     return { key, count, polygon };
   });

@@ -4,7 +4,7 @@ import { call } from '../api/client.ts';
 import { SCALES } from '../map/choropleth.ts';
 import { download } from '../map/export-png.ts';
 import { BIN_RADIUS_M } from './bins.ts';
-import { MapCamera, type PictureSize } from './map-pictures.tsx';
+import { MapCamera } from './map-pictures.tsx';
 import { type Chart, kpiChange, kpiText, type SideData } from './scene-data.ts';
 import { loadPresentTown, type PresentTown, type SceneData, sceneData } from './scene-load.ts';
 
@@ -22,6 +22,8 @@ const ACCENT = '14325C';
 const MUTED = '4B5563';
 /** Inches to the CSS pixels of a map picture (96 per inch), drawn at 2×. */
 const PX = 96;
+/** Between the two maps of a comparison (inches). */
+const GAP = 0.15;
 
 type Deck = Awaited<ReturnType<typeof loadDeck>>;
 const loadDeck = (id: number) => call('GET /api/decks/:id', { params: { id } });
@@ -81,13 +83,27 @@ function addChart(pptx: PptxGenJS, slide: PptxGenJS.Slide, chart: Chart, box: { 
 }
 
 async function dataUrl(url: string): Promise<string> {
-  const blob = await (await fetch(url)).blob();
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`照片 ${url}：HTTP ${res.status}`);
+  const blob = await res.blob();
   return new Promise((resolve, reject) => {
     const r = new FileReader();
     r.onload = () => resolve(String(r.result));
     r.onerror = () => reject(r.error);
     r.readAsDataURL(blob);
   });
+}
+
+/** A photo as a data URL, fetched once per export. */
+const photos = new Map<string, Promise<string>>();
+function photo(url: string): Promise<string> {
+  let p = photos.get(url);
+  if (!p) {
+    p = dataUrl(url);
+    photos.set(url, p);
+    p.catch(() => photos.delete(url));
+  }
+  return p;
 }
 
 async function addSide(pptx: PptxGenJS, slide: PptxGenJS.Slide, side: SideData, box: { x: number; y: number; w: number; h: number }, against: string) {
@@ -154,7 +170,7 @@ async function addSide(pptx: PptxGenJS, slide: PptxGenJS.Slide, side: SideData, 
           const ratio = p.width / p.height;
           const fitW = Math.min(half, h * ratio);
           const fitH = fitW / ratio;
-          slide.addImage({ data: await dataUrl(p.url), x: x + (half - fitW) / 2, y: box.y, w: fitW, h: fitH });
+          slide.addImage({ data: await photo(p.url), x: x + (half - fitW) / 2, y: box.y, w: fitW, h: fitH });
         } else slide.addText('无照片', { x, y: box.y, w: half, h, ...text, fontSize: 18, align: 'center' });
         slide.addText(label, { x, y: box.y + h + 0.05, w: half, h: 0.45, ...text, fontSize: 20, bold: true, align: 'center' });
       }
@@ -208,8 +224,37 @@ export async function deckPptx(deck: Deck, town: PresentTown, camera: MapCamera)
   pptx.company = town.meta.town.name;
   pptx.theme = { headFontFace: FONT, bodyFontFace: FONT };
   const theme = deck.theme === 'dark' ? 'dark' : 'light';
+  // Every scene's data (and a case's photos) asked for at once; the pictures are drawn one by one meanwhile.
+  const loads = deck.scenes.map((s) => sceneData(s, town));
+  for (const l of loads)
+    l.then((d) => d.side.kind === 'case' && [...d.side.case.before, ...d.side.case.after].forEach((p) => void photo(p.url).catch(() => undefined))).catch(
+      () => undefined,
+    );
+  const datas = await Promise.all(loads);
+  // The pictures, drawn grouped by what the map draws (heat, hexagons, grid colours): each kind of
+  // layer is set up once, not again for every slide that follows another kind.
+  const jobs = deck.scenes.flatMap((scene, i) => datas[i].maps.map((_, k) => ({ scene, i, k })));
+  const kind = (j: (typeof jobs)[number]) => (datas[j.i].scale ? 'bins' : j.scene.map.mode);
+  jobs.sort((a, b) => kind(a).localeCompare(kind(b)) || a.i - b.i || a.k - b.k);
+  const pictures = new Map<string, string>();
+  // Scenes showing the same map (the same problems, drawn the same way, from the same view, at the
+  // same size) share one picture.
+  const drawn = new Map<string, string>();
+  for (const j of jobs) {
+    const data = datas[j.i];
+    const area = data.side.kind !== 'none' ? BOX.map : { ...BOX.map, w: W - 0.8 };
+    const each = (area.w - GAP * (data.maps.length - 1)) / data.maps.length;
+    const size = { width: Math.round(each * PX), height: Math.round(area.h * PX) };
+    const same = JSON.stringify([j.scene.map, j.scene.filters, j.scene.compareWith, j.scene.camera, j.scene.outline, j.k, size]);
+    let picture = drawn.get(same);
+    if (!picture) {
+      picture = await camera.picture(town, theme, j.scene, data, j.k, size);
+      drawn.set(same, picture);
+    }
+    pictures.set(`${j.i}/${j.k}`, picture);
+  }
   for (const [i, scene] of deck.scenes.entries()) {
-    const data = await sceneData(scene, town);
+    const data = datas[i];
     const slide = pptx.addSlide();
     const cover = i === 0 && scene.map.mode === 'none';
     if (cover) {
@@ -224,13 +269,10 @@ export async function deckPptx(deck: Deck, town: PresentTown, camera: MapCamera)
       const hasSide = data.side.kind !== 'none';
       if (data.maps.length > 0) {
         const area = hasSide ? BOX.map : { ...BOX.map, w: W - 0.8 };
-        const gap = 0.15;
-        const each = (area.w - gap * (data.maps.length - 1)) / data.maps.length;
-        const size: PictureSize = { width: Math.round(each * PX), height: Math.round(area.h * PX) };
+        const each = (area.w - GAP * (data.maps.length - 1)) / data.maps.length;
         for (const [k, m] of data.maps.entries()) {
-          const picture = await camera.picture(town, theme, scene, data, k, size);
-          const x = area.x + k * (each + gap);
-          slide.addImage({ data: picture, x, y: area.y, w: each, h: area.h, altText: `${scene.title} ${m.label}` });
+          const x = area.x + k * (each + GAP);
+          slide.addImage({ data: pictures.get(`${i}/${k}`) ?? '', x, y: area.y, w: each, h: area.h, altText: `${scene.title} ${m.label}` });
           if (data.maps.length > 1)
             slide.addText(m.label, {
               x: x + 0.1,

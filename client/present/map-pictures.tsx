@@ -25,7 +25,7 @@ export class MapCamera {
   constructor() {
     this.#stage = document.createElement('div');
     this.#stage.setAttribute('aria-hidden', 'true');
-    Object.assign(this.#stage.style, { position: 'fixed', left: '0', top: '0', opacity: '0', pointerEvents: 'none', zIndex: '-1' });
+    Object.assign(this.#stage.style, { position: 'fixed', left: '0', top: '0', visibility: 'hidden', pointerEvents: 'none', zIndex: '-1' });
     document.body.append(this.#stage);
     this.#root = createRoot(this.#stage);
   }
@@ -48,6 +48,7 @@ export class MapCamera {
             data={data.maps[which]}
             scale={data.scale}
             pixelRatio={2}
+            antialias={false}
             frame={frame}
             onMap={(m) => {
               this.#map = m;

@@ -95,6 +95,13 @@ export function ShowPage({ session, deckId }: { session: Session; deckId: number
     if (index >= 0) channel.current?.postMessage({ type: 'state', index, black, startedAt } satisfies ShowMessage);
   }, [index, black, startedAt]);
 
+  // A scene's address typed or pasted (#7): go there.
+  useEffect(() => {
+    const moved = () => go(startIndex());
+    window.addEventListener('hashchange', moved);
+    return () => window.removeEventListener('hashchange', moved);
+  }, [go]);
+
   const openPresenter = useCallback(() => {
     window.open(`/present/${deckId}/presenter`, `cw-presenter-${deckId}`, 'popup,width=1280,height=800');
   }, [deckId]);
@@ -138,32 +145,34 @@ export function ShowPage({ session, deckId }: { session: Session; deckId: number
       />
       {lapse && <TimeLapse town={town} theme={theme} scene={scene} onClose={() => setLapse(false)} />}
       {black && <button type="button" className="show-black" aria-label="恢复画面（B）" onClick={() => setBlack(false)} />}
-      <nav className="show-bar" aria-label="放映控制">
-        <button type="button" onClick={() => go(target - 1)} disabled={target === 0}>
-          上一页
-        </button>
-        <span>
-          {shown.index + 1} / {count}
-        </span>
-        <button type="button" onClick={() => go(target + 1)} disabled={target >= count - 1}>
-          下一页
-        </button>
-        <button type="button" onClick={() => setBlack(true)}>
-          黑屏（B）
-        </button>
-        {scene.map.mode !== 'none' && (
-          <button type="button" onClick={() => setLapse(true)} data-lapse>
-            逐月变化
+      {!lapse && (
+        <nav className="show-bar" aria-label="放映控制">
+          <button type="button" onClick={() => go(target - 1)} disabled={target === 0}>
+            上一页
           </button>
-        )}
-        <button type="button" onClick={openPresenter}>
-          演讲者视图（P）
-        </button>
-        <button type="button" onClick={() => void document.documentElement.requestFullscreen?.().catch(() => undefined)}>
-          全屏（F）
-        </button>
-        <a href="/present">退出（Esc）</a>
-      </nav>
+          <span>
+            {shown.index + 1} / {count}
+          </span>
+          <button type="button" onClick={() => go(target + 1)} disabled={target >= count - 1}>
+            下一页
+          </button>
+          <button type="button" onClick={() => setBlack(true)}>
+            黑屏（B）
+          </button>
+          {scene.map.mode !== 'none' && (
+            <button type="button" onClick={() => setLapse(true)} data-lapse>
+              逐月变化
+            </button>
+          )}
+          <button type="button" onClick={openPresenter}>
+            演讲者视图（P）
+          </button>
+          <button type="button" onClick={() => void document.documentElement.requestFullscreen?.().catch(() => undefined)}>
+            全屏（F）
+          </button>
+          <a href="/present">退出（Esc）</a>
+        </nav>
+      )}
       {failed && <div className="show-failed">下一页加载失败：{failed}</div>}
     </div>
   );

@@ -54,7 +54,8 @@ function chartOption(chart: Chart, fontPx: number, dark: boolean): echarts.EChar
     animation: false,
     legend,
     grid: { left: fontPx * 0.3, right: fontPx * 2.6, top: legend ? fontPx * 2.4 : fontPx * 0.4, bottom: fontPx * 0.2, containLabel: true },
-    xAxis: { type: 'value', max: percent ? 1 : undefined, axisLabel: { ...axisLabel, formatter: value }, splitLine: { lineStyle: { color: line } } },
+    // each bar carries its value: no value axis labels to crowd a narrow chart
+    xAxis: { type: 'value', max: percent ? 1 : undefined, axisLabel: { show: false }, splitLine: { lineStyle: { color: line } } },
     yAxis: { type: 'category', inverse: true, data: chart.labels, axisLabel, axisLine: { lineStyle: { color: line } } },
     series: chart.series.map((s, i) => ({
       type: 'bar',

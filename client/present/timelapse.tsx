@@ -45,35 +45,45 @@ function drawFrame(ctx: CanvasRenderingContext2D, map: HTMLCanvasElement, month:
   ctx.fillText(`每个蜂窝（边长 ${BIN_RADIUS_M} 米）内问题数`, x + 20, y + 32);
 }
 
-/** A WebM recorder of a canvas kept drawn from the map on every animation frame. */
-function startRecording(map: maplibregl.Map, frame: () => { month: string; title: string; scale: BinScale }): { stop: () => Promise<Blob> } {
+/**
+ * A WebM recorder of a canvas painted from the map once each month is drawn (copying a WebGL
+ * canvas on every animation frame would stall a software-rendered map); the video holds each
+ * picture for as long as it was shown.
+ */
+function startRecording(map: maplibregl.Map): { paint: (month: string, title: string, scale: BinScale) => void; stop: () => Promise<Blob> } {
   const canvas = document.createElement('canvas');
   canvas.width = VIDEO.width;
   canvas.height = VIDEO.height;
   const ctx = canvas.getContext('2d');
   if (!ctx) throw new Error('no 2d canvas');
-  let raf = 0;
-  const paint = () => {
-    const f = frame();
-    drawFrame(ctx, map.getCanvas(), f.month, f.title, f.scale);
-    raf = requestAnimationFrame(paint);
-  };
-  paint();
   const type = ['video/webm;codecs=vp9', 'video/webm;codecs=vp8', 'video/webm'].find((t) => MediaRecorder.isTypeSupported(t));
   if (!type) throw new Error('此浏览器不能录制 WebM 视频');
-  const recorder = new MediaRecorder(canvas.captureStream(30), { mimeType: type, videoBitsPerSecond: 4_000_000 });
   const chunks: Blob[] = [];
-  recorder.ondataavailable = (e) => {
-    if (e.data.size > 0) chunks.push(e.data);
-  };
-  recorder.start(500);
+  // Started at the first picture, so the video's first frame is a month; frames are taken when
+  // asked for (a new month) and twice a second meanwhile, so each picture lasts as it was shown.
+  let recorder: MediaRecorder | null = null;
+  let track: CanvasCaptureMediaStreamTrack | null = null;
+  let keep = 0;
   return {
+    paint: (month, title, scale) => {
+      drawFrame(ctx, map.getCanvas(), month, title, scale);
+      if (!recorder) {
+        const stream = canvas.captureStream(0);
+        track = stream.getVideoTracks()[0] as CanvasCaptureMediaStreamTrack;
+        recorder = new MediaRecorder(stream, { mimeType: type, videoBitsPerSecond: 4_000_000 });
+        recorder.ondataavailable = (e) => {
+          if (e.data.size > 0) chunks.push(e.data);
+        };
+        recorder.start(1000);
+        keep = window.setInterval(() => track?.requestFrame(), 500);
+      }
+      track?.requestFrame();
+    },
     stop: () =>
       new Promise<Blob>((resolve) => {
-        recorder.onstop = () => {
-          cancelAnimationFrame(raf);
-          resolve(new Blob(chunks, { type: 'video/webm' }));
-        };
+        window.clearInterval(keep);
+        if (!recorder) return resolve(new Blob([], { type: 'video/webm' }));
+        recorder.onstop = () => resolve(new Blob(chunks, { type: 'video/webm' }));
         recorder.stop();
       }),
   };
@@ -92,7 +102,7 @@ export function TimeLapse({ town, theme, scene, onClose }: { town: PresentTown; 
   const [drawn, setDrawn] = useState(-1);
   const [recording, setRecording] = useState(false);
   const map = useRef<maplibregl.Map | null>(null);
-  const recorder = useRef<{ stop: () => Promise<Blob> } | null>(null);
+  const recorder = useRef<ReturnType<typeof startRecording> | null>(null);
   const monthRef = useRef(month);
   monthRef.current = month;
   // Hexagons over the scene's view, whatever its own map draws.
@@ -116,21 +126,26 @@ export function TimeLapse({ town, theme, scene, onClose }: { town: PresentTown; 
         if (r)
           void r.stop().then((blob) => {
             setRecording(false);
-            download(blob, `${scene.title}-逐月变化.webm`);
+            download(blob, `${town.meta.town.name}问题分布逐月变化.webm`);
           });
       }
     }, MONTH_MS);
     return () => clearTimeout(t);
-  }, [lapse, playing, drawn, month, scene.title]);
+  }, [lapse, playing, drawn, month, town]);
 
   const record = useCallback(() => {
     if (!lapse || !map.current) return;
     setMonth(0);
-    setDrawn(-1);
     setPlaying(true);
     setRecording(true);
-    recorder.current = startRecording(map.current, () => ({ month: lapse.months[monthRef.current].label, title: scene.title, scale: lapse.scale }));
-  }, [lapse, scene.title]);
+    recorder.current = startRecording(map.current);
+  }, [lapse]);
+
+  // Each month into the video once it is drawn.
+  useEffect(() => {
+    if (recording && lapse && drawn >= 0 && drawn === month)
+      recorder.current?.paint(lapse.months[month].label, `${town.meta.town.name}问题分布逐月变化`, lapse.scale);
+  }, [recording, lapse, drawn, month, town]);
 
   useEffect(() => {
     const key = (e: KeyboardEvent) => {
