@@ -4,7 +4,7 @@ import { chromium } from 'playwright-core';
 import { median as exactMedian } from '../server/analytics/stats.ts';
 import { SESSION_COOKIE } from '../server/auth/access.ts';
 import { CHROMIUM, CHROMIUM_ARGS } from '../tests/e2e/browser.ts';
-import { demoApp, ORIGIN } from '../tests/helpers/demo.ts';
+import { addCasePhotos, demoApp, ORIGIN } from '../tests/helpers/demo.ts';
 
 /**
  * Benchmark, not a test: prints figures. On a demo town (the size `npm start` makes) it generates
@@ -30,6 +30,11 @@ const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 console.log(`machine: ${process.platform} ${process.arch}, node ${process.version}, ${cpus().length} cores; ${problems} problems, ${runs} runs`);
 const ctx = await demoApp(problems);
+// Typical cases for the deck, as the demo's photos give them: two problems closed in the month with photos.
+const [y, m] = values.month.split('-').map(Number);
+const monthStart = Date.parse(`${values.month}-01T00:00:00+08:00`);
+const monthEnd = Date.parse(`${m === 12 ? y + 1 : y}-${String(m === 12 ? 1 : m + 1).padStart(2, '0')}-01T00:00:00+08:00`);
+await addCasePhotos(ctx, monthStart, monthEnd, 2);
 const origin = await ctx.app.listen({ host: '127.0.0.1', port: 0 });
 const made = await ctx.app.inject({
   method: 'POST',

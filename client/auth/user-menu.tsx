@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { ApiError, api, ROLE_NAMES, type Session } from '../api/client.ts';
 
-/** Who is signed in, with links to the admin page (admins), password change and sign-out. */
+/** Who is signed in, with links to the admin page (admins) and the decks (admins, leaders), password change and sign-out. */
 export function UserMenu({ session, onSignedOut }: { session: Session; onSignedOut: (notice?: string) => void }) {
   const [open, setOpen] = useState(false);
   const [changing, setChanging] = useState(false);
@@ -23,6 +23,11 @@ export function UserMenu({ session, onSignedOut }: { session: Session; onSignedO
       {open && (
         <div className="user-dropdown">
           {user.role === 'admin' && <a href="/admin">账号与大屏管理</a>}
+          {(user.role === 'admin' || user.role === 'leader') && (
+            <a href="/present" data-present-link>
+              演示文稿（动员会）
+            </a>
+          )}
           {user.role === 'admin' && window.location.pathname === '/admin' && <a href="/">返回地图</a>}
           <button type="button" onClick={() => setChanging(true)}>
             修改密码

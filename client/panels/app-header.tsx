@@ -88,11 +88,6 @@ export function AppHeader(p: AppHeaderProps) {
             巡查
           </a>
         )}
-        {(p.session.user?.role === 'admin' || p.session.user?.role === 'leader') && (
-          <a className="tasks-link" href="/present" data-present-link>
-            演示
-          </a>
-        )}
         <UserMenu session={p.session} onSignedOut={p.onSignedOut} />
       </div>
     </header>

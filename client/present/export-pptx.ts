@@ -1,11 +1,10 @@
 import PptxGenJS from 'pptxgenjs';
 import type { SceneValue } from '../../server/schemas/decks.ts';
 import { call } from '../api/client.ts';
-import { SCALES } from '../map/choropleth.ts';
 import { download } from '../map/export-png.ts';
-import { BIN_RADIUS_M } from './bins.ts';
+import { sceneLegend } from './legend.ts';
 import { MapCamera } from './map-pictures.tsx';
-import { type Chart, kpiChange, kpiText, type SideData } from './scene-data.ts';
+import { againstWord, type Chart, kpiChange, kpiText, type SideData } from './scene-data.ts';
 import { loadPresentTown, type PresentTown, type SceneData, sceneData } from './scene-load.ts';
 
 /**
@@ -37,8 +36,6 @@ const BOX = {
   side: { x: 8.55, y: 1.55, w: 4.4, h: 5.6 },
   wide: { x: 0.4, y: 1.55, w: W - 0.8, h: 5.6 },
 };
-
-const hex = (c: [number, number, number]) => c.map((x) => x.toString(16).padStart(2, '0')).join('');
 
 function addChart(pptx: PptxGenJS, slide: PptxGenJS.Slide, chart: Chart, box: { x: number; y: number; w: number; h: number }) {
   const percent = chart.format === 'percent';
@@ -187,33 +184,21 @@ async function addSide(pptx: PptxGenJS, slide: PptxGenJS.Slide, side: SideData, 
   }
 }
 
-/** The legend under the map, in words and swatches. */
+/** The legend under the map, in words and swatches (the slide's own legend rule). */
 function addLegend(pptx: PptxGenJS, slide: PptxGenJS.Slide, scene: SceneValue, data: SceneData) {
   const { x, y, w, h } = BOX.legend;
-  const steps: { color: string; label: string }[] = data.scale
-    ? data.scale.steps.map((s) => ({ color: hex(s.color), label: s.label }))
-    : scene.map.mode === 'grid' || scene.map.mode === 'patrol'
-      ? SCALES[scene.map.mode === 'patrol' ? 'patrol' : scene.map.metric].steps.map((s) => ({ color: s.color.slice(1), label: s.label }))
-      : [];
-  const title = data.scale
-    ? `每个蜂窝（边长 ${BIN_RADIUS_M} 米）内问题数 · 同一色标`
-    : scene.map.mode === 'grid' || scene.map.mode === 'patrol'
-      ? SCALES[scene.map.mode === 'patrol' ? 'patrol' : scene.map.metric].title
-      : '问题密度：浅色少，深红多';
-  slide.addText(title, { x, y, w: steps.length > 0 ? 3.2 : w, h, fontFace: FONT, fontSize: 12, color: MUTED });
+  const spec = sceneLegend(scene, data.scale);
+  const title = spec.ramp ? `${spec.title}：浅色少，深红多` : spec.title;
+  slide.addText(title, { x, y, w: spec.steps.length > 0 ? 3.2 : w, h, fontFace: FONT, fontSize: 12, color: MUTED });
   let at = x + 3.3;
-  const step = Math.min(1.2, (w - 3.3) / Math.max(1, steps.length));
-  for (const s of steps) {
-    slide.addShape(pptx.ShapeType.rect, { x: at, y: y + 0.13, w: 0.2, h: 0.2, fill: { color: s.color }, line: { color: s.color } });
+  const step = Math.min(1.2, (w - 3.3) / Math.max(1, spec.steps.length));
+  for (const s of spec.steps) {
+    const color = s.color.slice(1);
+    slide.addShape(pptx.ShapeType.rect, { x: at, y: y + 0.13, w: 0.2, h: 0.2, fill: { color }, line: { color } });
     slide.addText(s.label, { x: at + 0.22, y, w: step - 0.25, h, fontFace: FONT, fontSize: 11, color: INK });
     at += step;
   }
 }
-
-const againstWord = (scene: SceneValue) => {
-  const p = scene.filters.period;
-  return p?.from.endsWith('-01') && p.to.slice(0, 7) === p.from.slice(0, 7) ? '较上月' : '较上期';
-};
 
 /** Builds the PPTX of a deck (its pictures drawn by `camera`). */
 export async function deckPptx(deck: Deck, town: PresentTown, camera: MapCamera): Promise<Blob> {

@@ -15,12 +15,15 @@ const DAY = 86_400_000;
 const dayMs = (d: string) => Date.parse(`${d}T00:00:00Z`);
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
+/** Whether a period is one whole calendar month. */
+export const isWholeMonth = (p: Period) => p.from.endsWith('-01') && p.to.slice(0, 7) === p.from.slice(0, 7) && dayOf(dayMs(p.to) + DAY).endsWith('-01');
+
 /** The period before `p`: the month before when `p` is one whole month, else as many days just before. */
 export function previousPeriod(p: Period): Period {
   const from = dayMs(p.from);
   const to = dayMs(p.to);
   const month = p.from.slice(0, 7);
-  if (p.from.endsWith('-01') && p.to.slice(0, 7) === month && dayOf(to + DAY).endsWith('-01')) {
+  if (isWholeMonth(p)) {
     const [y, m] = month.split('-').map(Number);
     const before = m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
     return { from: `${before}-01`, to: dayOf(from - DAY) };
@@ -186,6 +189,14 @@ export async function loadSideData(scene: SceneValue): Promise<SideData> {
       };
     }
   }
+}
+
+/** The words a figure's change is said against: 较上月 when the scene's period is one whole month, else 较上期. */
+export function againstWord(scene: SceneValue): string {
+  const p = scene.filters.period;
+  return p && previousPeriod(p).from.slice(0, 7) !== p.from.slice(0, 7) && p.from.endsWith('-01') && p.to.slice(0, 7) === p.from.slice(0, 7)
+    ? '较上月'
+    : '较上期';
 }
 
 /** Up is good for closures and the rate; bad for reports and overdue problems. */

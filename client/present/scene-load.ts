@@ -6,7 +6,7 @@ import { basemapStyle } from '../map/basemap-style.ts';
 import { withStats } from '../map/choropleth.ts';
 import { type PointColumns, pointColumns, type SiteMarker } from '../map/layers.ts';
 import { type Bin, type BinScale, binGrid, binPoints, binScale, sharedMax } from './bins.ts';
-import { loadSideData, type SideData, sceneQuery } from './scene-data.ts';
+import { isWholeMonth, loadSideData, type SideData, sceneQuery } from './scene-data.ts';
 
 /**
  * Everything a scene needs on screen, loaded ahead: the side element's data and, per map (two for a
@@ -61,8 +61,7 @@ export interface SceneData {
 /** A period's name as a slide says it. */
 export function periodLabel(p: Period | null): string {
   if (!p) return '全部时间';
-  const whole = p.from.endsWith('-01') && p.to.slice(0, 7) === p.from.slice(0, 7) && Number(p.to.slice(8)) >= 28;
-  if (whole) return `${Number(p.from.slice(0, 4))}年${Number(p.from.slice(5, 7))}月`;
+  if (isWholeMonth(p)) return `${Number(p.from.slice(0, 4))}年${Number(p.from.slice(5, 7))}月`;
   return `${p.from} 至 ${p.to}`;
 }
 

@@ -168,9 +168,20 @@ export function SlideMap({
     // the box may have changed just now (a parked map shown): frame the view for its size
     map.resize();
     const view = sceneView(scene, town);
-    const duration = fly ? FLIGHT_MS : 0;
-    if ('camera' in view) map.flyTo({ ...view.camera, duration, essential: true });
-    else map.fitBounds(view.bbox, { padding: 30, duration, pitch: scene.map.mode === 'hex' ? 50 : 0, bearing: 0, essential: true });
+    const pitch = scene.map.mode === 'hex' ? 50 : 0;
+    const framed = 'camera' in view ? null : map.cameraForBounds(view.bbox, { padding: 30, bearing: 0 });
+    const target = 'camera' in view ? view.camera : framed?.center ? { center: framed.center, zoom: framed.zoom ?? map.getZoom(), pitch, bearing: 0 } : null;
+    if (!target) return;
+    // Already there (scenes over the same area one after another): no flight to wait for.
+    const here = map.getCenter();
+    const [lon, lat] = maplibregl.LngLat.convert(target.center).toArray();
+    const still =
+      Math.abs(here.lng - lon) < 1e-6 &&
+      Math.abs(here.lat - lat) < 1e-6 &&
+      Math.abs(map.getZoom() - target.zoom) < 1e-3 &&
+      Math.abs(map.getPitch() - target.pitch) < 0.1 &&
+      Math.abs(map.getBearing() - target.bearing) < 0.1;
+    if (!still) map.flyTo({ ...target, center: [lon, lat], duration: fly ? FLIGHT_MS : 0, essential: true });
   }, [viewKey, loaded, frame]);
 
   // What is drawn: the choropleth, the outlines, the deck.gl layers.

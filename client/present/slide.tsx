@@ -1,9 +1,9 @@
 import type * as maplibregl from 'maplibre-gl';
 import { useEffect, useRef, useState } from 'react';
 import type { SceneValue } from '../../server/schemas/decks.ts';
-import { SCALES } from '../map/choropleth.ts';
-import { HEAT_COLORS } from '../map/layers.ts';
-import { BIN_RADIUS_M, type BinScale } from './bins.ts';
+import type { BinScale } from './bins.ts';
+import { type LegendSpec, sceneLegend } from './legend.ts';
+import { againstWord } from './scene-data.ts';
 import type { MapData, PresentTown, SceneData } from './scene-load.ts';
 import { SideView } from './side-view.tsx';
 import { SlideMap } from './slide-map.tsx';
@@ -33,48 +33,25 @@ export function useBoxSize<T extends HTMLElement>(): [React.RefObject<T | null>,
   return [ref, size];
 }
 
-const rgb = (c: [number, number, number]) => `rgb(${c[0]},${c[1]},${c[2]})`;
-
-/** The map's legend: the shared hexagon scale, the grid colours or the heat ramp. */
-function Legend({ scene, scale }: { scene: SceneValue; scale: BinScale | null }) {
-  const mode = scene.map.mode;
-  if (scale) {
-    return (
-      <div className="slide-legend" data-domain={scale.max}>
-        <div className="slide-legend-title">每个蜂窝（边长 {BIN_RADIUS_M} 米）内问题数 · 同一色标</div>
-        <div className="slide-legend-steps">
-          {scale.steps.map((s) => (
-            <span key={s.from}>
-              <i style={{ background: rgb(s.color) }} />
-              {s.label}
-            </span>
-          ))}
+/** A map's legend on a slide (and over the time-lapse). */
+export function Legend({ spec, className = '' }: { spec: LegendSpec; className?: string }) {
+  return (
+    <div className={`slide-legend ${className}`} data-domain={spec.domain ?? undefined}>
+      <div className="slide-legend-title">{spec.title}</div>
+      {spec.ramp ? (
+        <div className="slide-legend-ramp">
+          少<i style={{ background: `linear-gradient(90deg, ${spec.ramp.join(',')})` }} />多
         </div>
-      </div>
-    );
-  }
-  if (mode === 'grid' || mode === 'patrol') {
-    const s = SCALES[mode === 'patrol' ? 'patrol' : scene.map.metric];
-    return (
-      <div className="slide-legend">
-        <div className="slide-legend-title">{s.title}</div>
+      ) : (
         <div className="slide-legend-steps">
-          {s.steps.map((x) => (
-            <span key={x.from}>
+          {spec.steps.map((x) => (
+            <span key={x.label}>
               <i style={{ background: x.color }} />
               {x.label}
             </span>
           ))}
         </div>
-      </div>
-    );
-  }
-  return (
-    <div className="slide-legend">
-      <div className="slide-legend-title">{mode === 'hex' ? '问题数（柱高与颜色）' : '问题密度'}</div>
-      <div className="slide-legend-ramp">
-        少<i style={{ background: `linear-gradient(90deg, ${HEAT_COLORS.map(rgb).join(',')})` }} />多
-      </div>
+      )}
     </div>
   );
 }
@@ -113,12 +90,6 @@ interface Slot {
   scale: BinScale | null;
   parked: boolean;
 }
-
-/** The word a figure's change is said against: 较上月 for a month, else 较上期. */
-const againstWord = (scene: SceneValue) => {
-  const p = scene.filters.period;
-  return p?.from.endsWith('-01') && p.to.slice(0, 7) === p.from.slice(0, 7) ? '较上月' : '较上期';
-};
 
 /**
  * One scene as a slide: title and caption, the map (two, this period and the one compared, on one
@@ -189,7 +160,7 @@ export function Slide({ town, theme, scene, data, index, count, fly, maps = true
                 ) : null,
               )}
             </div>
-            {data && hasMap && <Legend scene={scene} scale={data.scale} />}
+            {data && hasMap && <Legend spec={sceneLegend(scene, data.scale)} />}
           </div>
         )}
         {side && side.kind !== 'none' && (

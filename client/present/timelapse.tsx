@@ -3,15 +3,15 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { SceneValue } from '../../server/schemas/decks.ts';
 import { download } from '../map/export-png.ts';
 import { BIN_RADIUS_M, type BinScale } from './bins.ts';
+import { binLegend, cssColor } from './legend.ts';
 import { lapseData, type MapData, type PresentTown } from './scene-load.ts';
+import { Legend } from './slide.tsx';
 import { SlideMap } from './slide-map.tsx';
 
 /** How long each month stays on screen (and in the video). */
 export const MONTH_MS = 1200;
 const VIDEO = { width: 1280, height: 720 };
 const FONT = "'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif";
-
-const rgb = (c: [number, number, number]) => `rgb(${c[0]},${c[1]},${c[2]})`;
 
 /** The video's frame: the map, the month, the scale. */
 function drawFrame(ctx: CanvasRenderingContext2D, map: HTMLCanvasElement, month: string, title: string, scale: BinScale) {
@@ -36,7 +36,7 @@ function drawFrame(ctx: CanvasRenderingContext2D, map: HTMLCanvasElement, month:
   ctx.font = `24px ${FONT}`;
   let x = 32;
   for (const step of scale.steps) {
-    ctx.fillStyle = rgb(step.color);
+    ctx.fillStyle = cssColor(step.color);
     ctx.fillRect(x, y + 8, 28, 28);
     ctx.fillStyle = '#1f2937';
     ctx.fillText(step.label, x + 36, y + 32);
@@ -175,17 +175,7 @@ export function TimeLapse({ town, theme, scene, onClose }: { town: PresentTown; 
             onDrawn={() => setDrawn(monthRef.current)}
           />
           <div className="lapse-month">{current.label}</div>
-          <div className="slide-legend lapse-legend" data-domain={lapse.scale.max}>
-            <div className="slide-legend-title">每个蜂窝（边长 {BIN_RADIUS_M} 米）内问题数 · 全年同一色标</div>
-            <div className="slide-legend-steps">
-              {lapse.scale.steps.map((s) => (
-                <span key={s.from}>
-                  <i style={{ background: rgb(s.color) }} />
-                  {s.label}
-                </span>
-              ))}
-            </div>
-          </div>
+          <Legend spec={binLegend(lapse.scale, '全年')} className="lapse-legend" />
         </>
       ) : (
         <div className="present-message">{failed ? `加载失败：${failed}` : '正在加载各月数据…'}</div>

@@ -4,10 +4,9 @@ import JSZip from 'jszip';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { binGrid, binPoints, sharedMax } from '../../client/present/bins.ts';
-import { drawDemoPhoto } from '../../scripts/demo/photos.ts';
 import { decodePoints } from '../../server/domain/points-codec.ts';
 import type { SceneValue } from '../../server/schemas/decks.ts';
-import { ORIGIN } from '../helpers/demo.ts';
+import { addCasePhotos, ORIGIN } from '../helpers/demo.ts';
 import { ARTIFACTS, type BrowserSuite, browserSuite, pixels, watchedPage } from './browser.ts';
 
 vi.setConfig({ testTimeout: 300_000 });
@@ -15,31 +14,10 @@ vi.setConfig({ testTimeout: 300_000 });
 let suite: BrowserSuite;
 let deck: { id: number; scenes: SceneValue[] };
 
-/** Uploads a drawn photo of a problem as the admin (multipart, as the browser sends it). */
-async function upload(problemId: number, category: string, kind: 'before' | 'after') {
-  const form = new FormData();
-  form.append('kind', kind);
-  form.append('file', new Blob([new Uint8Array(await drawDemoPhoto(category, kind, 0))], { type: 'image/jpeg' }), `${kind}.jpg`);
-  const req = new Request('http://local/', { method: 'POST', body: form });
-  const res = await suite.ctx.app.inject({
-    method: 'POST',
-    url: `/api/problems/${problemId}/photos`,
-    headers: { ...suite.ctx.as.admin, origin: ORIGIN, 'content-type': req.headers.get('content-type') ?? '' },
-    payload: Buffer.from(await req.arrayBuffer()),
-  });
-  expect(res.statusCode, res.body).toBe(201);
-}
-
 beforeAll(async () => {
   suite = await browserSuite(3000);
   // A typical case for the deck: a problem closed in October with a before and an after photo.
-  const t = suite.ctx.app.problemTable;
-  const october = [Date.parse('2026-10-01T00:00:00+08:00'), Date.parse('2026-11-01T00:00:00+08:00')];
-  let row = 0;
-  while (!(t.closedAt[row] >= october[0] && t.closedAt[row] < october[1])) row++;
-  const problem = t.record(row);
-  await upload(problem.id, problem.category, 'before');
-  await upload(problem.id, problem.category, 'after');
+  expect(await addCasePhotos(suite.ctx, Date.parse('2026-10-01T00:00:00+08:00'), Date.parse('2026-11-01T00:00:00+08:00'))).toHaveLength(1);
   const made = await suite.ctx.app.inject({
     method: 'POST',
     url: '/api/decks/generate',

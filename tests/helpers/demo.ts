@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { generateDemo } from '../../scripts/demo/generate.ts';
+import { drawDemoPhoto } from '../../scripts/demo/photos.ts';
 import { buildApp } from '../../server/app.ts';
 import { SESSION_COOKIE } from '../../server/auth/access.ts';
 import { type AuthPolicy, DEFAULT_AUTH_POLICY } from '../../server/auth/auth-service.ts';
@@ -165,4 +166,33 @@ export async function addAfterPhoto(store: Pick<Store, 'addPhoto'>, problemId: n
     createdBy: 't',
   });
   return id;
+}
+
+/**
+ * Gives `n` problems closed within [from, to) a before and an after photo, uploaded as the admin
+ * through the API as a browser sends them (multipart): typical cases (典型案例) for a deck. Answers
+ * their ids.
+ */
+export async function addCasePhotos(ctx: DemoApp, from: number, to: number, n = 1): Promise<number[]> {
+  const t = ctx.app.problemTable;
+  const ids: number[] = [];
+  for (let row = 0; row < t.size && ids.length < n; row++) {
+    if (!(t.closedAt[row] >= from && t.closedAt[row] < to)) continue;
+    const p = t.record(row);
+    for (const kind of ['before', 'after'] as const) {
+      const form = new FormData();
+      form.append('kind', kind);
+      form.append('file', new Blob([new Uint8Array(await drawDemoPhoto(p.category, kind, 0))], { type: 'image/jpeg' }), `${kind}.jpg`);
+      const req = new Request('http://local/', { method: 'POST', body: form });
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: `/api/problems/${p.id}/photos`,
+        headers: { ...ctx.as.admin, origin: ORIGIN, 'content-type': req.headers.get('content-type') ?? '' },
+        payload: Buffer.from(await req.arrayBuffer()),
+      });
+      if (res.statusCode !== 201) throw new Error(`photo of ${p.id}: ${res.statusCode} ${res.body}`);
+    }
+    ids.push(p.id);
+  }
+  return ids;
 }
