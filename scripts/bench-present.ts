@@ -11,18 +11,23 @@ import { addCasePhotos, demoApp, ORIGIN } from '../tests/helpers/demo.ts';
  * the month's report deck, then in headless Chromium (software WebGL here; a laptop's GPU is much
  * faster) prints:
  *  - the PPTX export: from the click on 导出 PPTX to the file, per run and the median;
- *  - the show: for each scene, from the clicker's key to the scene drawn (every map finished a frame).
- *   npm run bench:present -- [--problems 5000] [--runs 3] [--month 2026-10]
+ *  - the show: for each scene, from the clicker's key to the scene drawn (every map finished a
+ *    frame), the key pressed after `--dwell` seconds on the scene before (a speaker stays longer;
+ *    the next scene is loaded and its maps drawn meanwhile).
+ *   npm run bench:present -- [--problems 5000] [--runs 3] [--month 2026-10] [--dwell 5]
  */
 const { values } = parseArgs({
   options: {
     problems: { type: 'string', default: '5000' },
     runs: { type: 'string', default: '3' },
     month: { type: 'string', default: '2026-10' },
+    dwell: { type: 'string', default: '5' },
   },
 });
 const problems = Number(values.problems);
 const runs = Number(values.runs);
+const dwellMs = Number(values.dwell) * 1000;
+if (!(dwellMs >= 0)) throw new Error('--dwell: seconds on each scene before the next key');
 if (!Number.isInteger(problems) || problems < 100) throw new Error('--problems must be at least 100');
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be at least 1');
 const median = (xs: number[]) => exactMedian(Float64Array.from(xs), xs.length) ?? Number.NaN;
@@ -73,6 +78,7 @@ try {
   await page.goto(`${origin}/present/${deck.id}`);
   const drawnMs: number[] = [];
   for (const [i, scene] of deck.scenes.entries()) {
+    if (i > 0) await page.waitForTimeout(dwellMs);
     const t = performance.now();
     if (i > 0) await page.keyboard.press('PageDown');
     await page.locator(`.show[data-drawn="${i}"]`).waitFor();
@@ -80,7 +86,9 @@ try {
     console.log(`show: ${scene.id.padEnd(14)} ${s(drawnMs[i])}`);
   }
   const after = drawnMs.slice(1);
-  console.log(`show: key to drawn, median ${s(median(after))}, slowest ${s(Math.max(...after))} (the first scene, ${s(drawnMs[0])}, includes the page's load)`);
+  console.log(
+    `show (${values.dwell} s on each scene before the key): key to drawn, median ${s(median(after))}, slowest ${s(Math.max(...after))} (the first scene, ${s(drawnMs[0])}, includes the page's load)`,
+  );
 } finally {
   await browser.close();
   await ctx.close();

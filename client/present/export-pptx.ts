@@ -221,10 +221,10 @@ export async function deckPptx(deck: Deck, town: PresentTown, camera: MapCamera)
   const jobs = deck.scenes.flatMap((scene, i) => datas[i].maps.map((_, k) => ({ scene, i, k })));
   const kind = (j: (typeof jobs)[number]) => (datas[j.i].scale ? 'bins' : j.scene.map.mode);
   jobs.sort((a, b) => kind(a).localeCompare(kind(b)) || a.i - b.i || a.k - b.k);
-  const pictures = new Map<string, string>();
+  const pictures = new Map<string, Promise<string>>();
   // Scenes showing the same map (the same problems, drawn the same way, from the same view, at the
   // same size) share one picture.
-  const drawn = new Map<string, string>();
+  const drawn = new Map<string, Promise<string>>();
   for (const j of jobs) {
     const data = datas[j.i];
     const area = data.side.kind !== 'none' ? BOX.map : { ...BOX.map, w: W - 0.8 };
@@ -233,7 +233,7 @@ export async function deckPptx(deck: Deck, town: PresentTown, camera: MapCamera)
     const same = JSON.stringify([j.scene.map, j.scene.filters, j.scene.compareWith, j.scene.camera, j.scene.outline, j.k, size]);
     let picture = drawn.get(same);
     if (!picture) {
-      picture = await camera.picture(town, theme, j.scene, data, j.k, size);
+      picture = (await camera.picture(town, theme, j.scene, data, j.k, size)).jpeg;
       drawn.set(same, picture);
     }
     pictures.set(`${j.i}/${j.k}`, picture);
@@ -257,7 +257,7 @@ export async function deckPptx(deck: Deck, town: PresentTown, camera: MapCamera)
         const each = (area.w - GAP * (data.maps.length - 1)) / data.maps.length;
         for (const [k, m] of data.maps.entries()) {
           const x = area.x + k * (each + GAP);
-          slide.addImage({ data: pictures.get(`${i}/${k}`) ?? '', x, y: area.y, w: each, h: area.h, altText: `${scene.title} ${m.label}` });
+          slide.addImage({ data: (await pictures.get(`${i}/${k}`)) ?? '', x, y: area.y, w: each, h: area.h, altText: `${scene.title} ${m.label}` });
           if (data.maps.length > 1)
             slide.addText(m.label, {
               x: x + 0.1,

@@ -37,7 +37,7 @@ export function HandoutPage({ session, deckId }: { session: Session; deckId: num
         const each = data.maps.length > 1 ? 0.5 : 1;
         const size = { width: Math.round(PAGE.width * 0.6 * each), height: Math.round(PAGE.height * 0.72) };
         const pictures: string[] = [];
-        for (let k = 0; k < data.maps.length; k++) pictures.push(await camera.picture(town, theme, scene, data, k, size));
+        for (let k = 0; k < data.maps.length; k++) pictures.push(await (await camera.picture(town, theme, scene, data, k, size)).jpeg);
         if (!current) return;
         out.push({ data, pictures });
         setPages([...out]);

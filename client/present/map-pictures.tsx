@@ -5,6 +5,22 @@ import type { SceneValue } from '../../server/schemas/decks.ts';
 import type { PresentTown, SceneData } from './scene-load.ts';
 import { SlideMap } from './slide-map.tsx';
 
+/** A frame as a JPEG data URL, encoded off the main thread where the browser can. */
+async function jpeg(bitmap: ImageBitmap): Promise<string> {
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('no 2d canvas');
+  ctx.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(String(r.result));
+    r.onerror = () => reject(r.error);
+    r.readAsDataURL(blob);
+  });
+}
+
 /** A map picture's box on the slide, in CSS pixels (drawn at 2×). */
 export interface PictureSize {
   width: number;
@@ -30,8 +46,18 @@ export class MapCamera {
     this.#root = createRoot(this.#stage);
   }
 
-  /** The picture of one of a scene's maps (`which`: 0, or 1 for the period compared). */
-  async picture(town: PresentTown, theme: 'light' | 'dark', scene: SceneValue, data: SceneData, which: number, size: PictureSize): Promise<string> {
+  /**
+   * The picture of one of a scene's maps (`which`: 0, or 1 for the period compared): resolves once
+   * drawn to the JPEG's promise, so the next picture can be drawn while this one is encoded.
+   */
+  async picture(
+    town: PresentTown,
+    theme: 'light' | 'dark',
+    scene: SceneValue,
+    data: SceneData,
+    which: number,
+    size: PictureSize,
+  ): Promise<{ jpeg: Promise<string> }> {
     Object.assign(this.#stage.style, { width: `${size.width}px`, height: `${size.height}px` });
     // at once, not when the resize observer gets to it: the view is framed for this size
     this.#map?.resize();
@@ -60,7 +86,10 @@ export class MapCamera {
     });
     const canvas = this.#map?.getCanvas();
     if (!canvas) throw new Error('地图未能绘制');
-    return canvas.toDataURL('image/jpeg', 0.9);
+    // A copy of the frame taken at once; its JPEG is made while the next picture is being drawn
+    // (reading the pixels back waits for the GPU, which is slow in software).
+    const frameCopy = createImageBitmap(canvas);
+    return { jpeg: frameCopy.then(jpeg) };
   }
 
   close(): void {

@@ -21,7 +21,7 @@ maplibregl.setWorkerUrl(workerUrl);
 const LABEL_SIZES: Record<string, number> = { 'community-label': 24, 'market-label': 28, 'site-label': 20 };
 const OUTLINE_COLOR = '#c62828';
 /** A camera flight between scenes: long enough to follow, short enough not to wait for. */
-const FLIGHT_MS = 1500;
+const FLIGHT_MS = 1000;
 /** The heat of a whole town or village, seen at once, needs no finer weight texture (a quarter of deck.gl's default side: 1/16 of the work). */
 const HEAT_TEXTURE = 512;
 

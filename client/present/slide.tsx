@@ -113,6 +113,12 @@ export function Slide({ town, theme, scene, data, index, count, fly, maps = true
     const last = kept.current[i];
     return last ? { ...last, parked: true } : null;
   });
+  // A map shown now that was parked a moment ago cuts to its view (there was no map to fly from).
+  const wasShown = useRef<boolean[]>([false, false]);
+  const flies = slots.map((slot, i) => !!fly && !!slot && !slot.parked && wasShown.current[i]);
+  useEffect(() => {
+    wasShown.current = slots.map((slot) => !!slot && !slot.parked);
+  });
   if (park !== undefined) kept.current = slots;
   return (
     <div
@@ -147,7 +153,7 @@ export function Slide({ town, theme, scene, data, index, count, fly, maps = true
                         scene={slot.scene}
                         data={slot.data}
                         scale={slot.scale}
-                        fly={fly && !slot.parked}
+                        fly={flies[slot.place]}
                         pixelRatio={pixelRatio}
                         onMap={(map) => onMap?.(slot.place, map)}
                         onDrawn={() => !slot.parked && onDrawn?.(slot.place)}
