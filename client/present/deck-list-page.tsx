@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { monthSpan } from '../../server/present/monthly-deck.ts';
 import type { Answer } from '../../server/schemas/api.ts';
 import { ApiError, api, call, type Session } from '../api/client.ts';
 import { UserMenu } from '../auth/user-menu.tsx';
@@ -11,15 +12,11 @@ const reason = (e: unknown) => (e instanceof ApiError ? e.message : e instanceof
 
 /** The twelve full months before the server's today, the last first (YYYY-MM). */
 export function fullMonths(now: string): string[] {
-  let [y, m] = now.slice(0, 7).split('-').map(Number);
   const out: string[] = [];
+  let month = now.slice(0, 7);
   for (let k = 0; k < 12; k++) {
-    m -= 1;
-    if (m === 0) {
-      m = 12;
-      y -= 1;
-    }
-    out.push(`${y}-${String(m).padStart(2, '0')}`);
+    month = monthSpan(month).previous.from.slice(0, 7);
+    out.push(month);
   }
   return out;
 }

@@ -3,7 +3,7 @@ import type { SceneValue } from '../../server/schemas/decks.ts';
 import { call } from '../api/client.ts';
 import { download } from '../map/export-png.ts';
 import { sceneLegend } from './legend.ts';
-import { MapCamera } from './map-pictures.tsx';
+import { dataUrlOf, MapCamera } from './map-pictures.tsx';
 import { againstWord, type Chart, kpiChange, kpiText, type SideData } from './scene-data.ts';
 import { loadPresentTown, type PresentTown, type SceneData, sceneData } from './scene-load.ts';
 
@@ -82,13 +82,7 @@ function addChart(pptx: PptxGenJS, slide: PptxGenJS.Slide, chart: Chart, box: { 
 async function dataUrl(url: string): Promise<string> {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`照片 ${url}：HTTP ${res.status}`);
-  const blob = await res.blob();
-  return new Promise((resolve, reject) => {
-    const r = new FileReader();
-    r.onload = () => resolve(String(r.result));
-    r.onerror = () => reject(r.error);
-    r.readAsDataURL(blob);
-  });
+  return dataUrlOf(await res.blob());
 }
 
 /** A photo as a data URL, fetched once per export. */

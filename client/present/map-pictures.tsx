@@ -12,7 +12,11 @@ async function jpeg(bitmap: ImageBitmap): Promise<string> {
   if (!ctx) throw new Error('no 2d canvas');
   ctx.drawImage(bitmap, 0, 0);
   bitmap.close();
-  const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+  return dataUrlOf(await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 }));
+}
+
+/** A blob as a data URL (what pptxgenjs and an <img> take). */
+export function dataUrlOf(blob: Blob): Promise<string> {
   return new Promise((resolve, reject) => {
     const r = new FileReader();
     r.onload = () => resolve(String(r.result));

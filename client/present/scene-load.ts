@@ -1,5 +1,6 @@
 import type { FeatureCollection } from 'geojson';
 import type { StyleSpecification } from 'maplibre-gl';
+import { monthSpan } from '../../server/present/monthly-deck.ts';
 import type { SceneValue } from '../../server/schemas/decks.ts';
 import { api, type Meta, patrolDaysOf } from '../api/client.ts';
 import { basemapStyle } from '../map/basemap-style.ts';
@@ -118,18 +119,12 @@ export async function sceneData(scene: SceneValue, town: PresentTown): Promise<S
 
 /** The months of a time-lapse: the twelve ending with the scene's period (or the town's current month). */
 export function lapseMonths(scene: SceneValue, now: string): Period[] {
-  const end = (scene.filters.period?.to ?? now).slice(0, 7);
-  let [y, m] = end.split('-').map(Number);
   const out: Period[] = [];
+  let month = (scene.filters.period?.to ?? now).slice(0, 7);
   for (let k = 0; k < 12; k++) {
-    const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
-    const mm = String(m).padStart(2, '0');
-    out.unshift({ from: `${y}-${mm}-01`, to: `${y}-${mm}-${String(last).padStart(2, '0')}` });
-    m -= 1;
-    if (m === 0) {
-      m = 12;
-      y -= 1;
-    }
+    const span = monthSpan(month);
+    out.unshift({ from: span.from, to: span.to });
+    month = span.previous.from.slice(0, 7);
   }
   return out;
 }
