@@ -8,6 +8,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Metric, Mode, Weight } from '../state/view-state.ts';
 import { LOCAL_IDEOGRAPH_FONTS } from './basemap-style.ts';
 import { metricColor } from './choropleth.ts';
+import { setDeckLayers } from './deck-layers.ts';
 import { deckSurface } from './deck-surface.ts';
 import { buildLayers, type HotspotLabel, type PointColumns, pointIndex, type SiteMarker, STREET_ZOOM } from './layers.ts';
 import { MAPLIBRE_LOCALE_ZH } from './locale-zh.ts';
@@ -243,7 +244,7 @@ export function MapView(props: MapViewProps) {
     if (!overlay.current || !loaded) return;
     const layers = buildLayers({ columns, mode, weight, zoom, sites, hotspots, selectedIndex });
     if (layers.some((l) => l.id === 'problem-heat')) heatDrawn.current = true;
-    overlay.current.setProps({ layers });
+    return mapRef.current ? setDeckLayers(mapRef.current, overlay.current, layers) : undefined;
   }, [columns, mode, weight, zoom, sites, hotspots, selectedIndex, loaded]);
 
   return <div ref={container} className="map" data-testid="map" data-street={street} />;

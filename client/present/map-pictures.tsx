@@ -83,7 +83,7 @@ export class MapCamera {
             onMap={(m) => {
               this.#map = m;
             }}
-            onDrawn={resolve}
+            onDrawn={() => resolve()}
           />,
         ),
       );

@@ -1,9 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Session } from '../api/client.ts';
 import { canShow } from './present-access.ts';
-import { type SceneData, sceneData } from './scene-load.ts';
+import { sceneData } from './scene-load.ts';
+import { type Shown, useShowSlides } from './show-slides.ts';
 import { Slide } from './slide.tsx';
 import { TimeLapse } from './timelapse.tsx';
+import { useSceneTiming } from './timing.ts';
 import { channelName, type ShowMessage, useDeck } from './use-deck.ts';
 import './present.css';
 
@@ -23,17 +25,27 @@ const startIndex = () => Math.max(0, Number.parseInt(window.location.hash.slice(
 export function ShowPage({ session, deckId }: { session: Session; deckId: number }) {
   const { deck, town, error } = useDeck(deckId);
   const [target, setTarget] = useState(startIndex);
-  const [shown, setShown] = useState<{ index: number; data: SceneData } | null>(null);
-  const [ahead, setAhead] = useState<{ index: number; data: SceneData } | null>(null);
+  const [shown, setShown] = useState<Shown | null>(null);
+  const [ahead, setAhead] = useState<Shown | null>(null);
+  const slides = useShowSlides(deck?.scenes, town, shown, ahead);
   const [black, setBlack] = useState(false);
   const [lapse, setLapse] = useState(false);
-  const [drawn, setDrawn] = useState(-1);
   const [failed, setFailed] = useState<string | null>(null);
   const [startedAt] = useState(Date.now);
   const count = deck?.scenes.length ?? 0;
   const channel = useRef<BroadcastChannel | null>(null);
 
-  const go = useCallback((i: number) => setTarget(Math.min(Math.max(0, i), Math.max(0, count - 1))), [count]);
+  // when the last move was asked for (a key, the presenter, an address): the start of `sceneTiming`
+  const askedAt = useRef(0);
+  const go = useCallback(
+    // `at`: when the key was pressed (its event's time), which a busy page handles later
+    (i: number, at = performance.now()) => {
+      askedAt.current = at;
+      setTarget(Math.min(Math.max(0, i), Math.max(0, count - 1)));
+    },
+    [count],
+  );
+  useSceneTiming(slides.drawn, askedAt);
 
   // The scene's data, then the next one's ahead of time.
   useEffect(() => {
@@ -57,22 +69,6 @@ export function ShowPage({ session, deckId }: { session: Session; deckId: number
       current = false;
     };
   }, [deck, town, target, count]);
-
-  // A scene is drawn when each of its maps has finished a frame (at once without a map).
-  const pending = useRef(new Set<number>());
-  useEffect(() => {
-    if (!shown) return;
-    setDrawn(-1);
-    pending.current = new Set(shown.data.maps.map((_, i) => i));
-    if (pending.current.size === 0) setDrawn(shown.index);
-  }, [shown]);
-  const mapDrawn = useCallback(
-    (i: number) => {
-      pending.current.delete(i);
-      if (pending.current.size === 0 && shown) setDrawn(shown.index);
-    },
-    [shown],
-  );
 
   // The presenter view: told of every change; its buttons drive the show.
   const index = shown?.index ?? -1;
@@ -110,8 +106,8 @@ export function ShowPage({ session, deckId }: { session: Session; deckId: number
     const key = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       if (lapse) return;
-      if (NEXT_KEYS.has(e.key)) go(target + 1);
-      else if (PREVIOUS_KEYS.has(e.key)) go(target - 1);
+      if (NEXT_KEYS.has(e.key)) go(target + 1, e.timeStamp);
+      else if (PREVIOUS_KEYS.has(e.key)) go(target - 1, e.timeStamp);
       else if (e.key === 'Home') go(0);
       else if (e.key === 'End') go(count - 1);
       else if (e.key === 'b' || e.key === 'B' || e.key === '.') setBlack((b) => !b);
@@ -131,18 +127,26 @@ export function ShowPage({ session, deckId }: { session: Session; deckId: number
   const scene = deck.scenes[shown.index];
   const theme = deck.theme === 'dark' ? 'dark' : 'light';
   return (
-    <div className="show" data-index={shown.index} data-target={target} data-drawn={drawn} data-black={black}>
-      <Slide
-        town={town}
-        theme={theme}
-        scene={scene}
-        data={shown.data}
-        index={shown.index}
-        count={count}
-        fly
-        onDrawn={mapDrawn}
-        park={ahead && ahead.index === shown.index + 1 ? { scene: deck.scenes[ahead.index], data: ahead.data } : null}
-      />
+    <div className="show" data-index={shown.index} data-target={target} data-drawn={slides.drawn} data-ready={slides.ready} data-black={black}>
+      {([0, 1] as const).map((k) => {
+        const on = slides.on[k];
+        if (!on) return null;
+        const front = k === slides.front;
+        return (
+          <div key={k} className={`show-slide${front ? ' in-sight' : ''}`} aria-hidden={!front}>
+            <Slide
+              town={town}
+              theme={theme}
+              scene={deck.scenes[on.index]}
+              data={on.data}
+              index={on.index}
+              count={count}
+              fly={front}
+              onDrawn={(i) => slides.onDrawn(k, i)}
+            />
+          </div>
+        );
+      })}
       {lapse && <TimeLapse town={town} theme={theme} scene={scene} onClose={() => setLapse(false)} />}
       {black && <button type="button" className="show-black" aria-label="恢复画面（B）" onClick={() => setBlack(false)} />}
       {!lapse && (

@@ -50,10 +50,12 @@ function chartOption(chart: Chart, fontPx: number, dark: boolean): echarts.EChar
       })),
     };
   }
+  // room on the right for the longest value written after its bar (digits are about 0.6 em wide)
+  const longest = Math.max(0, ...chart.series.flatMap((x) => x.values.map((v) => (v === null ? 0 : value(v).length))));
   return {
     animation: false,
     legend,
-    grid: { left: fontPx * 0.3, right: fontPx * 2.6, top: legend ? fontPx * 2.4 : fontPx * 0.4, bottom: fontPx * 0.2, containLabel: true },
+    grid: { left: fontPx * 0.3, right: fontPx * (0.6 * longest + 0.4), top: legend ? fontPx * 2.4 : fontPx * 0.4, bottom: fontPx * 0.2, containLabel: true },
     // each bar carries its value: no value axis labels to crowd a narrow chart
     xAxis: { type: 'value', max: percent ? 1 : undefined, axisLabel: { show: false }, splitLine: { lineStyle: { color: line } } },
     yAxis: { type: 'category', inverse: true, data: chart.labels, axisLabel, axisLine: { lineStyle: { color: line } } },

@@ -9,6 +9,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { SceneValue } from '../../server/schemas/decks.ts';
 import { LOCAL_IDEOGRAPH_FONTS } from '../map/basemap-style.ts';
 import { metricColor } from '../map/choropleth.ts';
+import { setDeckLayers } from '../map/deck-layers.ts';
 import { deckSurface } from '../map/deck-surface.ts';
 import { BEFORE_LABELS, buildLayers } from '../map/layers.ts';
 import { MAPLIBRE_LOCALE_ZH } from '../map/locale-zh.ts';
@@ -21,9 +22,10 @@ maplibregl.setWorkerUrl(workerUrl);
 const LABEL_SIZES: Record<string, number> = { 'community-label': 24, 'market-label': 28, 'site-label': 20 };
 const OUTLINE_COLOR = '#c62828';
 /** A camera flight between scenes: long enough to follow, short enough not to wait for. */
-const FLIGHT_MS = 1000;
+export const FLIGHT_MS = 1000;
 /** The heat of a whole town or village, seen at once, needs no finer weight texture (a quarter of deck.gl's default side: 1/16 of the work). */
 const HEAT_TEXTURE = 512;
+const ONE_PIXEL = new Uint8Array(4);
 
 /** Where a scene looks: its camera, or framed on its filters' area (the town when none). */
 export function sceneView(scene: SceneValue, town: PresentTown): { camera: NonNullable<SceneValue['camera']> } | { bbox: [number, number, number, number] } {
@@ -46,8 +48,8 @@ export interface SlideMapProps {
   pixelRatio?: number;
   /** The map and its overlay, once made (snapshots, video). */
   onMap?: (map: maplibregl.Map, overlay: MapLibreOverlay) => void;
-  /** Called each time a frame with this data and view is complete. */
-  onDrawn?: () => void;
+  /** Called each time a frame with this data and view is complete, with the `frame` it was asked for. */
+  onDrawn?: (frame: number | undefined) => void;
   /** Pan and zoom by hand (the editor, to set a camera). */
   interactive?: boolean;
   /** Multisampling (default on); pictures drawn at 2× do without it, at a quarter of the work in software GL. */
@@ -96,6 +98,7 @@ export function SlideMap({
   /** What has been asked to be drawn, and what was last reported drawn (an idle map after it). */
   const asked = useRef(0);
   const reported = useRef(0);
+  const askedFrame = useRef(frame);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: made once per theme; the scene moves it
   useEffect(() => {
@@ -140,7 +143,10 @@ export function SlideMap({
     map.on('idle', () => {
       if (reported.current === asked.current) return;
       reported.current = asked.current;
-      drawn.current?.();
+      // The GPU (SwiftShader in a software browser) may still be drawing what the page has asked
+      // for: reading a pixel back waits until the frame is really there.
+      map.getCanvas().getContext('webgl2')?.readPixels(0, 0, 1, 1, WebGL2RenderingContext.RGBA, WebGL2RenderingContext.UNSIGNED_BYTE, ONE_PIXEL);
+      drawn.current?.(askedFrame.current);
     });
     onMap?.(map, deck);
     return () => {
@@ -159,14 +165,20 @@ export function SlideMap({
     deckSurface(overlay.current)?.setDrawingBufferSize(c.width, c.height);
   }, [pixelRatio]);
 
+  // A flight no longer wanted (the show's slide gone out of sight as it lands) stops where it is.
+  useEffect(() => {
+    if (!fly) mapRef.current?.stop();
+  }, [fly]);
+
   // The view: a flight in the show, a jump elsewhere.
   const viewKey = JSON.stringify([scene.camera, scene.filters.grid, scene.filters.community, scene.map.mode]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: moves when the view (its key) changes
   useEffect(() => {
     const map = mapRef.current;
     if (!map || !loaded) return;
-    // the box may have changed just now (a parked map shown): frame the view for its size
-    map.resize();
+    // the box may have changed size since the last scene: frame the view for its size (no redraw when it has not)
+    const c = map.getCanvas();
+    if (box.current && (box.current.clientWidth !== c.clientWidth || box.current.clientHeight !== c.clientHeight)) map.resize();
     const view = sceneView(scene, town);
     const pitch = scene.map.mode === 'hex' ? 50 : 0;
     const framed = 'camera' in view ? null : map.cameraForBounds(view.bbox, { padding: 30, bearing: 0 });
@@ -204,9 +216,13 @@ export function SlideMap({
         : choropleth || mode === 'none'
           ? []
           : buildLayers({ columns: data.columns, mode, weight: 'reported', zoom, sites: [], hotspots: [], heatTexture: HEAT_TEXTURE });
-    overlay.current?.setProps({ layers });
-    asked.current += 1;
-    map.triggerRepaint();
+    if (!overlay.current) return;
+    // drawn: the first idle after the layers are in their places
+    return setDeckLayers(map, overlay.current, layers, () => {
+      asked.current += 1;
+      askedFrame.current = frame;
+      map.triggerRepaint();
+    });
   }, [data, scale, mode, scene.map.metric, outlineKey, zoom, loaded, theme, frame]);
 
   return <div ref={box} className="slide-map-canvas" />;

@@ -1,10 +1,9 @@
 import type * as maplibregl from 'maplibre-gl';
 import { useEffect, useRef, useState } from 'react';
 import type { SceneValue } from '../../server/schemas/decks.ts';
-import type { BinScale } from './bins.ts';
 import { type LegendSpec, sceneLegend } from './legend.ts';
 import { againstWord } from './scene-data.ts';
-import type { MapData, PresentTown, SceneData } from './scene-load.ts';
+import type { PresentTown, SceneData } from './scene-load.ts';
 import { SideView } from './side-view.tsx';
 import { SlideMap } from './slide-map.tsx';
 
@@ -64,31 +63,18 @@ export interface SlideProps {
   data: SceneData | null;
   index: number;
   count: number;
-  /** Camera flights between scenes (the show). */
+  /** Camera flights between scenes (the show's slide in sight). */
   fly?: boolean;
   /** Draws a map (false: the side only, as in thumbnails and the presenter's preview). */
   maps?: boolean;
   pixelRatio?: number;
   onMap?: (i: number, map: maplibregl.Map) => void;
-  onDrawn?: (i: number) => void;
+  /** Called with `index` once every map of the scene has finished a frame of it (at once when it has none). */
+  onDrawn?: (index: number) => void;
   /** The maps pan and zoom by hand (the editor's preview). */
   interactive?: boolean;
   /** Pictures of the maps instead of live maps (the printed handout). */
   pictures?: string[];
-  /**
-   * The show: a later scene to keep maps ready for (made and drawn out of sight), so no scene waits
-   * for a map to be made; maps once made are kept. Undefined elsewhere: maps come and go with scenes.
-   */
-  park?: { scene: SceneValue; data: SceneData } | null;
-}
-
-interface Slot {
-  /** 0: the first map, 1: the second (the period compared). */
-  place: number;
-  scene: SceneValue;
-  data: MapData;
-  scale: BinScale | null;
-  parked: boolean;
 }
 
 /**
@@ -96,30 +82,28 @@ interface Slot {
  * scale) with its legend, and the side element, laid out for 16:9 and 4:3 alike; every size follows
  * the body text, 28 px at 1080 lines.
  */
-export function Slide({ town, theme, scene, data, index, count, fly, maps = true, pixelRatio, onMap, onDrawn, interactive, pictures, park }: SlideProps) {
+export function Slide({ town, theme, scene, data, index, count, fly, maps = true, pixelRatio, onMap, onDrawn, interactive, pictures }: SlideProps) {
   const [ref, size] = useBoxSize<HTMLDivElement>();
   const fontPx = bodyPx(size.width || 1920, size.height || 1080);
   const hasMap = scene.map.mode !== 'none';
   const cover = index === 0 && !hasMap;
   const side = data?.side;
   const wide = !hasMap || side?.kind === 'none';
-  // The maps' places: this scene's maps, else (in the show) a map kept ready for a later scene.
-  const kept = useRef<(Slot | null)[]>([null, null]);
-  const slots: (Slot | null)[] = [0, 1].map((i) => {
-    const m = data?.maps[i];
-    if (m) return { place: i, scene, data: m, scale: data?.scale ?? null, parked: false };
-    const ahead = park?.data.maps[i];
-    if (ahead) return { place: i, scene: park.scene, data: ahead, scale: park.data.scale, parked: true };
-    const last = kept.current[i];
-    return last ? { ...last, parked: true } : null;
-  });
-  // A map shown now that was parked a moment ago cuts to its view (there was no map to fly from).
-  const wasShown = useRef<boolean[]>([false, false]);
-  const flies = slots.map((slot, i) => !!fly && !!slot && !slot.parked && wasShown.current[i]);
+  const live = maps && !pictures;
+  const mapCount = live ? (data?.maps.length ?? 0) : 0;
+  // Drawn: every map has reported a finished frame asked for this scene.
+  const done = useRef({ index: -1, places: new Set<number>() });
+  const reported = useRef(onDrawn);
+  reported.current = onDrawn;
+  const mapDrawn = (place: number, frame: number | undefined) => {
+    if (frame !== index) return;
+    if (done.current.index !== index) done.current = { index, places: new Set() };
+    done.current.places.add(place);
+    if (done.current.places.size === mapCount) reported.current?.(index);
+  };
   useEffect(() => {
-    wasShown.current = slots.map((slot) => !!slot && !slot.parked);
-  });
-  if (park !== undefined) kept.current = slots;
+    if (data && mapCount === 0) reported.current?.(index);
+  }, [data, index, mapCount]);
   return (
     <div
       ref={ref}
@@ -133,40 +117,33 @@ export function Slide({ town, theme, scene, data, index, count, fly, maps = true
         {scene.caption && <p className="slide-caption">{scene.caption}</p>}
       </header>
       <div className="slide-body">
-        {(hasMap || slots.some((x) => x)) && (
-          <div className={`slide-maps${hasMap ? '' : ' parked'}`}>
+        {hasMap && (
+          <div className="slide-maps">
             <div className="slide-map-row">
-              {slots.map((slot) =>
-                slot ? (
-                  // by place: a map stays from scene to scene and flies; one not shown now waits parked
-                  <div
-                    className={`slide-map${slot.parked ? ' parked' : ''}`}
-                    key={slot.place}
-                    data-period={slot.parked ? undefined : slot.data.label}
-                    data-domain={slot.parked ? undefined : data?.scale?.max}
-                  >
-                    {pictures?.[slot.place] && <img src={pictures[slot.place]} alt={`${scene.title} ${slot.data.label}`} />}
-                    {maps && !pictures && size.width > 0 && (
-                      <SlideMap
-                        town={town}
-                        theme={theme}
-                        scene={slot.scene}
-                        data={slot.data}
-                        scale={slot.scale}
-                        fly={flies[slot.place]}
-                        pixelRatio={pixelRatio}
-                        onMap={(map) => onMap?.(slot.place, map)}
-                        onDrawn={() => !slot.parked && onDrawn?.(slot.place)}
-                        interactive={interactive}
-                        frame={slot.parked ? -1 : index}
-                      />
-                    )}
-                    {!slot.parked && data && data.maps.length > 1 && <div className="slide-map-label">{slot.data.label}</div>}
-                  </div>
-                ) : null,
-              )}
+              {(data?.maps ?? []).map((m, place) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: the place is the map (it stays from scene to scene and flies)
+                <div className="slide-map" key={place} data-period={m.label} data-domain={data?.scale?.max}>
+                  {pictures?.[place] && <img src={pictures[place]} alt={`${scene.title} ${m.label}`} />}
+                  {live && size.width > 0 && (
+                    <SlideMap
+                      town={town}
+                      theme={theme}
+                      scene={scene}
+                      data={m}
+                      scale={data?.scale ?? null}
+                      fly={fly}
+                      pixelRatio={pixelRatio}
+                      onMap={(map) => onMap?.(place, map)}
+                      onDrawn={(frame) => mapDrawn(place, frame)}
+                      interactive={interactive}
+                      frame={index}
+                    />
+                  )}
+                  {data && data.maps.length > 1 && <div className="slide-map-label">{m.label}</div>}
+                </div>
+              ))}
             </div>
-            {data && hasMap && <Legend spec={sceneLegend(scene, data.scale)} />}
+            {data && <Legend spec={sceneLegend(scene, data.scale)} />}
           </div>
         )}
         {side && side.kind !== 'none' && (

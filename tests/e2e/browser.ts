@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { sceneTiming } from '../../client/present/timing.ts';
 import { SESSION_COOKIE } from '../../server/auth/access.ts';
 import { type DemoApp, demoApp } from '../helpers/demo.ts';
 
@@ -212,4 +213,19 @@ export async function expectPhoneReady(page: Page, label: string): Promise<void>
   expect(outside, `${label}: controls off-screen`).toEqual([]);
   const small = controls.filter((c) => c.width < 43.5 || c.height < 43.5).map((c) => `${c.what} ${Math.round(c.width)}×${Math.round(c.height)}`);
   expect(small, `${label}: tap targets under 44×44`).toEqual([]);
+}
+
+/**
+ * Waits until the show has drawn scene `i` (0-based) and answers how long that took in the page:
+ * from the key to the first frame painted with every map of the scene drawn (its User Timing
+ * measure), not counting how late a busy page lets the test see it.
+ */
+export async function sceneDrawnMs(page: Page, i: number): Promise<number> {
+  await page.locator(`.show[data-drawn="${i}"]`).waitFor({ timeout: 60_000 });
+  const name = sceneTiming(i + 1);
+  await page.waitForFunction((n) => performance.getEntriesByName(n).length > 0, name, { timeout: 60_000 });
+  return page.evaluate((n) => {
+    const all = performance.getEntriesByName(n);
+    return Math.round(all[all.length - 1].duration);
+  }, name);
 }
