@@ -236,6 +236,7 @@ export function App({ session, onSignedOut }: AppProps) {
         onMode={(mode) => setView({ ...view, mode })}
         exporting={exporting}
         onExport={onExport}
+        ledgerQuery={readsProblems && session.user?.role !== 'display' && query !== null ? query : null}
         reporting={mayReport ? reporting : null}
         onReporting={() => setReporting((r) => !r)}
         tasksRevision={readsProblems ? revision : null}

@@ -22,6 +22,7 @@ import deckRoutes from './routes/decks.ts';
 import dispatchRoutes, { DispatchBook } from './routes/dispatch.ts';
 import displayTokenRoutes from './routes/display-tokens.ts';
 import eventRoutes from './routes/events.ts';
+import exportRoutes from './routes/export.ts';
 import healthRoutes from './routes/health.ts';
 import hotspotRoutes from './routes/hotspots.ts';
 import metaRoutes from './routes/meta.ts';
@@ -208,6 +209,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(patrolReadRoutes);
   await app.register(coverageRoutes);
   await app.register(deckRoutes);
+  await app.register(exportRoutes);
   await app.register(statsRoutes);
   await app.register(hotspotRoutes);
   await app.register(authRoutes, { auth, loginPerMinute: (options.rateLimits ?? DEFAULT_RATE_LIMITS).loginPerMinute });

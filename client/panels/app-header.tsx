@@ -3,6 +3,7 @@ import type { Session } from '../api/client.ts';
 import { UserMenu } from '../auth/user-menu.tsx';
 import { MODES, type ViewState } from '../state/view-state.ts';
 import { TasksBadge } from '../tasks/tasks-badge.tsx';
+import { ExportMenu } from './export-menu.tsx';
 
 export interface AppHeaderProps {
   title: string;
@@ -14,6 +15,8 @@ export interface AppHeaderProps {
   onMode: (mode: ViewState['mode']) => void;
   exporting: boolean;
   onExport: (scale: 1 | 2) => void;
+  /** The map's filters as an API query, for 导出台账; null for those who may not export (wall screens). */
+  ledgerQuery: string | null;
   /** Whether the report form is open; null for those who may not report. */
   reporting: boolean | null;
   onReporting: () => void;
@@ -61,14 +64,7 @@ export function AppHeader(p: AppHeaderProps) {
             </button>
           ))}
         </nav>
-        <fieldset className="export" aria-label="导出图片">
-          <button type="button" disabled={p.exporting} data-export="1" onClick={() => p.onExport(1)}>
-            导出图片
-          </button>
-          <button type="button" disabled={p.exporting} data-export="2" onClick={() => p.onExport(2)}>
-            高清 2×
-          </button>
-        </fieldset>
+        <ExportMenu exporting={p.exporting} onPicture={p.onExport} ledgerQuery={p.ledgerQuery} />
         {p.reporting !== null && (
           <button
             type="button"

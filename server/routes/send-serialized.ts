@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 
 /**
@@ -12,4 +13,9 @@ export function sendSerialized(reply: FastifyReply, json: string, contentType = 
 /** Sends bytes prepared by the caller (binary bulk answers), bypassing the response serializer. */
 export function sendBinary(reply: FastifyReply, bytes: Buffer, contentType = 'application/octet-stream'): FastifyReply {
   return reply.type(contentType).send(bytes);
+}
+
+/** Streams a body made as it is sent (exports), bypassing the response serializer. */
+export function sendStream(reply: FastifyReply, body: Readable, contentType: string): FastifyReply {
+  return reply.type(contentType).send(body);
 }

@@ -337,6 +337,13 @@ export class SqliteStore implements Store {
     return (this.stmts.events.all(problemId) as Row[]).map(toEvent);
   }
 
+  async reporters(): Promise<Map<number, ReporterRecord>> {
+    const rows = this.db
+      .prepare('SELECT id, reporter_name, reporter_phone FROM problems WHERE reporter_name IS NOT NULL OR reporter_phone IS NOT NULL')
+      .all() as { id: number; reporter_name: string | null; reporter_phone: string | null }[];
+    return new Map(rows.map((r) => [r.id, { name: r.reporter_name ?? '', phone: r.reporter_phone ?? '' }]));
+  }
+
   async reporter(problemId: number): Promise<ReporterRecord | null> {
     const r = this.stmts.reporter.get(problemId) as { reporter_name: string | null; reporter_phone: string | null } | undefined;
     if (!r || (r.reporter_name === null && r.reporter_phone === null)) return null;

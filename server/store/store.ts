@@ -68,6 +68,8 @@ export interface Store {
   problem(id: number): Promise<ProblemRecord | null>;
   /** The reporter's name and phone (personal information: callers mask it), or null when none was recorded. */
   reporter(problemId: number): Promise<ReporterRecord | null>;
+  /** Every recorded reporter by problem id (personal information: callers mask it), for exports. */
+  reporters(): Promise<Map<number, ReporterRecord>>;
   /** A problem's history, oldest first. */
   events(problemId: number): Promise<ProblemEventRecord[]>;
 

@@ -305,6 +305,12 @@ const ROWS: Row[] = [
     call: () => get(`/api/patrols/${patrolId}/track`)(),
     expect: { ...all(403), anonymous: 401, admin: 200, leader: 200 },
   },
+  // The 台账 leaves the system: the people who work the problems, not the walls; a unit gets its own (tests/api/export.test.ts)
+  {
+    route: 'GET /api/export/problems',
+    call: get('/api/export/problems?format=geojson'),
+    expect: { ...all(403), anonymous: 401, admin: 200, leader: 200, grid_manager: 200, unit: 200 },
+  },
   { route: 'GET /api/decks', call: get('/api/decks'), expect: { ...all(403), anonymous: 401, admin: 200, leader: 200 } },
   { route: 'GET /api/decks/:id', call: () => get(`/api/decks/${deckId}`)(), expect: { ...all(403), anonymous: 401, admin: 200, leader: 200 } },
   { route: 'POST /api/decks', call: () => ({ method: 'POST', url: '/api/decks', payload: deckBody() }), expect: adminOnly(201) },

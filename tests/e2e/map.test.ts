@@ -355,6 +355,7 @@ describe('PNG export', () => {
       return [c?.clientWidth ?? 0, c?.clientHeight ?? 0];
     });
     for (const scale of [1, 2]) {
+      await page.locator('[data-export-open]').click();
       const [download] = await Promise.all([page.waitForEvent('download'), page.locator(`[data-export="${scale}"]`).click()]);
       expect(download.suggestedFilename()).toMatch(/^创文一张图-\d{12}(@2x)?\.png$/);
       const file = `${ARTIFACTS}/export-${scale}x.png`;
