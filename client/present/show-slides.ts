@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SceneValue } from '../../server/schemas/decks.ts';
+import { fliesSmoothly } from './frame-cost.ts';
 import type { PresentTown, SceneData } from './scene-load.ts';
 import { FLIGHT_MS, sceneView } from './slide-map.tsx';
 
@@ -16,11 +17,12 @@ const other = (k: 0 | 1): 0 | 1 => (k === 0 ? 1 : 0);
 
 /**
  * Whether the camera flies from scene `a` to scene `b`: the same maps showing the same kind of
- * picture, looking somewhere else. Otherwise the show cuts.
+ * picture, looking somewhere else, on a machine that draws them fast enough for a smooth flight.
+ * Otherwise the show cuts.
  */
 export function fliesOn(a: { scene: SceneValue; data: SceneData }, b: { scene: SceneValue; data: SceneData }, town: PresentTown): boolean {
   const kinds = (x: { scene: SceneValue; data: SceneData }) => x.data.maps.map((m) => (m.bins ? 'bins' : x.scene.map.mode)).join();
-  if (a.data.maps.length === 0 || kinds(a) !== kinds(b)) return false;
+  if (a.data.maps.length === 0 || kinds(a) !== kinds(b) || !fliesSmoothly(a.data.maps.length)) return false;
   return JSON.stringify(sceneView(a.scene, town)) !== JSON.stringify(sceneView(b.scene, town));
 }
 

@@ -14,6 +14,7 @@ import { deckSurface } from '../map/deck-surface.ts';
 import { BEFORE_LABELS, buildLayers } from '../map/layers.ts';
 import { MAPLIBRE_LOCALE_ZH } from '../map/locale-zh.ts';
 import { type Bin, type BinScale, binColor } from './bins.ts';
+import { noteFrameMs } from './frame-cost.ts';
 import type { MapData, PresentTown } from './scene-load.ts';
 
 maplibregl.setWorkerUrl(workerUrl);
@@ -99,6 +100,7 @@ export function SlideMap({
   const asked = useRef(0);
   const reported = useRef(0);
   const askedFrame = useRef(frame);
+  const timed = useRef(false);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: made once per theme; the scene moves it
   useEffect(() => {
@@ -145,7 +147,16 @@ export function SlideMap({
       reported.current = asked.current;
       // The GPU (SwiftShader in a software browser) may still be drawing what the page has asked
       // for: reading a pixel back waits until the frame is really there.
-      map.getCanvas().getContext('webgl2')?.readPixels(0, 0, 1, 1, WebGL2RenderingContext.RGBA, WebGL2RenderingContext.UNSIGNED_BYTE, ONE_PIXEL);
+      const gl = map.getCanvas().getContext('webgl2');
+      gl?.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, ONE_PIXEL);
+      // Once per map: how long a frame takes here (whether camera flights can be smooth).
+      if (!timed.current && gl) {
+        timed.current = true;
+        const t = performance.now();
+        map.redraw();
+        gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, ONE_PIXEL);
+        noteFrameMs(performance.now() - t);
+      }
       drawn.current?.(askedFrame.current);
     });
     onMap?.(map, deck);
