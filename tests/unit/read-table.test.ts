@@ -1,0 +1,95 @@
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import { parseDate } from '../../server/exchange/cell-parse.ts';
+import { fieldOf, findHeader } from '../../server/exchange/header-map.ts';
+import { readTable, UnreadableFile } from '../../server/exchange/read-table.ts';
+
+/** A 台账 as a town office makes it in WPS: a merged title, a 填报单位 line, the header, 村居 merged over its rows. */
+async function messySheet(): Promise<Buffer> {
+  const book = new ExcelJS.Workbook();
+  const sheet = book.addWorksheet('Sheet1');
+  sheet.getCell('A1').value = '盐东镇2025年3月创文问题整改台账';
+  sheet.mergeCells('A1:H1');
+  sheet.getCell('A2').value = '填报单位：盐东镇创文办';
+  sheet.getCell('F2').value = '填报日期：2025年3月31日';
+  sheet.addRow([]);
+  sheet.getRow(4).values = ['序号', '村（居）', '问题类型', '问题描述 *', '具体\n位置', '经度', '纬度', '发现时间', '整改情况', '备注'];
+  const rows: unknown[][] = [
+    [1, '李灶社区', '乱扔乱倒', '路边垃圾', '老街东', 120.3652, 33.3512, new Date(Date.UTC(2025, 2, 5, 9, 0)), '已整改', ''],
+    [2, null, '小广告', '电线杆小广告', '公交站', '120.3655', '33.3515', '2025.3.6', '未整改', '复查'],
+    [3, null, '占道经营', '流动摊点', '农贸市场', '120°21′54.72″E', '33°21′4.32″N', '3月7日', '整改中', ''],
+  ];
+  rows.forEach((r, i) => {
+    sheet.getRow(5 + i).values = r as ExcelJS.CellValue[];
+  });
+  // 李灶社区 merged over its three rows
+  sheet.mergeCells('B5:B7');
+  return Buffer.from(await book.xlsx.writeBuffer());
+}
+
+describe('reading an uploaded sheet', () => {
+  it('.xlsx: finds the header below the title rows, fills merged cells down, keeps dates, names unknown columns', async () => {
+    const table = await readTable(await messySheet());
+    expect(table.encoding).toBe('xlsx');
+    const header = findHeader(table.rows);
+    expect(header).not.toBeNull();
+    if (!header) return;
+    expect(header.row).toBe(3);
+    expect(header.year).toBe(2025);
+    expect(header.title).toContain('填报单位：盐东镇创文办');
+    expect(header.columns).toMatchObject({ community: 1, category: 2, description: 3, address: 4, lon: 5, lat: 6, reportedAt: 7, status: 8 });
+    expect(header.unknown.map((u) => u.header)).toEqual(['序号', '备注']);
+    const body = table.rows.slice(header.row + 1);
+    expect(body.map((r) => r[1])).toEqual(['李灶社区', '李灶社区', '李灶社区']);
+    expect(
+      body.map((r) => {
+        const d = parseDate(r[7], header.year);
+        return d.ok ? new Date(d.value).toISOString() : d.reason;
+      }),
+    ).toEqual(['2025-03-05T01:00:00.000Z', '2025-03-05T16:00:00.000Z', '2025-03-06T16:00:00.000Z']);
+  });
+
+  it('.csv: UTF-8 with or without a BOM, GBK, and UTF-16 from Excel’s “Unicode text”', async () => {
+    const text = '问题类型,问题描述,经度,纬度\r\n小广告,"电线杆上的小广告, 两处",120.3655,33.3515\r\n';
+    const cases: [Buffer, string][] = [
+      [Buffer.from(`\uFEFF${text}`), 'utf-8'],
+      [Buffer.from(text), 'utf-8'],
+      [iconv.encode(text, 'gbk'), 'gb18030'],
+      [Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(text, 'utf-16le')]), 'utf-16le'],
+    ];
+    for (const [bytes, encoding] of cases) {
+      const table = await readTable(bytes);
+      expect(table.encoding).toBe(encoding);
+      expect(table.rows).toEqual([
+        ['问题类型', '问题描述', '经度', '纬度'],
+        ['小广告', '电线杆上的小广告, 两处', '120.3655', '33.3515'],
+      ]);
+    }
+  });
+
+  it('an old .xls, or a file whose name lies about what it is, gets a message saying what to do', async () => {
+    const xls = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, ...Array(504).fill(0)]);
+    await expect(readTable(xls)).rejects.toThrow(/另存为” \.xlsx/);
+    await expect(readTable(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]))).rejects.toBeInstanceOf(UnreadableFile);
+    // a zip that is not a workbook
+    const notBook = Buffer.from([0x50, 0x4b, 0x03, 0x04, ...Array(60).fill(0)]);
+    await expect(readTable(notBook)).rejects.toThrow(/无法读取 \.xlsx 文件/);
+  });
+
+  it('header words: the usual synonyms, with marks and notes around them', () => {
+    for (const [cell, field] of [
+      ['类别', 'category'],
+      ['问题分类', 'category'],
+      ['地址', 'address'],
+      ['具体位置（必填）', 'address'],
+      ['* 经度', 'lon'],
+      ['经纬度', 'position'],
+      ['村(居)', 'community'],
+      ['整改时限', 'deadline'],
+      ['责任部门', 'unit'],
+      ['序号', null],
+    ] as const)
+      expect(fieldOf(cell), cell).toBe(field);
+  });
+});
