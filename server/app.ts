@@ -25,6 +25,7 @@ import eventRoutes from './routes/events.ts';
 import exportRoutes from './routes/export.ts';
 import healthRoutes from './routes/health.ts';
 import hotspotRoutes from './routes/hotspots.ts';
+import importRoutes from './routes/imports.ts';
 import metaRoutes from './routes/meta.ts';
 import patrolReadRoutes from './routes/patrol-reads.ts';
 import patrolRecordRoutes from './routes/patrol-record.ts';
@@ -210,6 +211,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(coverageRoutes);
   await app.register(deckRoutes);
   await app.register(exportRoutes);
+  await app.register(importRoutes);
   await app.register(statsRoutes);
   await app.register(hotspotRoutes);
   await app.register(authRoutes, { auth, loginPerMinute: (options.rateLimits ?? DEFAULT_RATE_LIMITS).loginPerMinute });

@@ -29,6 +29,13 @@ const photoBody = () =>
     png,
     Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
   ]);
+/** A one-row 台账 as CSV, to upload to the import's dry run. */
+const ledgerBody = () =>
+  Buffer.concat([
+    Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\nContent-Type: text/csv\r\n\r\n`),
+    Buffer.from('问题类型,问题描述,经度,纬度,发现时间\r\n小广告,电线杆,120.36,33.35,2026-10-01\r\n'),
+    Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+  ]);
 /** More problems in the grid manager's grids and of the demo unit, one per transition call. */
 let spareOwn: number[] = [];
 /** A deck to read and save, and a valid deck body. */
@@ -311,6 +318,12 @@ const ROWS: Row[] = [
     call: get('/api/export/problems?format=geojson'),
     expect: { ...all(403), anonymous: 401, admin: 200, leader: 200, grid_manager: 200, unit: 200 },
   },
+  // Imports change the whole town: admins alone (tests/api/imports.test.ts)
+  ...['/api/imports/dry-run', '/api/imports/report'].map((url) => ({
+    route: `POST ${url}`,
+    call: () => ({ method: 'POST' as const, url, payload: ledgerBody(), headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` } }),
+    expect: adminOnly(200),
+  })),
   { route: 'GET /api/decks', call: get('/api/decks'), expect: { ...all(403), anonymous: 401, admin: 200, leader: 200 } },
   { route: 'GET /api/decks/:id', call: () => get(`/api/decks/${deckId}`)(), expect: { ...all(403), anonymous: 401, admin: 200, leader: 200 } },
   { route: 'POST /api/decks', call: () => ({ method: 'POST', url: '/api/decks', payload: deckBody() }), expect: adminOnly(201) },

@@ -1,0 +1,147 @@
+import { PassThrough } from 'node:stream';
+import multipart from '@fastify/multipart';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { type Static, Type } from 'typebox';
+import Value from 'typebox/value';
+import { findCategory } from '../domain/catalogue.ts';
+import { badRequest, RequestError } from '../errors.ts';
+import { DATUMS } from '../exchange/datum.ts';
+import { type DryRun, dryRun, writeReportXlsx } from '../exchange/dry-run.ts';
+import type { ImportChoices } from '../exchange/import-rows.ts';
+import { UnreadableFile } from '../exchange/read-table.ts';
+import { ErrorResponse, errorResponses } from '../schemas/common.ts';
+import { DryRunAnswer } from '../schemas/imports.ts';
+import { sendStream } from './send-serialized.ts';
+
+/** The import wizard's API: a sheet uploaded with the clerk's choices, read and judged row by row (nothing written). */
+
+/** The largest sheet taken: a year of a district's problems as .xlsx is a few MB. */
+const MAX_SHEET_BYTES = 50 * 1024 * 1024;
+/** Report lines in the JSON answer (all of them are in the .xlsx report). */
+const LINES_SHOWN = 500;
+
+const Choices = Type.Object(
+  {
+    datum: Type.Optional(Type.Union(DATUMS.map((d) => Type.Literal(d.code)))),
+    categories: Type.Optional(Type.Record(Type.String({ maxLength: 100 }), Type.Union([Type.String({ maxLength: 40 }), Type.Null()]))),
+    units: Type.Optional(Type.Record(Type.String({ maxLength: 100 }), Type.Union([Type.String({ maxLength: 40 }), Type.Null()]))),
+  },
+  { additionalProperties: false },
+);
+
+/** The upload's file and the clerk's choices (a JSON field), checked. */
+async function upload(req: FastifyRequest): Promise<{ bytes: Buffer; name: string; choices: Partial<ImportChoices> }> {
+  if (!req.isMultipart()) throw new RequestError(415, 'not_multipart', 'body', '请以 multipart/form-data 上传文件（字段 file）');
+  let bytes: Buffer | null = null;
+  let name = '';
+  let raw: string | undefined;
+  try {
+    for await (const part of req.parts()) {
+      if (part.type === 'field' && part.fieldname === 'choices') raw = String(part.value);
+      else if (part.type === 'file' && part.fieldname === 'file') {
+        bytes = await part.toBuffer(); // 413 past the limit
+        name = part.filename;
+      } else if (part.type === 'file') await part.toBuffer();
+    }
+  } catch (e) {
+    const status = (e as { statusCode?: number }).statusCode;
+    if (status === 413) throw new RequestError(413, 'too_large', 'file', `文件超过 ${MAX_SHEET_BYTES / 1024 / 1024} MB：请分批导入`);
+    if (status !== undefined && status >= 400 && status < 500) throw e;
+    throw new RequestError(400, 'bad_multipart', 'body', '上传内容不是合法的 multipart/form-data');
+  }
+  if (!bytes || bytes.length === 0) throw badRequest('file', '缺少文件（字段名 file）');
+  let choices: Static<typeof Choices> = {};
+  if (raw !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      throw badRequest('choices', 'choices 不是合法的 JSON');
+    }
+    const issue = [...Value.Errors(Choices, parsed)][0];
+    if (issue) throw badRequest(`choices${issue.instancePath.replaceAll('/', '.')}`, `choices 有误：${issue.message}`);
+    choices = parsed as Static<typeof Choices>;
+    for (const [text, code] of Object.entries(choices.categories ?? {}))
+      if (code !== null && !findCategory(code)) throw badRequest(`choices.categories.${text}`, `未知的问题类型代码：${code}`, 'unknown_value');
+  }
+  return { bytes, name, choices };
+}
+
+const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  await app.register(multipart, { limits: { fileSize: MAX_SHEET_BYTES, files: 1, fields: 2, fieldSize: 256 * 1024, parts: 4 } });
+
+  const run = async (req: FastifyRequest): Promise<{ run: DryRun; name: string }> => {
+    const { bytes, name, choices } = await upload(req);
+    for (const [text, id] of Object.entries(choices.units ?? {}))
+      if (id !== null && !app.townData.unitById.has(id)) throw badRequest(`choices.units.${text}`, `未知的责任单位：${id}`, 'unknown_value');
+    try {
+      const imported = new Set<string>(); // fingerprints of committed batches (the commit step is not built yet)
+      return { run: await dryRun(bytes, choices, { town: app.townData, table: app.problemTable, now: app.now(), imported }), name };
+    } catch (e) {
+      if (e instanceof UnreadableFile) throw new RequestError(422, 'unreadable_file', 'file', e.message);
+      throw e;
+    }
+  };
+
+  app.post(
+    '/api/imports/dry-run',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags: ['exchange'],
+        summary: '导入检查（不写入）：上传台账（.xlsx/.csv），逐行给出可导入、有提示或不导入及原因',
+        description:
+          'multipart: `file` (.xlsx, or .csv in UTF-8 or GBK/GB18030; told by content), optional `choices` (JSON: `datum` wgs84|gcj02|bd09, `categories` {sheet text: code|null}, `units` {sheet text: unit id|null}). Answers the header found, the datum proposed and why, each 问题类型 and 责任单位 with what it maps to, the counts and the first 500 lines. Nothing is written.',
+        consumes: ['multipart/form-data'],
+        response: { 200: DryRunAnswer, ...errorResponses, 413: ErrorResponse, 415: ErrorResponse, 422: ErrorResponse },
+      },
+    },
+    async (req) => {
+      const { run: r, name } = await run(req);
+      const fieldOfColumn = Object.entries(r.header.columns).map(([field, column]) => ({
+        field,
+        column: column as number,
+        header: String(r.table.rows[r.header.row]?.[column as number] ?? ''),
+      }));
+      return {
+        file: { name, encoding: r.table.encoding },
+        header: { line: r.header.row + 1, title: r.header.title, year: r.header.year, columns: fieldOfColumn, unknown: r.header.unknown },
+        datum: { proposed: r.datum.datum, used: r.datumUsed, clear: r.datum.clear, reason: r.datum.reason, inside: r.datum.inside, agree: r.datum.agree },
+        categories: r.categories,
+        units: r.units,
+        counts: r.counts,
+        lines: r.reports.slice(0, LINES_SHOWN).map((l) => ({
+          line: l.line,
+          outcome: l.outcome,
+          reasons: l.reasons,
+          problem: l.problem && { lon: l.problem.lon, lat: l.problem.lat, category: l.problem.category, status: l.problem.status, gridId: l.problem.gridId },
+        })),
+      };
+    },
+  );
+
+  app.post(
+    '/api/imports/report',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags: ['exchange'],
+        summary: '导入检查结果（.xlsx）：每行的结果与原因',
+        description: 'The same upload as /api/imports/dry-run; the sheet’s rows with 导入结果 and 原因 in front, for the clerk to mend and upload again.',
+        consumes: ['multipart/form-data'],
+        response: { 200: Type.String({ format: 'binary' }), ...errorResponses, 413: ErrorResponse, 415: ErrorResponse, 422: ErrorResponse },
+      },
+    },
+    async (req, reply) => {
+      const { run: r, name } = await run(req);
+      const out = new PassThrough();
+      writeReportXlsx(out, r, name || '台账').catch((e: unknown) => out.destroy(e as Error));
+      const base = (name || '台账').replace(/\.[^.]*$/, '');
+      reply.header('Content-Disposition', `attachment; filename="import-report.xlsx"; filename*=UTF-8''${encodeURIComponent(`${base}_导入检查结果.xlsx`)}`);
+      return sendStream(reply, out, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    },
+  );
+};
+
+export default importRoutes;
