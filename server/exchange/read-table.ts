@@ -1,5 +1,9 @@
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
+import { UnreadableFile } from './unreadable.ts';
+import { readZip, type ZipLimits } from './zip-guard.ts';
+
+export { UnreadableFile };
 
 /**
  * A spreadsheet file (.xlsx or .csv) as rows of cells, whatever made it: the kind told by its
@@ -13,14 +17,6 @@ export interface Table {
   rows: Cell[][];
   /** How the text was decoded (CSV), or 'xlsx'. */
   encoding: 'xlsx' | 'utf-8' | 'utf-16le' | 'gb18030';
-}
-
-/** A file that is not what it says or that cannot be read; the message is for the clerk. */
-export class UnreadableFile extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UnreadableFile';
-  }
 }
 
 const startsWith = (bytes: Uint8Array, magic: number[]) => magic.every((b, i) => bytes[i] === b);
@@ -78,7 +74,10 @@ function fillMerged(rows: Cell[][], ranges: readonly string[]): void {
 }
 
 /** The first worksheet of an .xlsx, merged ranges filled. */
-async function readXlsx(bytes: Buffer): Promise<Table> {
+async function readXlsx(bytes: Buffer, limits?: ZipLimits): Promise<Table> {
+  // a zip bomb or a lying header is refused before exceljs inflates anything
+  const entries = readZip(bytes, limits);
+  if (!entries.some((e) => e.name === 'xl/workbook.xml')) throw new UnreadableFile('这不是 Excel 工作簿（.xlsx）：请上传 .xlsx 或 .csv 文件');
   const book = new ExcelJS.Workbook();
   try {
     await book.xlsx.load(bytes as unknown as ArrayBuffer);
@@ -110,10 +109,10 @@ function readCsv(bytes: Uint8Array): Table {
 }
 
 /** Reads an uploaded sheet; `.xls` (the old binary format) and other files get a message naming what to do. */
-export async function readTable(bytes: Buffer): Promise<Table> {
+export async function readTable(bytes: Buffer, limits?: ZipLimits): Promise<Table> {
   const kind = sniff(bytes);
   if (kind === 'ole') throw new UnreadableFile('这是旧版 Excel（.xls）文件：请在 Excel 或 WPS 中“另存为” .xlsx 后再导入');
-  if (kind === 'zip') return readXlsx(bytes);
+  if (kind === 'zip') return readXlsx(bytes, limits);
   if (kind === 'text') return readCsv(bytes);
   throw new UnreadableFile('无法识别的文件：请上传 .xlsx 或 .csv 文件');
 }

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import { parseDate } from '../../server/exchange/cell-parse.ts';
 import { fieldOf, findHeader } from '../../server/exchange/header-map.ts';
@@ -72,9 +73,30 @@ describe('reading an uploaded sheet', () => {
     const xls = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, ...Array(504).fill(0)]);
     await expect(readTable(xls)).rejects.toThrow(/另存为” \.xlsx/);
     await expect(readTable(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]))).rejects.toBeInstanceOf(UnreadableFile);
-    // a zip that is not a workbook
-    const notBook = Buffer.from([0x50, 0x4b, 0x03, 0x04, ...Array(60).fill(0)]);
-    await expect(readTable(notBook)).rejects.toThrow(/无法读取 \.xlsx 文件/);
+    // a broken zip, and a sound zip that is not a workbook
+    await expect(readTable(Buffer.from([0x50, 0x4b, 0x03, 0x04, ...Array(60).fill(0)]))).rejects.toThrow(/压缩文件不安全或已损坏/);
+    const zip = new JSZip();
+    zip.file('readme.txt', '不是工作簿');
+    await expect(readTable(await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }))).rejects.toThrow(/这不是 Excel 工作簿/);
+  });
+
+  it('a zip bomb inside an .xlsx, or an entry whose header lies about its size, is refused before it is inflated in full', async () => {
+    const limits = { maxTotalBytes: 8 * 1024 * 1024, maxEntries: 100 };
+    // a workbook whose sheet inflates to 32 MB (from about 32 KB)
+    const zip = await JSZip.loadAsync(await messySheet());
+    zip.file('xl/worksheets/sheet1.xml', Buffer.alloc(32 * 1024 * 1024, 0x20));
+    const bomb = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 9 } });
+    expect(bomb.length).toBeLessThan(200_000);
+    await expect(readTable(bomb, limits)).rejects.toThrow(/解压后超过 8 MB/);
+    // the same sheet, its central directory saying 1,000 bytes
+    const liar = Buffer.from(bomb);
+    for (let p = liar.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])); p >= 0; p = liar.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), p + 4)) {
+      const name = liar.subarray(p + 46, p + 46 + liar.readUInt16LE(p + 28)).toString();
+      if (name === 'xl/worksheets/sheet1.xml') liar.writeUInt32LE(1000, p + 24);
+    }
+    await expect(readTable(liar, limits)).rejects.toThrow(/解压后超过 8 MB|实际大小与声明不符/);
+    // within the limits the workbook reads
+    expect((await readTable(await messySheet(), limits)).rows.length).toBeGreaterThan(4);
   });
 
   it('header words: the usual synonyms, with marks and notes around them', () => {
