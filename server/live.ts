@@ -33,8 +33,8 @@ export interface Subscriber {
   end(): void;
 }
 
-/** Notices besides the changes: the wall's settings were saved. */
-export type LiveNotice = 'wall-config';
+/** Notices besides the changes: the wall's settings were saved; many problems changed at once (an import, its undo): reload everything. */
+export type LiveNotice = 'wall-config' | 'reset';
 
 /** Milliseconds between heartbeats: proxies and browsers keep a quiet stream open. */
 export const HEARTBEAT_MS = 15_000;

@@ -17,6 +17,8 @@ export const ACTION_NAMES: Record<string, string> = {
   reopen: '重新打开',
   measure: '制定措施',
   merge: '合并办结',
+  self_fix: '当场整改',
+  import: '导入',
 };
 
 export interface ProblemCardProps {

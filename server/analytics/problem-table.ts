@@ -171,6 +171,50 @@ export class ProblemTable {
     this.blockVersion[i >> BLOCK_SHIFT]++;
   }
 
+  /**
+   * Removes problems (an import undone): the rows after each removed one move up, so the blocks
+   * from the first removed row on have changed, and the spatial index is rebuilt on its next use.
+   */
+  remove(ids: ReadonlySet<number>): void {
+    let w = 0;
+    let first = -1;
+    for (let r = 0; r < this.size; r++) {
+      if (ids.has(this.id[r])) {
+        if (first < 0) first = r;
+        continue;
+      }
+      if (w !== r) {
+        for (const col of [
+          this.id,
+          this.lon,
+          this.lat,
+          this.category,
+          this.status,
+          this.source,
+          this.grid,
+          this.community,
+          this.unit,
+          this.reportedAt,
+          this.deadline,
+          this.closedAt,
+          this.town,
+          this.site,
+          this.updatedAt,
+          this.version,
+          this.recurrent,
+        ])
+          col[w] = col[r];
+        for (const text of [this.description, this.address, this.measure]) text.set(w, text.get(r));
+      }
+      w++;
+    }
+    if (first < 0) return;
+    for (let r = w; r < this.size; r++) for (const text of [this.description, this.address, this.measure]) text.set(r, null);
+    this.size = w;
+    for (let b = first >> BLOCK_SHIFT; b < this.blockVersion.length; b++) this.blockVersion[b]++;
+    this.bucketsStale = true;
+  }
+
   private summaries: BlockSummaries | null = null;
   private buckets: SpatialBuckets | null = null;
   /** Set when an indexed point moved: the spatial index is rebuilt before its next use. */

@@ -165,10 +165,10 @@ export function parseDeadline(cell: unknown, reportedAt: number, year: number | 
   }
   const date = parseDate(cell, year);
   if (!date.ok) return fail(`整改时限：${date.reason}`);
-  // a bare date is due by the end of that day
-  const endOfDay =
-    cell instanceof Date || typeof cell === 'number' || !/\d[:：时]/.test(text) ? shanghaiMidnight(shanghaiDate(date.value)) + DAY - 1000 : date.value;
-  return ok(endOfDay);
+  // a date without a time of day (text without one, a cell at midnight) is due by the end of that day
+  const midnight = shanghaiMidnight(shanghaiDate(date.value));
+  const bare = typeof cell === 'string' ? !/\d[:：时点]/.test(text) : date.value === midnight;
+  return ok(bare ? midnight + DAY - 1000 : date.value);
 }
 
 /** 整改情况 in the words clerks use, to a status; unknown words are an error naming them. */

@@ -51,3 +51,21 @@ export const DryRunAnswer = Type.Object({
     { description: 'the first 500 rows; every row is in /api/imports/report' },
   ),
 });
+
+/** An import batch: what was imported, by whom, and its undo. */
+export const ImportBatch = Type.Object({
+  id: Type.Integer(),
+  filename: Type.String(),
+  fileSha256: Type.String(),
+  datum: Type.String(),
+  createdBy: Type.String(),
+  createdAt: Type.String(),
+  rowsAdded: Type.Integer(),
+  undoneAt: Type.Union([Type.String(), Type.Null()]),
+  undoneBy: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const ImportDone = Type.Object({
+  batch: ImportBatch,
+  counts: Type.Object({ rows: Type.Integer(), accepted: Type.Integer(), warning: Type.Integer(), rejected: Type.Integer() }),
+});

@@ -215,4 +215,34 @@ export const migrations: readonly string[] = [
     updated_at INTEGER NOT NULL
   );
   `,
+  // v10: imports (导入) — each batch with its file's hash, the rows it added by fingerprint (a
+  // second import of the same rows adds nothing), its events marked with the batch. The event log
+  // stays append-only except for the events of a batch marked undone (undo, before anyone touched
+  // its problems).
+  `
+  CREATE TABLE import_batches (
+    id INTEGER PRIMARY KEY,
+    filename TEXT NOT NULL,
+    file_sha256 TEXT NOT NULL,
+    datum TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    rows_added INTEGER NOT NULL,
+    undone_at INTEGER,
+    undone_by TEXT
+  );
+  ALTER TABLE problem_events ADD COLUMN batch INTEGER REFERENCES import_batches(id);
+  CREATE INDEX problem_events_batch ON problem_events(batch) WHERE batch IS NOT NULL;
+  CREATE TABLE import_rows (
+    fingerprint TEXT PRIMARY KEY,
+    batch INTEGER NOT NULL REFERENCES import_batches(id),
+    problem_id INTEGER NOT NULL,
+    line INTEGER NOT NULL
+  );
+  CREATE INDEX import_rows_batch ON import_rows(batch);
+  DROP TRIGGER problem_events_append_only_delete;
+  CREATE TRIGGER problem_events_append_only_delete BEFORE DELETE ON problem_events
+    WHEN OLD.batch IS NULL OR (SELECT undone_at FROM import_batches WHERE id = OLD.batch) IS NULL
+    BEGIN SELECT RAISE(ABORT, 'problem_events is append-only (only the events of an undone import batch go)'); END;
+  `,
 ];

@@ -34,8 +34,21 @@ export const PROBLEM_FIELDS = [
   'version',
 ] as const;
 
+/** The problems table's columns in PROBLEM_FIELDS order, after the id. */
+export const PROBLEM_COLUMNS =
+  'id, town_id, lon, lat, grid_id, community_id, category, source, status, unit_id, site_id, description, address, measure, reported_at, deadline, closed_at, updated_at, version';
+
 /** Values a problem takes in a batch: its fields, then reporter name and phone. */
 export const ROW_WIDTH = PROBLEM_FIELDS.length + 2;
+
+/**
+ * Inserts one problem given as a batch row, with the next id never given before: past the largest
+ * id, and past the ids of problems removed by an undone import (kept in meta as
+ * `problem_id_floor`), so that an id in an earlier export or audit entry never means another problem.
+ */
+export const INSERT_NEW_PROBLEM = `INSERT INTO problems (${PROBLEM_COLUMNS}, reporter_name, reporter_phone) VALUES (
+  (SELECT max(coalesce((SELECT max(id) FROM problems), 0), coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'problem_id_floor'), 0)) + 1),
+  ${Array(ROW_WIDTH).fill('?').join(', ')})`;
 
 export const EVENT_FIELDS = ['at', 'actor', 'action', 'fromStatus', 'toStatus', 'note', 'photos', 'changes'] as const;
 

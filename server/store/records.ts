@@ -104,7 +104,7 @@ export interface ProblemEventRecord {
   problemId: number;
   at: number;
   actor: string;
-  action: Action | 'report' | 'measure' | 'merge';
+  action: Action | 'report' | 'measure' | 'merge' | 'import';
   fromStatus: Status | null;
   toStatus: Status;
   note: string;

@@ -3,9 +3,10 @@ import Database from 'better-sqlite3';
 import type { DispatchRule } from '../domain/dispatch.ts';
 import { bboxOf } from '../domain/geometry.ts';
 import { SqliteDeckStore } from './deck-store.ts';
+import { SqliteImportStore } from './import-store.ts';
 import { migrations } from './migrations.ts';
 import { SqlitePatrolStore } from './patrol-store.ts';
-import { EVENT_FIELDS, type ProblemBatch, ROW_WIDTH, toBatch } from './problem-batch.ts';
+import { EVENT_FIELDS, INSERT_NEW_PROBLEM, PROBLEM_COLUMNS, type ProblemBatch, ROW_WIDTH, toBatch } from './problem-batch.ts';
 import type {
   BasemapFeature,
   CommunityRecord,
@@ -23,9 +24,6 @@ import type {
 import type { CreateOptions, CreateResult, DatasetInfo, Store } from './store.ts';
 
 type Row = Record<string, unknown>;
-
-const PROBLEM_COLUMNS =
-  'id, town_id, lon, lat, grid_id, community_id, category, source, status, unit_id, site_id, description, address, measure, reported_at, deadline, closed_at, updated_at, version';
 
 /** A problem from a raw row (an array in PROBLEM_COLUMNS order): no object per row from SQLite. */
 function toProblem(r: unknown[]): ProblemRecord {
@@ -103,6 +101,7 @@ export class SqliteStore implements Store {
   readonly db: Database.Database;
   readonly patrols: SqlitePatrolStore;
   readonly decks: SqliteDeckStore;
+  readonly imports: SqliteImportStore;
   private readonly stmts;
 
   constructor(path: string) {
@@ -121,6 +120,7 @@ export class SqliteStore implements Store {
     migrate(this.db);
     this.patrols = new SqlitePatrolStore(this.db);
     this.decks = new SqliteDeckStore(this.db);
+    this.imports = new SqliteImportStore(this.db);
     this.stmts = {
       problem: this.db.prepare(`SELECT ${PROBLEM_COLUMNS} FROM problems WHERE id = ?`).raw(true),
       events: this.db.prepare('SELECT * FROM problem_events WHERE problem_id = ? ORDER BY id'),
@@ -133,6 +133,7 @@ export class SqliteStore implements Store {
       insertProblem: this.db.prepare(
         `INSERT INTO problems (${PROBLEM_COLUMNS.replace('id, ', '')}, reporter_name, reporter_phone) VALUES (${Array(ROW_WIDTH).fill('?').join(', ')})`,
       ),
+      insertNewProblem: this.db.prepare(INSERT_NEW_PROBLEM),
       insertEvent: this.db.prepare(
         'INSERT INTO problem_events (problem_id, at, actor, action, from_status, to_status, note, photos, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -411,7 +412,7 @@ export class SqliteStore implements Store {
           };
       }
       const row = toBatch([draft]).problems;
-      const id = Number(this.stmts.insertProblem.run(row).lastInsertRowid);
+      const id = Number(this.stmts.insertNewProblem.run(row).lastInsertRowid);
       const eventIds = draft.events.map((e) =>
         Number(
           this.stmts.insertEvent.run(id, e.at, e.actor, e.action, e.fromStatus, e.toStatus, e.note, JSON.stringify(e.photos), JSON.stringify(e.changes))

@@ -1,5 +1,6 @@
 import type { DispatchRule } from '../domain/dispatch.ts';
 import type { DeckStore } from './deck-store.ts';
+import type { ImportStore } from './import-store.ts';
 import type { PatrolStore } from './patrol-store.ts';
 import type {
   BasemapFeature,
@@ -44,6 +45,8 @@ export interface Store {
   readonly patrols: PatrolStore;
   /** Presentation decks (演示文稿). */
   readonly decks: DeckStore;
+  /** Import batches (导入) and their undo. */
+  readonly imports: ImportStore;
   /** Whether no dataset has been loaded yet (a fresh database). */
   isEmpty(): Promise<boolean>;
   /** Loads a whole dataset into an empty store, atomically. */

@@ -29,11 +29,11 @@ const photoBody = () =>
     png,
     Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
   ]);
-/** A one-row 台账 as CSV, to upload to the import's dry run. */
-const ledgerBody = () =>
+/** A one-row 台账 as CSV, to upload to the import (in the town, or outside it: nothing to import). */
+const ledgerBody = (where = '120.36,33.35') =>
   Buffer.concat([
     Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\nContent-Type: text/csv\r\n\r\n`),
-    Buffer.from('问题类型,问题描述,经度,纬度,发现时间\r\n小广告,电线杆,120.36,33.35,2026-10-01\r\n'),
+    Buffer.from(`问题类型,问题描述,经度,纬度,发现时间\r\n小广告,电线杆,${where},2026-10-01\r\n`),
     Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
   ]);
 /** More problems in the grid manager's grids and of the demo unit, one per transition call. */
@@ -324,6 +324,14 @@ const ROWS: Row[] = [
     call: () => ({ method: 'POST' as const, url, payload: ledgerBody(), headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` } }),
     expect: adminOnly(200),
   })),
+  { route: 'GET /api/imports', call: get('/api/imports'), expect: adminOnly(200) },
+  // (a row outside the demo town: nothing to import, which only an admin is told; the town stays as it is)
+  {
+    route: 'POST /api/imports',
+    call: () => ({ method: 'POST', url: '/api/imports', payload: ledgerBody('116.40,39.90'), headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` } }),
+    expect: adminOnly(422),
+  },
+  { route: 'POST /api/imports/:id/undo', call: () => ({ method: 'POST', url: '/api/imports/999/undo' }), expect: adminOnly(404) },
   { route: 'GET /api/decks', call: get('/api/decks'), expect: { ...all(403), anonymous: 401, admin: 200, leader: 200 } },
   { route: 'GET /api/decks/:id', call: () => get(`/api/decks/${deckId}`)(), expect: { ...all(403), anonymous: 401, admin: 200, leader: 200 } },
   { route: 'POST /api/decks', call: () => ({ method: 'POST', url: '/api/decks', payload: deckBody() }), expect: adminOnly(201) },

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replayMismatches } from '../../server/domain/replay.ts';
 import { demoApp, ORIGIN } from '../helpers/demo.ts';
 
 /** The demo town, and an empty one (the same town, no problems) to import into. */
@@ -142,5 +143,106 @@ describe('the import wizard’s dry run', () => {
     expect((await post(full, '/api/imports/dry-run', form(ledger), 'leader')).statusCode).toBe(403);
     expect(full.app.problemTable.size).toBe(600);
     expect(empty.app.problemTable.size).toBe(0);
+  });
+});
+
+describe('importing and undoing', () => {
+  /** What a town's problems are, field by field, with positions to 1e-6°. */
+  const problems = (app: typeof full) => {
+    const t = app.app.problemTable;
+    return Array.from({ length: t.size }, (_, i) => {
+      const p = t.record(i);
+      return {
+        category: p.category,
+        lon: Math.round(p.lon * 1e6),
+        lat: Math.round(p.lat * 1e6),
+        status: p.status,
+        reportedAt: p.reportedAt,
+        deadline: p.deadline,
+        closedAt: p.closedAt,
+        unitId: p.unitId,
+        measure: p.measure,
+        source: p.source,
+        gridId: p.gridId,
+        communityId: p.communityId,
+      };
+    });
+  };
+  const summary = async (app: typeof full) => (await app.app.inject({ url: '/api/stats/summary', headers: app.as.admin })).json();
+  const communities = async (app: typeof full) => (await app.app.inject({ url: '/api/stats/communities?sort=id', headers: app.as.admin })).json();
+  let batch: number;
+  /** The empty town's statistics before the import. */
+  let before: { summary: unknown; communities: unknown };
+
+  it('round trip: the town’s 台账 exported and imported into an empty town gives the same problems and the same statistics', async () => {
+    before = { summary: await summary(empty), communities: await communities(empty) };
+    const res = await post(empty, '/api/imports', form(ledger, '盐东镇问题台账.xlsx'));
+    expect(res.statusCode, res.body).toBe(201);
+    const done = res.json();
+    batch = done.batch.id;
+    expect(done.batch).toMatchObject({ filename: '盐东镇问题台账.xlsx', rowsAdded: 600, datum: 'wgs84', undoneAt: null });
+    expect(problems(empty)).toEqual(problems(full));
+    const s = await summary(empty);
+    expect(s).toEqual(await summary(full));
+    expect(s).not.toEqual(before.summary);
+    // each row is the replay of its one event, which names the file and line
+    const first = empty.app.problemTable.record(0);
+    const events = await empty.app.store.events(first.id);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ action: 'import', note: '导入：盐东镇问题台账.xlsx 第 4 行', toStatus: first.status });
+    for (let i = 0; i < empty.app.problemTable.size; i += 37) {
+      const p = empty.app.problemTable.record(i);
+      const stored = await empty.app.store.problem(p.id);
+      expect(stored).toEqual(p);
+    }
+    expect(replayMismatches(first, events)).toEqual([]);
+    // the same file again adds nothing
+    const again = await post(empty, '/api/imports', form(ledger));
+    expect(again.statusCode).toBe(422);
+    expect(again.json().code).toBe('nothing_to_import');
+    const dry = (await post(empty, '/api/imports/dry-run', form(ledger))).json();
+    expect(dry.lines[0].reasons).toEqual(['此行已导入过']);
+    // the batch in the list, the commit audited
+    const list = (await empty.app.inject({ url: '/api/imports', headers: empty.as.admin })).json();
+    expect(list.batches[0]).toMatchObject({ id: batch, rowsAdded: 600 });
+  });
+
+  it('undo leaves the town exactly as before the import; the same file imports again afterwards', async () => {
+    const res = await empty.app.inject({ method: 'POST', url: `/api/imports/${batch}/undo`, headers: { ...empty.as.admin, origin: ORIGIN } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ removed: 600, batch: { id: batch, undoneBy: expect.any(String) } });
+    expect(empty.app.problemTable.size).toBe(0);
+    expect(await summary(empty)).toEqual(before.summary);
+    expect(await communities(empty)).toEqual(before.communities);
+    expect((await empty.app.inject({ url: '/api/problems', headers: empty.as.admin })).json().features).toEqual([]);
+    const twice = await empty.app.inject({ method: 'POST', url: `/api/imports/${batch}/undo`, headers: { ...empty.as.admin, origin: ORIGIN } });
+    expect(twice.statusCode).toBe(409);
+    // the log of events keeps everything else: only an undone batch's events may go
+    const db = (full.app.store as unknown as { db: { prepare(sql: string): { run(): unknown } } }).db;
+    expect(() => db.prepare('DELETE FROM problem_events WHERE id = (SELECT min(id) FROM problem_events)').run()).toThrow(/append-only/);
+    const again = await post(empty, '/api/imports', form(ledger));
+    expect(again.statusCode).toBe(201);
+    batch = again.json().batch.id;
+    expect(problems(empty)).toEqual(problems(full));
+    // the undone problems' ids are not given again
+    expect(empty.app.problemTable.id[0]).toBe(601);
+  });
+
+  it('a batch whose problems were worked on since is not undone; it says which', async () => {
+    const i = Array.from({ length: empty.app.problemTable.size }, (_, k) => k).find((k) => empty.app.problemTable.record(k).status === 'open');
+    const p = empty.app.problemTable.record(i ?? 0);
+    const moved = await empty.app.inject({
+      method: 'POST',
+      url: `/api/problems/${p.id}/transitions`,
+      headers: { ...empty.as.admin, origin: ORIGIN, 'if-match': `"${p.version}"` },
+      payload: { action: 'start', note: '开始整改' },
+    });
+    expect(moved.statusCode, moved.body).toBe(200);
+    const res = await empty.app.inject({ method: 'POST', url: `/api/imports/${batch}/undo`, headers: { ...empty.as.admin, origin: ORIGIN } });
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toMatchObject({ code: 'touched', field: 'id' });
+    expect(res.json().message).toContain(String(p.id));
+    expect(empty.app.problemTable.size).toBe(600);
+    expect((await empty.app.inject({ method: 'POST', url: '/api/imports/99999/undo', headers: { ...empty.as.admin, origin: ORIGIN } })).statusCode).toBe(404);
   });
 });

@@ -55,6 +55,9 @@ describe('reading a 台账’s cells', () => {
     expect(value(parseDeadline('2025-03-10', reported, 2025))).toBe(at('2025-03-10T23:59:59+08:00'));
     expect(value(parseDeadline('2025-03-10 12:00', reported, 2025))).toBe(at('2025-03-10T12:00:00+08:00'));
     expect(value(parseDeadline(45726, reported, 2025))).toBe(at('2025-03-10T23:59:59+08:00'));
+    // a date cell with a time keeps it (the 台账 this product exports)
+    expect(value(parseDeadline(new Date(Date.UTC(2025, 2, 10, 15, 30)), reported, 2025))).toBe(at('2025-03-10T15:30:00+08:00'));
+    expect(value(parseDeadline(new Date(Date.UTC(2025, 2, 10)), reported, 2025))).toBe(at('2025-03-10T23:59:59+08:00'));
     // 立行立改: the next working day (Monday), as the catalogue counts working days
     expect(value(parseDeadline('立行立改', reported, 2025))).toBe(computeDeadline(reported, { unit: 'workdays', value: 1 }));
     expect(value(parseDeadline('立行立改', reported, 2025))).toBe(at('2025-03-10T15:00:00+08:00'));
