@@ -8,6 +8,8 @@ import { TasksPage } from './tasks/tasks-page.tsx';
 import { WallPage } from './wall/wall-page.tsx';
 
 /** The presentation pages (decks, show, export) load when first opened: most sessions never need them. */
+/** The import wizard (exceljs-free in the browser: the server reads the sheet) loads when opened. */
+const ImportPage = lazy(() => import('./import/import-page.tsx').then((m) => ({ default: m.ImportPage })));
 const PresentRoute = lazy(() => import('./present/present-route.tsx').then((m) => ({ default: m.PresentRoute })));
 
 /** The current address without one query parameter. */
@@ -77,6 +79,12 @@ export function Root() {
   if (session === undefined) return <div className="loading">正在加载…</div>;
   if (session === null) return <LoginPage onSignedIn={signedIn} notice={notice} />;
   const page = landingPage(session, window.location);
+  if (page === '/admin/import')
+    return (
+      <Suspense fallback={<div className="loading">正在加载…</div>}>
+        <ImportPage session={session} onSignedOut={signedOut} />
+      </Suspense>
+    );
   if (page === '/admin') return <AdminPage session={session} onSignedOut={signedOut} />;
   if (page === '/wall') return <WallPage session={session} />;
   if (page === '/tasks') return <TasksPage session={session} onSignedOut={signedOut} />;

@@ -44,7 +44,18 @@ import { TownData } from './town-data.ts';
 import { VERSION } from './version.ts';
 
 /** Paths the single-page client answers besides `/`. */
-export const CLIENT_PAGES = ['/login', '/admin', '/wall', '/tasks', '/map', '/patrol', '/present', '/present/:id', '/present/:id/:view'] as const;
+export const CLIENT_PAGES = [
+  '/login',
+  '/admin',
+  '/admin/import',
+  '/wall',
+  '/tasks',
+  '/map',
+  '/patrol',
+  '/present',
+  '/present/:id',
+  '/present/:id/:view',
+] as const;
 
 export interface AppOptions {
   store: Store;

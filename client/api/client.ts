@@ -64,7 +64,7 @@ export class ApiError extends Error {
 /** Fired on window when the server says the session has ended (idle timeout, sign-out elsewhere). */
 export const SIGNED_OUT_EVENT = 'cw-signed-out';
 
-async function failure(url: string, res: Response): Promise<ApiError> {
+export async function failure(url: string, res: Response): Promise<ApiError> {
   if (res.status === 401) window.dispatchEvent(new Event(SIGNED_OUT_EVENT));
   const body = (await res.json().catch(() => null)) as { code?: string; field?: string | null; message?: string } | null;
   return new ApiError(res.status, body?.code ?? 'http_error', body?.field ?? null, body?.message ?? `${url}: HTTP ${res.status}`);

@@ -23,6 +23,11 @@ export function UserMenu({ session, onSignedOut }: { session: Session; onSignedO
       {open && (
         <div className="user-dropdown">
           {user.role === 'admin' && <a href="/admin">账号与大屏管理</a>}
+          {user.role === 'admin' && (
+            <a href="/admin/import" data-import-link>
+              导入台账
+            </a>
+          )}
           {(user.role === 'admin' || user.role === 'leader') && (
             <a href="/present" data-present-link>
               演示文稿（动员会）

@@ -7,6 +7,7 @@ import { Me } from './auth.ts';
 import { FeatureCollection } from './common.ts';
 import { Deck, DeckSummary } from './decks.ts';
 import { DispatchRulesAnswer } from './dispatch.ts';
+import { DryRunAnswer, ImportBatch, ImportDone } from './imports.ts';
 import { Meta } from './meta.ts';
 import { CheckinAnswer, CoverageAnswer, PatrolDetail, PatrolSummary, PlanAnswer, TrackFeature } from './patrols.ts';
 import { Created, Photo, ProblemCollection, ProblemDetail } from './problems.ts';
@@ -77,6 +78,10 @@ export const API_ANSWERS = {
   'GET /api/tasks': TasksAnswer,
   'GET /api/dispatch-rules': DispatchRulesAnswer,
   'PUT /api/dispatch-rules': DispatchRulesAnswer,
+  'POST /api/imports/dry-run': DryRunAnswer,
+  'POST /api/imports': ImportDone,
+  'GET /api/imports': Type.Object({ batches: Type.Array(ImportBatch) }),
+  'POST /api/imports/:id/undo': Type.Object({ batch: ImportBatch, removed: Type.Integer() }),
 } satisfies Record<string, TSchema>;
 
 export type ApiRoute = keyof typeof API_ANSWERS;

@@ -328,7 +328,12 @@ const ROWS: Row[] = [
   // (a row outside the demo town: nothing to import, which only an admin is told; the town stays as it is)
   {
     route: 'POST /api/imports',
-    call: () => ({ method: 'POST', url: '/api/imports', payload: ledgerBody('116.40,39.90'), headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` } }),
+    call: () => ({
+      method: 'POST',
+      url: '/api/imports',
+      payload: ledgerBody('116.40,39.90'),
+      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+    }),
     expect: adminOnly(422),
   },
   { route: 'POST /api/imports/:id/undo', call: () => ({ method: 'POST', url: '/api/imports/999/undo' }), expect: adminOnly(404) },

@@ -1,9 +1,12 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { findCategory } from '../../server/domain/catalogue.ts';
 import { maskPhone } from '../../server/domain/personal-info.ts';
 import { ORIGIN, TEST_PASSWORD } from '../helpers/demo.ts';
+import { messyLedger } from '../helpers/ledger-fixture.ts';
 import { ARTIFACTS, type BrowserSuite, browserSuite, openMap, pagePoint, pixels, signIn, watchedPage } from './browser.ts';
 
 vi.setConfig({ testTimeout: 240_000 });
@@ -388,5 +391,50 @@ describe('my area first: the filters offer what the account can see', () => {
     expect(await offered(admin.page, '网格')).toHaveLength(ctx.app.townData.grids.length);
     expect(admin.consoleErrors).toEqual([]);
     await admin.page.context().close();
+  });
+});
+
+describe('导入台账 (the import wizard)', () => {
+  it('a clerk uploads a messy 台账, confirms a proposed category, sees every row’s result, imports, and undoes the batch', async () => {
+    const file = join(ARTIFACTS, 'messy-ledger.xlsx');
+    writeFileSync(file, await messyLedger(ctx.app.problemTable, ctx.app.townData));
+    const before = ctx.app.problemTable.size;
+    const { page, consoleErrors } = await watchedPage(browser, origin, ctx.sessions.admin, { width: 1366, height: 768 });
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(`${origin}/admin`);
+    await page.getByRole('button', { name: /测试admin/ }).click();
+    await page.locator('[data-import-link]').click();
+    await page.waitForURL(`${origin}/admin/import`);
+    await page.locator('[data-import-file]').setInputFiles(file);
+    await page.locator('[data-step="result"]').waitFor();
+    // the header below the title, GCJ-02 proposed from the places and the villages named
+    expect(await page.locator('[data-step="header"]').textContent()).toContain('表头在第 3 行；标题年份 2026 年');
+    expect(await page.locator('.import-datum').getAttribute('data-datum')).toBe('gcj02');
+    await page.screenshot({ path: join(ARTIFACTS, 'import-1366-check.png'), fullPage: true });
+    // 电动车乱停放 is proposed, not taken, until the clerk says so
+    const counts = async () => (await page.locator('.import-counts').getAttribute('data-counts'))?.split(',').map(Number) ?? [];
+    const [accepted, warned, refused] = await counts();
+    expect(await page.locator('[data-outcome="rejected"]', { hasText: '电动车乱停放' }).count()).toBeGreaterThan(0);
+    await page.getByRole('button', { name: '采用建议' }).click();
+    await expect.poll(async () => (await counts())[2]).toBeLessThan(refused);
+    const [a2, w2, r2] = await counts();
+    expect(a2 + w2 + r2).toBe(accepted + warned + refused);
+    expect(await page.locator('[data-outcome="rejected"]', { hasText: '电动车乱停放' }).count()).toBe(0);
+    // the check as .xlsx
+    const [report] = await Promise.all([page.waitForEvent('download'), page.locator('[data-import-report]').click()]);
+    expect(report.suggestedFilename()).toBe('messy-ledger_导入检查结果.xlsx');
+    // import: the rows to import are added, the batch listed
+    await page.locator('[data-import-commit]').click();
+    await page.locator('[data-import-done]').waitFor();
+    expect(await page.locator('[data-import-done]').textContent()).toContain(`已导入 ${a2 + w2} 条问题`);
+    expect(ctx.app.problemTable.size).toBe(before + a2 + w2);
+    await page.screenshot({ path: join(ARTIFACTS, 'import-1366-done.png'), fullPage: true });
+    // undo: the town as it was
+    await page.locator('[data-batch] [data-undo]').first().click();
+    await expect.poll(() => page.locator('[data-import-done]').textContent()).toContain(`删除 ${a2 + w2} 条问题`);
+    expect(ctx.app.problemTable.size).toBe(before);
+    expect(await page.locator('[data-batch]').first().textContent()).toContain('已撤销');
+    expect(consoleErrors).toEqual([]);
+    await page.context().close();
   });
 });

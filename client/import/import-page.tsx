@@ -1,0 +1,390 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { Answer } from '../../server/schemas/api.ts';
+import { ApiError, api, call, failure, type Meta, type Session } from '../api/client.ts';
+import { UserMenu } from '../auth/user-menu.tsx';
+import './import.css';
+
+type DryRun = Answer<'POST /api/imports/dry-run'>;
+type Batch = Answer<'GET /api/imports'>['batches'][number];
+type Choices = { datum?: DryRun['datum']['used']; categories: Record<string, string | null>; units: Record<string, string | null> };
+
+const DATUMS: { code: DryRun['datum']['used']; name: string }[] = [
+  { code: 'wgs84', name: 'WGS84 / CGCS2000（手机 GPS、天地图）' },
+  { code: 'gcj02', name: 'GCJ-02（高德、腾讯、微信、奥维）' },
+  { code: 'bd09', name: 'BD-09（百度地图）' },
+];
+const FIELD_NAMES: Record<string, string> = {
+  category: '问题类型',
+  description: '问题描述',
+  address: '具体位置',
+  lon: '经度',
+  lat: '纬度',
+  position: '经纬度',
+  reportedAt: '发现时间',
+  deadline: '整改时限',
+  status: '整改情况',
+  unit: '责任单位',
+  measure: '整改措施',
+  closedAt: '销号时间',
+  community: '村居',
+  source: '问题来源',
+};
+const OUTCOMES: Record<DryRun['lines'][number]['outcome'], string> = { accepted: '可导入', warning: '有提示', rejected: '不导入' };
+const reason = (e: unknown) => (e instanceof ApiError ? e.message : String(e));
+const time = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
+
+type NameUse = DryRun['categories'][number];
+
+/**
+ * The words a sheet uses for categories or units and what each maps to: those needing the clerk
+ * (a proposal to confirm, nothing found) first, each with a select; the ones matched exactly folded.
+ */
+function NameMap(p: {
+  kind: 'categories' | 'units';
+  what: string;
+  uses: NameUse[];
+  options: { id: string; name: string }[];
+  none: string;
+  onChoose: (text: string, code: string | null) => void;
+}) {
+  const row = (u: NameUse) => (
+    <tr key={u.text} data-needs={!u.exact}>
+      <td>{u.text}</td>
+      <td>{u.rows}</td>
+      <td>
+        <select aria-label={`${u.text} 对应的${p.what}`} value={u.exact ? (u.code ?? '') : ''} onChange={(e) => p.onChoose(u.text, e.target.value || null)}>
+          <option value="">{u.code && !u.exact ? `请确认（可能是：${u.name}）` : p.none}</option>
+          {p.options.map((o) => (
+            <option key={o.id} value={o.id}>
+              {o.name}
+            </option>
+          ))}
+        </select>
+        {u.code && !u.exact && (
+          <button type="button" onClick={() => p.onChoose(u.text, u.code)}>
+            采用建议
+          </button>
+        )}
+      </td>
+    </tr>
+  );
+  const head = (
+    <thead>
+      <tr>
+        <th>表中的{p.what}</th>
+        <th>行数</th>
+        <th>对应到</th>
+      </tr>
+    </thead>
+  );
+  const open = p.uses.filter((u) => !u.exact || u.chosen);
+  const matched = p.uses.filter((u) => u.exact && !u.chosen);
+  return (
+    <div className="import-map" data-map={p.kind}>
+      {open.length > 0 && (
+        <table className="admin-table">
+          {head}
+          <tbody>{open.map(row)}</tbody>
+        </table>
+      )}
+      {matched.length > 0 && (
+        <details>
+          <summary>
+            另有 {matched.length} 个{p.what}已自动对应（{matched.reduce((n, u) => n + u.rows, 0)} 行），点开查看或修改
+          </summary>
+          <table className="admin-table">
+            {head}
+            <tbody>{matched.map(row)}</tbody>
+          </table>
+        </details>
+      )}
+    </div>
+  );
+}
+
+/** The sheet and the clerk's choices as the import routes take them. */
+function form(file: File, choices: Choices): FormData {
+  const f = new FormData();
+  f.append('choices', JSON.stringify(choices));
+  f.append('file', file, file.name);
+  return f;
+}
+
+async function post<T>(url: string, body: FormData): Promise<T> {
+  const res = await fetch(url, { method: 'POST', body });
+  if (!res.ok) throw await failure(url, res);
+  return (await res.json()) as T;
+}
+
+/**
+ * 导入台账 (`/admin/import`), for the 创文办's clerk: upload a sheet (.xlsx or .csv as WPS saves it),
+ * check what was read — the header, the datum, each 问题类型 and 责任单位 and what it maps to, every
+ * row's result — change what needs changing, download the check as .xlsx, then import; a batch can
+ * be undone while nobody has worked on its problems.
+ */
+export function ImportPage({ session, onSignedOut }: { session: Session; onSignedOut: (notice?: string) => void }) {
+  const [meta, setMeta] = useState<Meta | null>(null);
+  const [units, setUnits] = useState<{ id: string; name: string }[]>([]);
+  const [file, setFile] = useState<File | null>(null);
+  const [choices, setChoices] = useState<Choices>({ categories: {}, units: {} });
+  const [run, setRun] = useState<DryRun | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [batches, setBatches] = useState<Batch[]>([]);
+  // a new file input after an import (the old one would still name the file imported)
+  const [picked, setPicked] = useState(0);
+  const admin = session.user?.role === 'admin';
+
+  const reloadBatches = useCallback(async () => setBatches((await call('GET /api/imports')).batches), []);
+  useEffect(() => {
+    if (!admin) return;
+    Promise.all([api.meta(), api.units(), reloadBatches()])
+      .then(([m, u]) => {
+        setMeta(m);
+        setUnits(u);
+      })
+      .catch((e: unknown) => setError(reason(e)));
+  }, [admin, reloadBatches]);
+
+  const check = useCallback(async (f: File, c: Choices) => {
+    setBusy('正在检查…');
+    setError(null);
+    setDone(null);
+    try {
+      setRun(await post<DryRun>('/api/imports/dry-run', form(f, c)));
+    } catch (e) {
+      setRun(null);
+      setError(reason(e));
+    } finally {
+      setBusy(null);
+    }
+  }, []);
+
+  const choose = (next: Choices) => {
+    setChoices(next);
+    if (file) void check(file, next);
+  };
+
+  const importNow = async () => {
+    if (!file || !run) return;
+    setBusy('正在导入…');
+    setError(null);
+    try {
+      const r = await post<Answer<'POST /api/imports'>>('/api/imports', form(file, choices));
+      setDone(`已导入 ${r.batch.rowsAdded} 条问题（批次 ${r.batch.id}），${r.counts.rejected} 行未导入`);
+      setRun(null);
+      setFile(null);
+      setPicked((n) => n + 1);
+      await reloadBatches();
+    } catch (e) {
+      setError(reason(e));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const download = async () => {
+    if (!file) return;
+    const res = await fetch('/api/imports/report', { method: 'POST', body: form(file, choices) });
+    if (!res.ok) return setError(reason(await failure('report', res)));
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(await res.blob());
+    a.download = `${file.name.replace(/\.[^.]*$/, '')}_导入检查结果.xlsx`;
+    a.click();
+    URL.revokeObjectURL(a.href);
+  };
+
+  const undo = async (b: Batch) => {
+    if (!window.confirm(`撤销批次 ${b.id}（${b.filename}，${b.rowsAdded} 条）？这些问题将被删除。`)) return;
+    try {
+      const r = await call('POST /api/imports/:id/undo', { params: { id: b.id } });
+      setDone(`已撤销批次 ${b.id}：删除 ${r.removed} 条问题`);
+      await reloadBatches();
+    } catch (e) {
+      setError(reason(e));
+    }
+  };
+
+  if (!admin) return <div className="import-page">只有创文办管理员可以导入数据</div>;
+  const importable = run ? run.counts.accepted + run.counts.warning : 0;
+  return (
+    <div className="admin">
+      <header className="title">
+        <h1>导入台账</h1>
+        <a className="back" href="/admin">
+          账号与大屏管理
+        </a>
+        <a className="back" href="/">
+          返回地图
+        </a>
+        <UserMenu session={session} onSignedOut={onSignedOut} />
+      </header>
+      <div className="import-page">
+        <section className="import-step" data-step="upload">
+          <h2>1 选择文件</h2>
+          <p className="muted">
+            Excel（.xlsx）或 CSV（WPS/Excel 另存，UTF-8 或 GBK 均可）。表头可在标题行下方；合并的单元格按整组填充；坐标可为小数或度分秒，经纬度可在同一格。
+          </p>
+          <label className="import-file">
+            <span className="import-file-button">选择文件…</span>
+            <span>{file ? file.name : '未选择文件'}</span>
+            <input
+              key={picked}
+              type="file"
+              accept=".xlsx,.csv,.xls"
+              aria-label="选择台账文件"
+              data-import-file
+              onChange={(e) => {
+                const f = e.target.files?.[0] ?? null;
+                const fresh = { categories: {}, units: {} };
+                setFile(f);
+                setChoices(fresh);
+                if (f) void check(f, fresh);
+              }}
+            />
+          </label>
+          {busy && <p className="import-busy">{busy}</p>}
+          {error && (
+            <p className="import-note alert" role="alert" data-import-error>
+              {error}
+            </p>
+          )}
+          {done && (
+            <p className="import-note ok" role="status" data-import-done>
+              {done}
+            </p>
+          )}
+        </section>
+        {run && (
+          <>
+            <section className="import-step" data-step="header">
+              <h2>2 核对表头与坐标系</h2>
+              <p>
+                表头在第 {run.header.line} 行{run.header.year ? `；标题年份 ${run.header.year} 年（只写月日的日期按此年）` : ''}
+                {run.file.encoding !== 'xlsx' ? `；文字编码 ${run.file.encoding.toUpperCase()}` : ''}
+              </p>
+              <div className="import-columns">
+                {run.header.columns.map((c) => (
+                  <span key={c.field} className="import-chip found">
+                    {c.header} → {FIELD_NAMES[c.field] ?? c.field}
+                  </span>
+                ))}
+                {run.header.unknown.map((c) => (
+                  <span key={c.column} className="import-chip skipped" title="不导入">
+                    {c.header}（不导入）
+                  </span>
+                ))}
+              </div>
+              <fieldset className="import-datum" data-datum={run.datum.used}>
+                <legend>坐标系</legend>
+                <p className={run.datum.clear ? 'muted' : 'import-note warn'}>{run.datum.reason}</p>
+                {DATUMS.map((d) => (
+                  <label key={d.code}>
+                    <input type="radio" name="datum" checked={run.datum.used === d.code} onChange={() => choose({ ...choices, datum: d.code })} />
+                    {d.name}
+                    {run.datum.proposed === d.code && <strong>（建议）</strong>}
+                  </label>
+                ))}
+              </fieldset>
+            </section>
+            <section className="import-step" data-step="mapping">
+              <h2>3 类型与单位对照</h2>
+              <NameMap
+                kind="categories"
+                what="问题类型"
+                uses={run.categories}
+                options={meta?.categories.map((k) => ({ id: k.code, name: k.name })) ?? []}
+                none="不导入这些行"
+                onChoose={(text, code) => choose({ ...choices, categories: { ...choices.categories, [text]: code } })}
+              />
+              {run.units.length > 0 && (
+                <NameMap
+                  kind="units"
+                  what="责任单位"
+                  uses={run.units}
+                  options={units}
+                  none="不交办（无责任单位）"
+                  onChoose={(text, id) => choose({ ...choices, units: { ...choices.units, [text]: id } })}
+                />
+              )}
+            </section>
+            <section className="import-step" data-step="result">
+              <h2>4 检查结果</h2>
+              <p className="import-counts" data-counts={`${run.counts.accepted},${run.counts.warning},${run.counts.rejected}`}>
+                共 {run.counts.rows} 行：<b className="ok">可导入 {run.counts.accepted}</b>，<b className="warn">有提示 {run.counts.warning}</b>，
+                <b className="bad">不导入 {run.counts.rejected}</b>
+              </p>
+              <div className="import-actions">
+                <button type="button" onClick={() => void download()} data-import-report>
+                  下载检查结果（.xlsx）
+                </button>
+                <button type="button" className="primary" disabled={importable === 0 || busy !== null} onClick={() => void importNow()} data-import-commit>
+                  导入 {importable} 行
+                </button>
+              </div>
+              <table className="admin-table import-lines">
+                <thead>
+                  <tr>
+                    <th>行号</th>
+                    <th>结果</th>
+                    <th>原因 / 提示</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {run.lines.map((l) => (
+                    <tr key={l.line} data-outcome={l.outcome}>
+                      <td>{l.line}</td>
+                      <td className={l.outcome}>{OUTCOMES[l.outcome]}</td>
+                      <td>{l.reasons.join('；')}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              {run.counts.rows > run.lines.length && <p className="muted">只显示前 {run.lines.length} 行；全部行见下载的检查结果。</p>}
+            </section>
+          </>
+        )}
+        <section className="import-step" data-step="batches">
+          <h2>导入记录</h2>
+          {batches.length === 0 ? (
+            <p className="muted">还没有导入过</p>
+          ) : (
+            <table className="admin-table">
+              <thead>
+                <tr>
+                  <th>批次</th>
+                  <th>文件</th>
+                  <th>条数</th>
+                  <th>导入人</th>
+                  <th>时间</th>
+                  <th>状态</th>
+                </tr>
+              </thead>
+              <tbody>
+                {batches.map((b) => (
+                  <tr key={b.id} data-batch={b.id}>
+                    <td>{b.id}</td>
+                    <td>{b.filename}</td>
+                    <td>{b.rowsAdded}</td>
+                    <td>{b.createdBy}</td>
+                    <td>{time(b.createdAt)}</td>
+                    <td>
+                      {b.undoneAt ? (
+                        `已撤销（${b.undoneBy}，${time(b.undoneAt)}）`
+                      ) : (
+                        <button type="button" onClick={() => void undo(b)} data-undo={b.id}>
+                          撤销
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      </div>
+    </div>
+  );
+}
