@@ -40,14 +40,15 @@ export interface BenchServer {
 }
 
 /** The API server on the database at `path`, in its own process as in production, so the client's work does not count. */
-export async function startServer(path: string): Promise<BenchServer> {
-  // The benchmark signs in as its own leader account, made (or reset) in the database beforehand.
+export async function startServer(path: string, role: 'leader' | 'admin' = 'leader'): Promise<BenchServer> {
+  // The benchmark signs in as its own account (a leader's, or an admin's for imports), made (or reset) in the database beforehand.
+  const username = role === 'leader' ? 'bench' : 'bench_admin';
   const password = randomPassword();
   const store = new SqliteStore(path);
   const accounts = new SqliteAccountStore(store.db);
-  const existing = await accounts.userByName('bench');
+  const existing = await accounts.userByName(username);
   if (existing) await accounts.setPassword(existing.id, await hashPassword(password), Date.now());
-  else await accounts.createUser({ username: 'bench', displayName: '基准测试', role: 'leader', passwordHash: await hashPassword(password) }, Date.now());
+  else await accounts.createUser({ username, displayName: '基准测试', role, passwordHash: await hashPassword(password) }, Date.now());
   await store.close();
 
   const server = new ChildServer(dirname(path), await freePort(), { DB_FILE: basename(path), DEMO: 'off', LOG_LEVEL: 'warn' });
@@ -55,7 +56,7 @@ export async function startServer(path: string): Promise<BenchServer> {
   const login = await fetch(`${server.base}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'bench', password }),
+    body: JSON.stringify({ username, password }),
   });
   const cookie = login.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
   if (!login.ok || !cookie) throw new Error(`the benchmark could not sign in: HTTP ${login.status}`);
