@@ -10,6 +10,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { ProblemTable } from './analytics/problem-table.ts';
 import { installAccessControl } from './auth/access.ts';
 import { type AuthPolicy, AuthService } from './auth/auth-service.ts';
+import tiandituRoutes, { type TiandituOptions } from './basemap/tianditu.ts';
 import { badRequest, installErrorHandler } from './errors.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimits, registerHardening } from './hardening.ts';
 import { LiveHub } from './live.ts';
@@ -69,6 +70,8 @@ export interface AppOptions {
   photoDir: string;
   /** The wall display's settings file (wall.json), when there is one to read. */
   wallConfigPath?: string | null;
+  /** 天地图 through the caching tile proxy (not offered when absent or without a key). */
+  tianditu?: TiandituOptions;
   /** The clock used for "now" (overdue, today, this week); tests pin it. */
   now?: () => number;
   logger?: { level: string; stream?: { write: (line: string) => void } };
@@ -236,6 +239,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     live.endWhere((o) => (e.kind === 'session' ? o.sessionHash === e.tokenHash : e.kind === 'user' ? o.userId === e.userId : o.displayTokenId === e.tokenId)),
   );
   await app.register(wallRoutes, { configPath: options.wallConfigPath ?? null });
+  await app.register(tiandituRoutes, options.tianditu ?? { token: null, upstream: '', cacheDir: '', capBytes: 0 });
 
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
 

@@ -21,6 +21,8 @@ export interface Config {
   rateLimitPerMinute: number;
   loginRateLimitPerMinute: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** 天地图: the key (null: not offered), the upstream ({s}: 0–7), the tile cache's cap in MB (kept in dataDir/tiles). */
+  tianditu: { token: string | null; upstream: string; cacheMb: number };
 }
 
 export class ConfigError extends Error {
@@ -47,6 +49,13 @@ function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
 function dbFile(name: string): string {
   if (!/^[\w.-]+\.db$/.test(name)) throw new ConfigError(`DB_FILE must be a file name ending in .db, got "${name}"`);
   return name;
+}
+
+/** A 天地图 key: 32 hex digits as the console issues them. */
+function tiandituToken(raw: string | undefined): string | null {
+  if (raw === undefined || raw === '') return null;
+  if (!/^[0-9a-fA-F]{32}$/.test(raw)) throw new ConfigError('TIANDITU_TOKEN must be the 32-character key from the 天地图 console');
+  return raw;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -88,5 +97,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 1200, 10, 10_000_000),
     loginRateLimitPerMinute: integer(env, 'LOGIN_RATE_LIMIT_PER_MINUTE', 20, 1, 10_000_000),
     logLevel,
+    tianditu: {
+      token: tiandituToken(env.TIANDITU_TOKEN),
+      upstream: env.TIANDITU_URL || 'https://t{s}.tianditu.gov.cn',
+      cacheMb: integer(env, 'TILE_CACHE_MB', 1024, 10, 1_000_000),
+    },
   };
 }

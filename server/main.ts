@@ -50,6 +50,7 @@ async function main(): Promise<void> {
     authPolicy: config.authPolicy,
     photoDir,
     wallConfigPath: join(config.dataDir, WALL_CONFIG_FILE),
+    tianditu: { ...config.tianditu, cacheDir: join(config.dataDir, 'tiles'), capBytes: config.tianditu.cacheMb * 1024 * 1024 },
     rateLimits: { perMinute: config.rateLimitPerMinute, loginPerMinute: config.loginRateLimitPerMinute },
     logger: { level: config.logLevel },
   });

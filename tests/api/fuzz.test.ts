@@ -233,6 +233,8 @@ describe(`${RUNS} generated bad inputs to every route`, () => {
     'POST /api/imports',
     'GET /api/imports',
     'POST /api/imports/:id/undo',
+    'GET /api/basemaps',
+    'GET /api/tiles/tianditu/:layer/:z/:x/:y',
     'POST /api/auth/login',
     'POST /api/auth/logout',
     'POST /api/auth/display',

@@ -9,6 +9,7 @@ import { SESSION_COOKIE } from '../../server/auth/access.ts';
 import { type AuthPolicy, DEFAULT_AUTH_POLICY } from '../../server/auth/auth-service.ts';
 import { demoAssignments } from '../../server/auth/bootstrap.ts';
 import { hashPassword } from '../../server/auth/password.ts';
+import type { TiandituOptions } from '../../server/basemap/tianditu.ts';
 import { markRecurrences, seedDemoPatrols } from '../../server/demo-seed.ts';
 import type { RateLimits } from '../../server/hardening.ts';
 import { ROLES, type Role, SqliteAccountStore, type UserRecord } from '../../server/store/account-store.ts';
@@ -78,7 +79,15 @@ export const TEST_AUTH_POLICY: AuthPolicy = { ...DEFAULT_AUTH_POLICY, signIn: { 
 
 export async function demoApp(
   count = 3000,
-  options: { now?: () => number; rateLimits?: RateLimits; requestTimeoutMs?: number /** the demo's past patrols (about 2 s) */; patrols?: boolean } = {},
+  options: {
+    now?: () => number;
+    rateLimits?: RateLimits;
+    requestTimeoutMs?: number;
+    /** the demo's past patrols (about 2 s) */
+    patrols?: boolean;
+    /** 天地图 through the tile proxy (tests point it at a fake upstream) */
+    tianditu?: TiandituOptions;
+  } = {},
 ): Promise<DemoApp> {
   const t = tempStore();
   await t.store.load(generateDemo({ seed: DEMO_SEED, count, endMs: DEMO_NOW }));
@@ -94,6 +103,7 @@ export async function demoApp(
       rateLimits: options.rateLimits ?? UNLIMITED,
       authPolicy: TEST_AUTH_POLICY,
       requestTimeoutMs: options.requestTimeoutMs,
+      tianditu: options.tianditu,
     });
   let store = t.store;
   const accounts = new SqliteAccountStore(store.db);
