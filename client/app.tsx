@@ -8,6 +8,7 @@ import { withStats } from './map/choropleth.ts';
 import { download, exportPng } from './map/export-png.ts';
 import { homeArea } from './map/home-area.ts';
 import { MapView } from './map/map-view.tsx';
+import { useBasemap } from './map/use-basemap.ts';
 import { AppHeader } from './panels/app-header.tsx';
 import { CategoryFilter } from './panels/category-filter.tsx';
 import { Charts } from './panels/charts.tsx';
@@ -51,6 +52,7 @@ export interface AppProps {
 /** The map. A display device (wall) reads aggregates only: no problem card and no problem lists. */
 export function App({ session, onSignedOut }: AppProps) {
   const readsProblems = session.user !== null;
+  const basemap = useBasemap();
   // 上报问题: admins anywhere, grid managers in their grids (the server decides again).
   const mayReport = session.user?.role === 'admin' || session.user?.role === 'grid_manager';
   const [reporting, setReporting] = useState(false);
@@ -258,6 +260,7 @@ export function App({ session, onSignedOut }: AppProps) {
         <CategoryFilter categories={meta.categories} selected={view.categories} onToggle={(code) => setView(toggleCategory(view, code))} />
         <div className="map-area">
           <MapView
+            basemap={basemap.chosen}
             style={town.style}
             bbox={homeBbox}
             ownGrids={ownGrids}
@@ -286,6 +289,14 @@ export function App({ session, onSignedOut }: AppProps) {
               />
             ) : (
               <Select label="热力权重" value={view.weight} choices={WEIGHTS} onChange={(weight) => weight && setView({ ...view, weight })} />
+            )}
+            {basemap.basemaps.length > 1 && (
+              <Select
+                label="底图"
+                value={basemap.chosen?.id ?? 'offline'}
+                choices={basemap.basemaps.map((b) => ({ code: b.id, name: b.name }))}
+                onChange={(id) => id && basemap.choose(id)}
+              />
             )}
           </div>
           <Legend mode={view.mode} metric={view.metric} weightName={weightName} street={street} statuses={meta.statuses} />

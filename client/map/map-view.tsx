@@ -12,6 +12,7 @@ import { setDeckLayers } from './deck-layers.ts';
 import { deckSurface } from './deck-surface.ts';
 import { buildLayers, type HotspotLabel, type PointColumns, pointIndex, type SiteMarker, STREET_ZOOM } from './layers.ts';
 import { MAPLIBRE_LOCALE_ZH } from './locale-zh.ts';
+import { applyRasterBasemap, type Basemap } from './raster-basemap.ts';
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -50,6 +51,8 @@ export interface MapViewProps {
   onProblemClick: (id: number) => void;
   /** Called when single problems start or stop being drawn. */
   onStreetChange?: (street: boolean) => void;
+  /** A tile basemap under the town's layers (天地图), or the offline basemap alone (null). */
+  basemap?: Basemap | null;
   /** Shows the zoom buttons and scale (default); the wall shows neither. */
   controls?: boolean;
   /** Flies to a box whenever `key` changes (the wall's tour). */
@@ -239,6 +242,12 @@ export function MapView(props: MapViewProps) {
     map.setFilter('grid-selected', ['==', ['get', 'id'], selectedGrid ?? '']);
     map.setFilter('grid-own', ['in', ['get', 'id'], ['literal', [...ownGrids]]]);
   }, [mode, metric, grids, selectedGrid, ownGrids, loaded]);
+
+  const basemap = props.basemap ?? null;
+  useEffect(() => {
+    const map = mapRef.current;
+    if (map && loaded) applyRasterBasemap(map, basemap);
+  }, [basemap, loaded]);
 
   useEffect(() => {
     if (!overlay.current || !loaded) return;

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { Type } from 'typebox';
 import { badRequest, RequestError } from '../errors.ts';
 import { sendBinary } from '../routes/send-serialized.ts';
+import { Basemap } from '../schemas/basemaps.ts';
 import { ErrorResponse, errorResponses } from '../schemas/common.ts';
 import { TileCache } from './tile-cache.ts';
 
@@ -26,14 +27,6 @@ export interface TiandituOptions {
 
 /** The layers: 矢量 and its 注记, 影像 and its 注记 (Web Mercator tiles, `_w`). */
 export const TIANDITU_LAYERS = ['vec', 'cva', 'img', 'cia'] as const;
-
-export const Basemap = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  /** Tile URL templates, drawn in order (a picture, then its labels); none for the offline basemap, which is vector data. */
-  tiles: Type.Array(Type.String()),
-  attribution: Type.String(),
-});
 
 const TileParams = Type.Object({
   layer: Type.String({ maxLength: 8 }),

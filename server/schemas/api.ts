@@ -4,6 +4,7 @@ import { TokenInfo } from '../routes/display-tokens.ts';
 import { AdminUser } from '../routes/users.ts';
 import { FeedItem, WallConfigAnswer } from '../routes/wall.ts';
 import { Me } from './auth.ts';
+import { Basemap } from './basemaps.ts';
 import { FeatureCollection } from './common.ts';
 import { Deck, DeckSummary } from './decks.ts';
 import { DispatchRulesAnswer } from './dispatch.ts';
@@ -82,6 +83,7 @@ export const API_ANSWERS = {
   'POST /api/imports': ImportDone,
   'GET /api/imports': Type.Object({ batches: Type.Array(ImportBatch) }),
   'POST /api/imports/:id/undo': Type.Object({ batch: ImportBatch, removed: Type.Integer() }),
+  'GET /api/basemaps': Type.Object({ basemaps: Type.Array(Basemap) }),
 } satisfies Record<string, TSchema>;
 
 export type ApiRoute = keyof typeof API_ANSWERS;
