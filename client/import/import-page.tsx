@@ -224,7 +224,7 @@ export function ImportPage({ session, onSignedOut }: { session: Session; onSigne
         <section className="import-step" data-step="upload">
           <h2>1 选择文件</h2>
           <p className="muted">
-            Excel（.xlsx）或 CSV（WPS/Excel 另存，UTF-8 或 GBK 均可）。表头可在标题行下方；合并的单元格按整组填充；坐标可为小数或度分秒，经纬度可在同一格。
+            Excel（.xlsx）、CSV（WPS/Excel 另存，UTF-8 或 GBK 均可）或 GeoJSON 点。表头可在标题行下方；合并的单元格按整组填充；坐标可为小数或度分秒，经纬度可在同一格。
           </p>
           <label className="import-file">
             <span className="import-file-button">选择文件…</span>
@@ -232,7 +232,7 @@ export function ImportPage({ session, onSignedOut }: { session: Session; onSigne
             <input
               key={picked}
               type="file"
-              accept=".xlsx,.csv,.xls"
+              accept=".xlsx,.csv,.xls,.geojson,.json"
               aria-label="选择台账文件"
               data-import-file
               onChange={(e) => {

@@ -15,8 +15,8 @@ export type Cell = string | number | Date | null;
 
 export interface Table {
   rows: Cell[][];
-  /** How the text was decoded (CSV), or 'xlsx'. */
-  encoding: 'xlsx' | 'utf-8' | 'utf-16le' | 'gb18030';
+  /** How the text was decoded (CSV), or 'xlsx'; 'geojson' for points read from GeoJSON (UTF-8). */
+  encoding: 'xlsx' | 'utf-8' | 'utf-16le' | 'gb18030' | 'geojson';
 }
 
 const startsWith = (bytes: Uint8Array, magic: number[]) => magic.every((b, i) => bytes[i] === b);
@@ -99,8 +99,34 @@ async function readXlsx(bytes: Buffer, limits?: ZipLimits): Promise<Table> {
   return { rows, encoding: 'xlsx' };
 }
 
+/**
+ * GeoJSON points as a table: 经度 and 纬度 from each point, then its properties as columns (named
+ * as the file names them, so the header words find them). A feature that is not a point keeps
+ * empty coordinates, and its row is refused for that.
+ */
+function readGeoJson(text: string): Table {
+  let doc: { type?: string; features?: unknown };
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw new UnreadableFile('GeoJSON 文件不是合法的 JSON');
+  }
+  if (doc?.type !== 'FeatureCollection' || !Array.isArray(doc.features)) throw new UnreadableFile('GeoJSON 应为 FeatureCollection');
+  const features = doc.features as { geometry?: { type?: string; coordinates?: unknown }; properties?: Record<string, unknown> | null }[];
+  const keys: string[] = [];
+  for (const f of features) for (const k of Object.keys(f?.properties ?? {})) if (!keys.includes(k) && k !== '经度' && k !== '纬度') keys.push(k);
+  const cell = (v: unknown): Cell => (v === null || v === undefined ? null : typeof v === 'number' || typeof v === 'string' ? v : JSON.stringify(v));
+  const rows: Cell[][] = [['经度', '纬度', ...keys]];
+  for (const f of features) {
+    const c = f?.geometry?.type === 'Point' && Array.isArray(f.geometry.coordinates) ? (f.geometry.coordinates as unknown[]) : [];
+    rows.push([cell(c[0]), cell(c[1]), ...keys.map((k) => cell(f?.properties?.[k]))]);
+  }
+  return { rows, encoding: 'geojson' };
+}
+
 function readCsv(bytes: Uint8Array): Table {
   const { text, encoding } = decodeText(bytes);
+  if (/^\s*\{/.test(text)) return readGeoJson(text);
   const parsed = Papa.parse<string[]>(text, { skipEmptyLines: false, delimiter: '' });
   const rows = parsed.data.map((r) => r.map((c) => (c.trim() === '' ? null : c)));
   // a trailing line break makes an empty last row
@@ -114,5 +140,5 @@ export async function readTable(bytes: Buffer, limits?: ZipLimits): Promise<Tabl
   if (kind === 'ole') throw new UnreadableFile('这是旧版 Excel（.xls）文件：请在 Excel 或 WPS 中“另存为” .xlsx 后再导入');
   if (kind === 'zip') return readXlsx(bytes, limits);
   if (kind === 'text') return readCsv(bytes);
-  throw new UnreadableFile('无法识别的文件：请上传 .xlsx 或 .csv 文件');
+  throw new UnreadableFile('无法识别的文件：请上传 .xlsx、.csv 或 .geojson 文件');
 }

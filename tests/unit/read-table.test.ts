@@ -115,3 +115,39 @@ describe('reading an uploaded sheet', () => {
       expect(fieldOf(cell), cell).toBe(field);
   });
 });
+
+describe('GeoJSON points as a table', () => {
+  it('each point a row with 经度 and 纬度 first, the properties as columns; other geometries keep no position', async () => {
+    const fc = {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          geometry: { type: 'Point', coordinates: [120.3652, 33.3512] },
+          properties: { 问题类型: '小广告', 发现时间: '2025-03-05', 问题描述: '电线杆' },
+        },
+        {
+          type: 'Feature',
+          geometry: {
+            type: 'LineString',
+            coordinates: [
+              [120, 33],
+              [121, 34],
+            ],
+          },
+          properties: { 问题类型: '乱堆乱放', 备注: { a: 1 } },
+        },
+      ],
+    };
+    const table = await readTable(Buffer.from(JSON.stringify(fc)));
+    expect(table.encoding).toBe('geojson');
+    expect(table.rows).toEqual([
+      ['经度', '纬度', '问题类型', '发现时间', '问题描述', '备注'],
+      [120.3652, 33.3512, '小广告', '2025-03-05', '电线杆', null],
+      [null, null, '乱堆乱放', null, null, '{"a":1}'],
+    ]);
+    expect(findHeader(table.rows)?.columns).toMatchObject({ lon: 0, lat: 1, category: 2, reportedAt: 3, description: 4 });
+    await expect(readTable(Buffer.from('{"type":"Feature"}'))).rejects.toThrow(/FeatureCollection/);
+    await expect(readTable(Buffer.from('{not json'))).rejects.toThrow(/不是合法的 JSON/);
+  });
+});
