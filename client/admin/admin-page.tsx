@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { Answer } from '../../server/schemas/api.ts';
 import { ApiError, api, call, ROLE_NAMES, type Session, type User } from '../api/client.ts';
 import { UserMenu } from '../auth/user-menu.tsx';
+import { minuteText } from '../format.ts';
 import { WallSettings } from './wall-settings.tsx';
 
 type AdminUser = Answer<'GET /api/users'>['users'][number];
@@ -13,7 +14,7 @@ interface Option {
 }
 
 const ROLES = Object.keys(ROLE_NAMES) as User['role'][];
-const time = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
+const time = (iso: string | null) => minuteText(iso);
 /** Up to three grid names, then how many more. */
 const gridList = (names: string[]) => (names.length <= 3 ? names.join('、') : `${names.slice(0, 3).join('、')} 等 ${names.length} 个网格`);
 const reason = (e: unknown) => (e instanceof ApiError ? e.message : String(e));

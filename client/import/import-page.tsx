@@ -3,6 +3,7 @@ import type { Answer } from '../../server/schemas/api.ts';
 import { ApiError, api, call, failure, type Meta, type Session } from '../api/client.ts';
 import { UserMenu } from '../auth/user-menu.tsx';
 import './import.css';
+import { minuteText } from '../format.ts';
 
 type DryRun = Answer<'POST /api/imports/dry-run'>;
 type Batch = Answer<'GET /api/imports'>['batches'][number];
@@ -31,7 +32,7 @@ const FIELD_NAMES: Record<string, string> = {
 };
 const OUTCOMES: Record<DryRun['lines'][number]['outcome'], string> = { accepted: '可导入', warning: '有提示', rejected: '不导入' };
 const reason = (e: unknown) => (e instanceof ApiError ? e.message : String(e));
-const time = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
+const time = (iso: string | null) => minuteText(iso);
 
 type NameUse = DryRun['categories'][number];
 
@@ -224,7 +225,8 @@ export function ImportPage({ session, onSignedOut }: { session: Session; onSigne
         <section className="import-step" data-step="upload">
           <h2>1 选择文件</h2>
           <p className="muted">
-            Excel（.xlsx）、CSV（WPS/Excel 另存，UTF-8 或 GBK 均可）或 GeoJSON 点。表头可在标题行下方；合并的单元格按整组填充；坐标可为小数或度分秒，经纬度可在同一格。
+            Excel（.xlsx）、CSV（WPS/Excel 另存，UTF-8 或 GBK 均可）或 GeoJSON
+            点。表头可在标题行下方；合并的单元格按整组填充；坐标可为小数或度分秒，经纬度可在同一格。
           </p>
           <label className="import-file">
             <span className="import-file-button">选择文件…</span>

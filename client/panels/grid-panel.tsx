@@ -1,4 +1,5 @@
 import type { GridStats, ProblemRow } from '../api/client.ts';
+import { minuteText } from '../format.ts';
 import { PanelHeader } from './controls.tsx';
 
 const percent = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
@@ -56,7 +57,7 @@ export function GridPanel({ grid, overdue, categoryName, onProblem, onClose }: G
               <button type="button" data-problem={p.id} onClick={() => onProblem(p.id)}>
                 <span>{categoryName(p.category)}</span>
                 <span className="muted">{p.address}</span>
-                <span className="alert">期限 {p.deadline?.slice(0, 16).replace('T', ' ')}</span>
+                <span className="alert">期限 {minuteText(p.deadline)}</span>
               </button>
             </li>
           ))}

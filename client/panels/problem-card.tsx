@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import { mayChangeProblem } from '../../server/domain/permissions.ts';
 import { ApiError, api, type ProblemDetail, type User } from '../api/client.ts';
+import { minuteText } from '../format.ts';
 import { PanelHeader } from './controls.tsx';
 import { PhotoStrip, ProblemActions } from './problem-actions.tsx';
 
-const time = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
+const time = (iso: string | null) => minuteText(iso, '—');
 
 /** History and live messages: what each event did. */
 export const ACTION_NAMES: Record<string, string> = {

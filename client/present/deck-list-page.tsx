@@ -5,6 +5,7 @@ import { ApiError, api, call, type Session } from '../api/client.ts';
 import { UserMenu } from '../auth/user-menu.tsx';
 import { canEdit, canShow } from './present-access.ts';
 import './present.css';
+import { minuteText } from '../format.ts';
 
 type DeckSummary = Answer<'GET /api/decks'>['decks'][number];
 
@@ -149,7 +150,7 @@ export function DeckListPage({ session, onSignedOut }: { session: Session; onSig
                   <td>{d.title}</td>
                   <td>{d.scenes}</td>
                   <td>{d.author}</td>
-                  <td>{d.updatedAt.slice(0, 16).replace('T', ' ')}</td>
+                  <td>{minuteText(d.updatedAt)}</td>
                   <td className="actions">
                     <a href={`/present/${d.id}`}>放映</a>
                     {editor && <a href={`/present/${d.id}/edit`}>编辑</a>}
