@@ -7,7 +7,7 @@ import { demoDatabase, seconds, startServer } from './bench/server.ts';
 /**
  * Benchmark, not a test: prints figures. Generates a demo town with --count problems (default
  * 100,000) and starts the API server in its own process, then downloads each export of every
- * problem over HTTP (the .xlsx 台账, CSV, GeoJSON and KML in GCJ-02) and prints the time to the
+ * problem over HTTP (the .xlsx 台账, CSV, GeoJSON, KML in GCJ-02 and the shapefile .zip) and prints the time to the
  * last byte and the size; then uploads that .xlsx to the import's dry run (every row read, judged
  * and checked against the town's problems: here each is one already there) and prints its time.
  *   npm run bench:import -- [--count N]
@@ -23,7 +23,7 @@ try {
   const server = await startServer(join(dir, 'bench.db'), 'admin');
   try {
     let xlsx: Buffer | null = null;
-    for (const query of ['format=xlsx', 'format=csv', 'format=geojson', 'format=kml&crs=gcj02']) {
+    for (const query of ['format=xlsx', 'format=csv', 'format=geojson', 'format=kml&crs=gcj02', 'format=shp']) {
       const t = performance.now();
       const res = await fetch(`${server.base}/api/export/problems?${query}`, { headers: { cookie: server.cookie } });
       if (!res.ok || !res.body) throw new Error(`${query}: HTTP ${res.status} ${await res.text()}`);

@@ -6,6 +6,7 @@ const LEDGER_FORMATS = [
   { query: 'format=csv', name: 'CSV（Excel/WPS 可直接打开）' },
   { query: 'format=kml&crs=gcj02', name: 'KML（奥维互动地图，GCJ-02）' },
   { query: 'format=kml', name: 'KML（WGS84）' },
+  { query: 'format=shp', name: 'Shapefile（.zip，ArcGIS/QGIS）' },
   { query: 'format=geojson', name: 'GeoJSON' },
 ] as const;
 

@@ -9,6 +9,7 @@ import { statuses } from '../domain/lifecycle.ts';
 import { RequestError } from '../errors.ts';
 import { ledgerCsv } from '../exchange/export-csv.ts';
 import { ledgerGeoJson, ledgerKml } from '../exchange/export-geo.ts';
+import { ledgerShapefile } from '../exchange/export-shapefile.ts';
 import { writeLedgerXlsx } from '../exchange/export-xlsx.ts';
 import { type LedgerRow, ledgerRow } from '../exchange/ledger.ts';
 import { errorResponses, problemFilterProperties } from '../schemas/common.ts';
@@ -23,6 +24,7 @@ const FORMATS = {
   csv: { type: 'text/csv; charset=utf-8', ext: 'csv' },
   geojson: { type: 'application/geo+json', ext: 'geojson' },
   kml: { type: 'application/vnd.google-earth.kml+xml', ext: 'kml' },
+  shp: { type: 'application/zip', ext: 'zip' },
 } as const;
 
 const ExportQuery = Type.Object(
@@ -30,7 +32,10 @@ const ExportQuery = Type.Object(
     ...problemFilterProperties,
     format: Type.Union(
       (Object.keys(FORMATS) as (keyof typeof FORMATS)[]).map((f) => Type.Literal(f)),
-      { description: 'xlsx: the 台账 (title, frozen header, real dates, overdue in red); csv: UTF-8 with BOM; geojson: WGS84; kml: WGS84 or GCJ-02' },
+      {
+        description:
+          'xlsx: the 台账 (title, frozen header, real dates, overdue in red); csv: UTF-8 with BOM; geojson: WGS84; kml: WGS84 or GCJ-02; shp: a point shapefile .zip (WGS84, UTF-8 with .cpg)',
+      },
     ),
     crs: Type.Optional(
       Type.Union([Type.Literal('wgs84'), Type.Literal('gcj02')], { description: 'KML only: gcj02 for 奥维互动地图 and 高德 (default wgs84)' }),
@@ -115,6 +120,7 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         writeLedgerXlsx(out, { title: `${town.town.name}创文问题台账`, subtitle }, rows()).catch((e: unknown) => out.destroy(e as Error));
         return sendStream(reply, out, type);
       }
+      if (format === 'shp') return sendStream(reply, Readable.from([await ledgerShapefile(rows(), 'problems', now)]), type);
       const lines = format === 'csv' ? ledgerCsv(rows()) : format === 'geojson' ? ledgerGeoJson(rows()) : ledgerKml(rows(), name, crs);
       return sendStream(reply, Readable.from(lines), type);
     },

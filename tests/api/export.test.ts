@@ -1,6 +1,8 @@
 import ExcelJS from 'exceljs';
 import gcoord from 'gcoord';
+import type { FeatureCollection } from 'geojson';
 import JSZip from 'jszip';
+import shp from 'shpjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toShanghaiIso } from '../../server/domain/calendar.ts';
 import { LEDGER_COLUMNS } from '../../server/exchange/ledger.ts';
@@ -159,6 +161,27 @@ describe('exporting the 台账', () => {
     expect(Math.abs(lat - gLat)).toBeLessThan(1e-6);
     // the shift is real: hundreds of metres from WGS84 here
     expect(Math.abs(lon - truth[0]) * 93_000).toBeGreaterThan(100);
+  });
+
+  it('a point shapefile .zip in WGS84 with a .cpg: GIS tools read the same problems, Chinese names and all', async () => {
+    const res = await get('/api/export/problems?format=shp&category=flyers');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/zip');
+    const zip = await JSZip.loadAsync(res.rawPayload);
+    expect(Object.keys(zip.files).sort()).toEqual(['problems.cpg', 'problems.dbf', 'problems.prj', 'problems.shp', 'problems.shx']);
+    expect(await zip.file('problems.cpg')?.async('string')).toBe('UTF-8');
+    expect(await zip.file('problems.prj')?.async('string')).toContain('WGS_1984');
+    const fc = (await shp(res.rawPayload)) as FeatureCollection;
+    const flyers = await listed('category=flyers');
+    expect(fc.features.map((f) => f.properties?.编号)).toEqual(flyers.map((f) => f.id));
+    const mine = fc.features.find((f) => f.properties?.编号 === hostile);
+    expect(mine?.properties).toMatchObject({ 类型: '小广告 / 牛皮癣', 描述: HOSTILE.description, 位置: HOSTILE.address, 状态: expect.any(String) });
+    fc.features.forEach((f, i) => {
+      const [lon, lat] = (f.geometry as { coordinates: number[] }).coordinates;
+      expect(Math.abs(lon - flyers[i].geometry.coordinates[0])).toBeLessThan(1e-9);
+      expect(Math.abs(lat - flyers[i].geometry.coordinates[1])).toBeLessThan(1e-9);
+    });
+    expect(new Date(fc.features[0].properties?.发现).toISOString().slice(0, 10)).toBe(String(flyers[0].properties.reportedAt).slice(0, 10));
   });
 
   it('what the caller may see: a unit its own problems; reporters masked, unmasked only for an admin, audited', async () => {
