@@ -7,7 +7,12 @@ import { minuteText } from '../format.ts';
 
 type DryRun = Answer<'POST /api/imports/dry-run'>;
 type Batch = Answer<'GET /api/imports'>['batches'][number];
-type Choices = { datum?: DryRun['datum']['used']; categories: Record<string, string | null>; units: Record<string, string | null> };
+type Choices = {
+  datum?: DryRun['datum']['used'];
+  categories: Record<string, string | null>;
+  units: Record<string, string | null>;
+  defaultCategory?: string;
+};
 
 const DATUMS: { code: DryRun['datum']['used']; name: string }[] = [
   { code: 'wgs84', name: 'WGS84 / CGCS2000（手机 GPS、天地图）' },
@@ -225,8 +230,8 @@ export function ImportPage({ session, onSignedOut }: { session: Session; onSigne
         <section className="import-step" data-step="upload">
           <h2>1 选择文件</h2>
           <p className="muted">
-            Excel（.xlsx）、CSV（WPS/Excel 另存，UTF-8 或 GBK 均可）或 GeoJSON
-            点。表头可在标题行下方；合并的单元格按整组填充；坐标可为小数或度分秒，经纬度可在同一格。
+            Excel（.xlsx）、CSV（WPS/Excel 另存，UTF-8 或 GBK 均可），或 KML/KMZ（奥维互动地图等）、GeoJSON
+            的点。表头可在标题行下方；合并的单元格按整组填充；坐标可为小数或度分秒，经纬度可在同一格。
           </p>
           <label className="import-file">
             <span className="import-file-button">选择文件…</span>
@@ -234,7 +239,7 @@ export function ImportPage({ session, onSignedOut }: { session: Session; onSigne
             <input
               key={picked}
               type="file"
-              accept=".xlsx,.csv,.xls,.geojson,.json"
+              accept=".xlsx,.csv,.xls,.geojson,.json,.kml,.kmz"
               aria-label="选择台账文件"
               data-import-file
               onChange={(e) => {
@@ -264,7 +269,11 @@ export function ImportPage({ session, onSignedOut }: { session: Session; onSigne
               <h2>2 核对表头与坐标系</h2>
               <p>
                 表头在第 {run.header.line} 行{run.header.year ? `；标题年份 ${run.header.year} 年（只写月日的日期按此年）` : ''}
-                {run.file.encoding !== 'xlsx' ? `；文字编码 ${run.file.encoding.toUpperCase()}` : ''}
+                {run.file.encoding === 'kml' || run.file.encoding === 'geojson'
+                  ? `；${run.file.encoding === 'kml' ? 'KML' : 'GeoJSON'} 点，每个点一行`
+                  : run.file.encoding !== 'xlsx'
+                    ? `；文字编码 ${run.file.encoding.toUpperCase()}`
+                    : ''}
               </p>
               <div className="import-columns">
                 {run.header.columns.map((c) => (
@@ -292,6 +301,24 @@ export function ImportPage({ session, onSignedOut }: { session: Session; onSigne
             </section>
             <section className="import-step" data-step="mapping">
               <h2>3 类型与单位对照</h2>
+              {!run.header.columns.some((c) => c.field === 'category') && (
+                <label className="import-default">
+                  文件中没有“问题类型”列，全部行按：
+                  <select
+                    aria-label="全部行的问题类型"
+                    value={choices.defaultCategory ?? ''}
+                    onChange={(e) => choose({ ...choices, defaultCategory: e.target.value || undefined })}
+                    data-default-category
+                  >
+                    <option value="">请选择问题类型</option>
+                    {meta?.categories.map((k) => (
+                      <option key={k.code} value={k.code}>
+                        {k.name}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              )}
               <NameMap
                 kind="categories"
                 what="问题类型"

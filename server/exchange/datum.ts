@@ -66,7 +66,8 @@ export function guessDatum(
   const best = DATUMS.reduce((a, b) => (score(b.code) > score(a.code) ? b : a));
   const clear = DATUMS.every((d) => d.code === best.code || score(d.code) < score(best.code));
   const short = (d: (typeof DATUMS)[number]) => d.name.split('（')[0];
-  const counts = DATUMS.map((d) => `${short(d)} ${inside[d.code]} 个在镇内${areaAt ? `、${agree[d.code]} 个与所填村居一致` : ''}`).join('；');
+  const named = !!areaAt && points.some((p) => p.area);
+  const counts = DATUMS.map((d) => `${short(d)} ${inside[d.code]} 个在镇内${named ? `、${agree[d.code]} 个与所填村居一致` : ''}`).join('；');
   return {
     datum: best.code,
     inside,

@@ -8,7 +8,7 @@ import { titleYear } from './cell-parse.ts';
 /** The fields an import reads, each with the header words that name it, most usual first. */
 export const FIELD_WORDS = {
   category: ['问题类型', '问题类别', '问题分类', '类别', '类型', '问题种类'],
-  description: ['问题描述', '问题内容', '存在问题', '具体问题', '问题情况', '描述', '问题'],
+  description: ['问题描述', '问题内容', '存在问题', '具体问题', '问题情况', '描述', '问题', 'description'],
   address: ['具体位置', '问题位置', '位置', '地址', '详细地址', '地点', '问题地址'],
   lon: ['经度', '东经', 'lon', 'lng', 'longitude'],
   lat: ['纬度', '北纬', 'lat', 'latitude'],

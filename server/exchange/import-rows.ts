@@ -53,6 +53,8 @@ export interface ImportChoices {
   categories?: Record<string, string | null>;
   /** 责任单位 text → unit id (or null: leave without a unit). */
   units?: Record<string, string | null>;
+  /** The category of rows that name none (a sheet or a KML without a 问题类型 column). */
+  defaultCategory?: string;
 }
 
 export interface RowContext {
@@ -129,8 +131,10 @@ export function evaluateRows(rows: readonly Cell[][], header: HeaderFound, choic
     // what
     const categoryText = plain(at(row, 'category'));
     let category: string | null = null;
-    if (!categoryText) reject('问题类型为空');
-    else if (choices.categories && categoryText in choices.categories) {
+    if (!categoryText) {
+      if (choices.defaultCategory && findCategory(choices.defaultCategory)) category = choices.defaultCategory;
+      else reject('问题类型为空（可为没有类型的行统一选择一个）');
+    } else if (choices.categories && categoryText in choices.categories) {
       category = choices.categories[categoryText];
       if (!category) reject(`问题类型“${categoryText}”已选择不导入`);
       else if (!findCategory(category)) reject(`问题类型代码无效：${category}`);

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
+import { kmlFeatures } from './read-kml.ts';
 import { UnreadableFile } from './unreadable.ts';
 import { readZip, type ZipLimits } from './zip-guard.ts';
 
@@ -15,8 +16,8 @@ export type Cell = string | number | Date | null;
 
 export interface Table {
   rows: Cell[][];
-  /** How the text was decoded (CSV), or 'xlsx'; 'geojson' for points read from GeoJSON (UTF-8). */
-  encoding: 'xlsx' | 'utf-8' | 'utf-16le' | 'gb18030' | 'geojson';
+  /** How the text was decoded (CSV), or 'xlsx'; 'geojson' or 'kml' for points read from those (UTF-8). */
+  encoding: 'xlsx' | 'utf-8' | 'utf-16le' | 'gb18030' | 'geojson' | 'kml';
 }
 
 const startsWith = (bytes: Uint8Array, magic: number[]) => magic.every((b, i) => bytes[i] === b);
@@ -77,7 +78,12 @@ function fillMerged(rows: Cell[][], ranges: readonly string[]): void {
 async function readXlsx(bytes: Buffer, limits?: ZipLimits): Promise<Table> {
   // a zip bomb or a lying header is refused before exceljs inflates anything
   const entries = readZip(bytes, limits);
-  if (!entries.some((e) => e.name === 'xl/workbook.xml')) throw new UnreadableFile('这不是 Excel 工作簿（.xlsx）：请上传 .xlsx 或 .csv 文件');
+  if (!entries.some((e) => e.name === 'xl/workbook.xml')) {
+    // a .kmz: its first .kml
+    const kmlEntry = entries.find((e) => /\.kml$/i.test(e.name));
+    if (kmlEntry) return readKml(new TextDecoder('utf-8').decode(kmlEntry.data));
+    throw new UnreadableFile('这不是 Excel 工作簿（.xlsx）或 KMZ：请上传 .xlsx、.csv、.geojson 或 .kml/.kmz 文件');
+  }
   const book = new ExcelJS.Workbook();
   try {
     await book.xlsx.load(bytes as unknown as ArrayBuffer);
@@ -112,7 +118,13 @@ function readGeoJson(text: string): Table {
     throw new UnreadableFile('GeoJSON 文件不是合法的 JSON');
   }
   if (doc?.type !== 'FeatureCollection' || !Array.isArray(doc.features)) throw new UnreadableFile('GeoJSON 应为 FeatureCollection');
-  const features = doc.features as { geometry?: { type?: string; coordinates?: unknown }; properties?: Record<string, unknown> | null }[];
+  return pointsTable(doc.features as PointFeature[], 'geojson');
+}
+
+type PointFeature = { geometry?: { type?: string; coordinates?: unknown } | null; properties?: Record<string, unknown> | null };
+
+/** Point features as a table: 经度, 纬度, then every property as a column (a feature that is not a point keeps no position). */
+function pointsTable(features: readonly PointFeature[], encoding: Table['encoding']): Table {
   const keys: string[] = [];
   for (const f of features) for (const k of Object.keys(f?.properties ?? {})) if (!keys.includes(k) && k !== '经度' && k !== '纬度') keys.push(k);
   const cell = (v: unknown): Cell => (v === null || v === undefined ? null : typeof v === 'number' || typeof v === 'string' ? v : JSON.stringify(v));
@@ -121,12 +133,18 @@ function readGeoJson(text: string): Table {
     const c = f?.geometry?.type === 'Point' && Array.isArray(f.geometry.coordinates) ? (f.geometry.coordinates as unknown[]) : [];
     rows.push([cell(c[0]), cell(c[1]), ...keys.map((k) => cell(f?.properties?.[k]))]);
   }
-  return { rows, encoding: 'geojson' };
+  return { rows, encoding };
+}
+
+/** KML placemarks (a .kml, or the .kml inside a .kmz) as a table of points. */
+function readKml(text: string): Table {
+  return pointsTable(kmlFeatures(text).features as PointFeature[], 'kml');
 }
 
 function readCsv(bytes: Uint8Array): Table {
   const { text, encoding } = decodeText(bytes);
   if (/^\s*\{/.test(text)) return readGeoJson(text);
+  if (/^\s*</.test(text)) return readKml(text);
   const parsed = Papa.parse<string[]>(text, { skipEmptyLines: false, delimiter: '' });
   const rows = parsed.data.map((r) => r.map((c) => (c.trim() === '' ? null : c)));
   // a trailing line break makes an empty last row
@@ -140,5 +158,5 @@ export async function readTable(bytes: Buffer, limits?: ZipLimits): Promise<Tabl
   if (kind === 'ole') throw new UnreadableFile('这是旧版 Excel（.xls）文件：请在 Excel 或 WPS 中“另存为” .xlsx 后再导入');
   if (kind === 'zip') return readXlsx(bytes, limits);
   if (kind === 'text') return readCsv(bytes);
-  throw new UnreadableFile('无法识别的文件：请上传 .xlsx、.csv 或 .geojson 文件');
+  throw new UnreadableFile('无法识别的文件：请上传 .xlsx、.csv、.geojson 或 .kml/.kmz 文件');
 }

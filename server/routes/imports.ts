@@ -31,6 +31,7 @@ const Choices = Type.Object(
     datum: Type.Optional(Type.Union(DATUMS.map((d) => Type.Literal(d.code)))),
     categories: Type.Optional(Type.Record(Type.String({ maxLength: 100 }), Type.Union([Type.String({ maxLength: 40 }), Type.Null()]))),
     units: Type.Optional(Type.Record(Type.String({ maxLength: 100 }), Type.Union([Type.String({ maxLength: 40 }), Type.Null()]))),
+    defaultCategory: Type.Optional(Type.String({ maxLength: 40, description: 'the category of rows that name none' })),
   },
   { additionalProperties: false },
 );
@@ -67,6 +68,8 @@ async function upload(req: FastifyRequest): Promise<{ bytes: Buffer; name: strin
     const issue = [...Value.Errors(Choices, parsed)][0];
     if (issue) throw badRequest(`choices${issue.instancePath.replaceAll('/', '.')}`, `choices 有误：${issue.message}`);
     choices = parsed as Static<typeof Choices>;
+    if (choices.defaultCategory !== undefined && !findCategory(choices.defaultCategory))
+      throw badRequest('choices.defaultCategory', `未知的问题类型代码：${choices.defaultCategory}`, 'unknown_value');
     for (const [text, code] of Object.entries(choices.categories ?? {}))
       if (code !== null && !findCategory(code)) throw badRequest(`choices.categories.${text}`, `未知的问题类型代码：${code}`, 'unknown_value');
   }

@@ -18,7 +18,14 @@ export const NameUse = Type.Object({
 export const DryRunAnswer = Type.Object({
   file: Type.Object({
     name: Type.String(),
-    encoding: Type.Union([Type.Literal('xlsx'), Type.Literal('utf-8'), Type.Literal('utf-16le'), Type.Literal('gb18030'), Type.Literal('geojson')]),
+    encoding: Type.Union([
+      Type.Literal('xlsx'),
+      Type.Literal('utf-8'),
+      Type.Literal('utf-16le'),
+      Type.Literal('gb18030'),
+      Type.Literal('geojson'),
+      Type.Literal('kml'),
+    ]),
   }),
   header: Type.Object({
     line: Type.Integer({ description: 'the header row, 1-based as Excel numbers it' }),

@@ -1,10 +1,12 @@
 import ExcelJS from 'exceljs';
 import gcoord from 'gcoord';
 import iconv from 'iconv-lite';
+import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KM_PER_DEG_LAT, kmPerDegLon } from '../../server/domain/geometry.ts';
 import { parsePosition } from '../../server/exchange/cell-parse.ts';
 import { guessDatum } from '../../server/exchange/datum.ts';
+import { dryRun as fullDryRun } from '../../server/exchange/dry-run.ts';
 import { findHeader } from '../../server/exchange/header-map.ts';
 import { evaluateRows, type RowReport } from '../../server/exchange/import-rows.ts';
 import { type Cell, readTable } from '../../server/exchange/read-table.ts';
@@ -227,5 +229,45 @@ describe('the dry run of an import', () => {
       { town: ctx.app.townData, table: ctx.app.problemTable, now: ctx.app.now(), imported: new Set() },
     );
     expect(mapped[3]).toMatchObject({ outcome: 'accepted', problem: { category: 'dirty_area' } });
+  });
+});
+
+describe('a KMZ from a GCJ-02 source (奥维互动地图)', () => {
+  it('every placemark gets its outcome, every accepted one lands within 5 m; rows naming no category take the one chosen for them', async () => {
+    const t = ctx.app.problemTable;
+    const town = ctx.app.townData;
+    const truth: [number, number][] = Array.from({ length: 30 }, (_, k) => [t.lon[300 + k * 20], t.lat[300 + k * 20]]);
+    const marks = truth.map(([lon, lat], k) => {
+      const [gLon, gLat] = gcj([lon, lat]);
+      const village = town.communityById.get(town.communityIndex.locate(lon, lat) ?? '')?.name ?? '';
+      const day = new Date(Date.UTC(2025, 1, 1 + k)).toISOString().slice(0, 10);
+      return `<Placemark><name>巡查点 ${k + 1}</name><description>墙面小广告</description><ExtendedData><Data name="村居"><value>${village}</value></Data><Data name="发现时间"><value>${day}</value></Data></ExtendedData><Point><coordinates>${gLon},${gLat},0</coordinates></Point></Placemark>`;
+    });
+    marks.push(
+      '<Placemark><name>外地</name><ExtendedData><Data name="发现时间"><value>2025-02-03</value></Data></ExtendedData><Point><coordinates>116.397,39.908,0</coordinates></Point></Placemark>',
+    );
+    const zip = new JSZip();
+    zip.file('doc.kml', `<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document>${marks.join('')}</Document></kml>`);
+    const kmz = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+    const context = { town, table: t, now: ctx.app.now(), imported: new Set<string>() };
+    // no category column: every row asks for one
+    const bare = await fullDryRun(kmz, {}, context);
+    expect(bare.table.encoding).toBe('kml');
+    // thirty points far from the town's edge and the villages' borders cannot tell the datums apart: the wizard says so
+    expect(bare.datum).toMatchObject({ clear: false });
+    expect(bare.datum.reason).toContain('分不出坐标系');
+    expect(bare.reports.every((r) => r.outcome === 'rejected')).toBe(true);
+    expect(bare.reports[0].reasons[0]).toContain('问题类型为空');
+    // the clerk picks 小广告 for them
+    // the clerk says where the file came from (奥维: GCJ-02) and picks 小广告 for the rows
+    const run = await fullDryRun(kmz, { datum: 'gcj02', defaultCategory: 'flyers' }, context);
+    // (imported as 待整改, which each row is told: a KML says nothing of rectification)
+    expect(run.reports.map((r) => r.outcome)).toEqual([...truth.map(() => 'warning'), 'rejected']);
+    expect(run.reports[0].reasons).toEqual(['整改情况为空，按“待整改”导入']);
+    expect(run.reports[30].reasons.join()).toContain('位置不在本镇网格内');
+    run.reports.slice(0, 30).forEach((r, k) => {
+      expect(r.problem).toMatchObject({ category: 'flyers', description: '墙面小广告' });
+      expect(metres([r.problem?.lon ?? 0, r.problem?.lat ?? 0], truth[k]), `placemark ${k + 1}`).toBeLessThan(5);
+    });
   });
 });

@@ -151,3 +151,37 @@ describe('GeoJSON points as a table', () => {
     await expect(readTable(Buffer.from('{not json'))).rejects.toThrow(/不是合法的 JSON/);
   });
 });
+
+describe('KML and KMZ placemarks as a table', () => {
+  const kmlText = (marks: string) => `<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document>${marks}</Document></kml>`;
+  const mark = (name: string, lon: number, lat: number, data: Record<string, string>) =>
+    `<Placemark><name>${name}</name><ExtendedData>${Object.entries(data)
+      .map(([k, v]) => `<Data name="${k}"><value>${v}</value></Data>`)
+      .join('')}</ExtendedData><Point><coordinates>${lon},${lat},0</coordinates></Point></Placemark>`;
+
+  it('a .kml and a .kmz: each placemark a row with its ExtendedData as columns', async () => {
+    const text = kmlText(
+      mark('东街小广告', 120.3652, 33.3512, { 问题类型: '小广告', 发现时间: '2025-03-05' }) +
+        mark('西街', 120.3655, 33.3515, { 问题类型: '乱堆乱放', 发现时间: '2025-03-06' }),
+    );
+    const table = await readTable(Buffer.from(text));
+    expect(table.encoding).toBe('kml');
+    expect(table.rows[0].slice(0, 2)).toEqual(['经度', '纬度']);
+    const header = findHeader(table.rows);
+    expect(header?.columns).toMatchObject({ lon: 0, lat: 1, category: table.rows[0].indexOf('问题类型'), reportedAt: table.rows[0].indexOf('发现时间') });
+    expect(table.rows[1][0]).toBe(120.3652);
+    const zip = new JSZip();
+    zip.file('doc.kml', text);
+    const kmz = await readTable(await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
+    expect(kmz).toEqual(table);
+  });
+
+  it('a KML with a DTD or entities (billion laughs, XXE) is refused before it is parsed; broken XML is named', async () => {
+    const laughs = `<?xml version="1.0"?><!DOCTYPE kml [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><kml><Document><name>&b;</name></Document></kml>`;
+    await expect(readTable(Buffer.from(laughs))).rejects.toThrow(/DTD 或实体声明/);
+    const xxe = `<?xml version="1.0"?><!DOCTYPE kml [<!ENTITY x SYSTEM "file:///etc/passwd">]><kml><Document><name>&x;</name></Document></kml>`;
+    await expect(readTable(Buffer.from(xxe))).rejects.toThrow(/DTD 或实体声明/);
+    await expect(readTable(Buffer.from('<kml><Document><Placemark></Document></kml>'))).rejects.toThrow(/不是有效的 KML/);
+    await expect(readTable(Buffer.from('<html><body>not kml</body></html>'))).rejects.toThrow(/不是有效的 KML/);
+  });
+});
