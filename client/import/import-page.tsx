@@ -2,8 +2,9 @@ import { useCallback, useEffect, useState } from 'react';
 import type { Answer } from '../../server/schemas/api.ts';
 import { ApiError, api, call, failure, type Meta, type Session } from '../api/client.ts';
 import { UserMenu } from '../auth/user-menu.tsx';
+import { BatchList } from './batch-list.tsx';
+import { NameMap } from './name-map.tsx';
 import './import.css';
-import { minuteText } from '../format.ts';
 
 type DryRun = Answer<'POST /api/imports/dry-run'>;
 type Batch = Answer<'GET /api/imports'>['batches'][number];
@@ -37,76 +38,6 @@ const FIELD_NAMES: Record<string, string> = {
 };
 const OUTCOMES: Record<DryRun['lines'][number]['outcome'], string> = { accepted: '可导入', warning: '有提示', rejected: '不导入' };
 const reason = (e: unknown) => (e instanceof ApiError ? e.message : String(e));
-const time = (iso: string | null) => minuteText(iso);
-
-type NameUse = DryRun['categories'][number];
-
-/**
- * The words a sheet uses for categories or units and what each maps to: those needing the clerk
- * (a proposal to confirm, nothing found) first, each with a select; the ones matched exactly folded.
- */
-function NameMap(p: {
-  kind: 'categories' | 'units';
-  what: string;
-  uses: NameUse[];
-  options: { id: string; name: string }[];
-  none: string;
-  onChoose: (text: string, code: string | null) => void;
-}) {
-  const row = (u: NameUse) => (
-    <tr key={u.text} data-needs={!u.exact}>
-      <td>{u.text}</td>
-      <td>{u.rows}</td>
-      <td>
-        <select aria-label={`${u.text} 对应的${p.what}`} value={u.exact ? (u.code ?? '') : ''} onChange={(e) => p.onChoose(u.text, e.target.value || null)}>
-          <option value="">{u.code && !u.exact ? `请确认（可能是：${u.name}）` : p.none}</option>
-          {p.options.map((o) => (
-            <option key={o.id} value={o.id}>
-              {o.name}
-            </option>
-          ))}
-        </select>
-        {u.code && !u.exact && (
-          <button type="button" onClick={() => p.onChoose(u.text, u.code)}>
-            采用建议
-          </button>
-        )}
-      </td>
-    </tr>
-  );
-  const head = (
-    <thead>
-      <tr>
-        <th>表中的{p.what}</th>
-        <th>行数</th>
-        <th>对应到</th>
-      </tr>
-    </thead>
-  );
-  const open = p.uses.filter((u) => !u.exact || u.chosen);
-  const matched = p.uses.filter((u) => u.exact && !u.chosen);
-  return (
-    <div className="import-map" data-map={p.kind}>
-      {open.length > 0 && (
-        <table className="admin-table">
-          {head}
-          <tbody>{open.map(row)}</tbody>
-        </table>
-      )}
-      {matched.length > 0 && (
-        <details>
-          <summary>
-            另有 {matched.length} 个{p.what}已自动对应（{matched.reduce((n, u) => n + u.rows, 0)} 行），点开查看或修改
-          </summary>
-          <table className="admin-table">
-            {head}
-            <tbody>{matched.map(row)}</tbody>
-          </table>
-        </details>
-      )}
-    </div>
-  );
-}
 
 /** The sheet and the clerk's choices as the import routes take them. */
 function form(file: File, choices: Choices): FormData {
@@ -374,45 +305,7 @@ export function ImportPage({ session, onSignedOut }: { session: Session; onSigne
             </section>
           </>
         )}
-        <section className="import-step" data-step="batches">
-          <h2>导入记录</h2>
-          {batches.length === 0 ? (
-            <p className="muted">还没有导入过</p>
-          ) : (
-            <table className="admin-table">
-              <thead>
-                <tr>
-                  <th>批次</th>
-                  <th>文件</th>
-                  <th>条数</th>
-                  <th>导入人</th>
-                  <th>时间</th>
-                  <th>状态</th>
-                </tr>
-              </thead>
-              <tbody>
-                {batches.map((b) => (
-                  <tr key={b.id} data-batch={b.id}>
-                    <td>{b.id}</td>
-                    <td>{b.filename}</td>
-                    <td>{b.rowsAdded}</td>
-                    <td>{b.createdBy}</td>
-                    <td>{time(b.createdAt)}</td>
-                    <td>
-                      {b.undoneAt ? (
-                        `已撤销（${b.undoneBy}，${time(b.undoneAt)}）`
-                      ) : (
-                        <button type="button" onClick={() => void undo(b)} data-undo={b.id}>
-                          撤销
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </section>
+        <BatchList batches={batches} onUndo={(b) => void undo(b)} />
       </div>
     </div>
   );
