@@ -18,6 +18,7 @@ import { PhotoFiles } from './photos.ts';
 import areaRoutes from './routes/areas.ts';
 import auditRoutes from './routes/audit.ts';
 import authRoutes from './routes/auth.ts';
+import boundaryRoutes from './routes/boundaries.ts';
 import coverageRoutes from './routes/coverage.ts';
 import deckRoutes from './routes/decks.ts';
 import dispatchRoutes, { DispatchBook } from './routes/dispatch.ts';
@@ -226,6 +227,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(deckRoutes);
   await app.register(exportRoutes);
   await app.register(importRoutes);
+  await app.register(boundaryRoutes, { accounts: options.accounts });
   await app.register(statsRoutes);
   await app.register(hotspotRoutes);
   await app.register(authRoutes, { auth, loginPerMinute: (options.rateLimits ?? DEFAULT_RATE_LIMITS).loginPerMinute });

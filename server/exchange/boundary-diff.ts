@@ -57,8 +57,10 @@ export function diffGrids(
   grids: readonly GridRecord[],
   table: ProblemTable,
   assignments: readonly { username: string; gridIds: readonly string[] }[],
+  /** The attribute holding the names, when the clerk says which. */
+  chosenField?: string,
 ): BoundaryDiff {
-  const field = nameField(areas, grids);
+  const field = chosenField ?? nameField(areas, grids);
   const nameOf = (a: Area) => (field ? String(a.properties[field] ?? '').trim() : '');
   const byName = new Map<string, Area>();
   const duplicates = new Set<string>();

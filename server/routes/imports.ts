@@ -4,7 +4,6 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
-import Value from 'typebox/value';
 import { toShanghaiIso } from '../domain/calendar.ts';
 import { findCategory } from '../domain/catalogue.ts';
 import { badRequest, notFound, RequestError } from '../errors.ts';
@@ -18,6 +17,7 @@ import { DryRunAnswer, ImportBatch, ImportDone } from '../schemas/imports.ts';
 import type { UserRecord } from '../store/account-store.ts';
 import type { ImportBatchRecord } from '../store/import-store.ts';
 import { sendStream } from './send-serialized.ts';
+import { readUpload } from './upload.ts';
 
 /** The import wizard's API: a sheet uploaded with the clerk's choices, read and judged row by row (nothing written). */
 
@@ -36,43 +36,13 @@ const Choices = Type.Object(
   { additionalProperties: false },
 );
 
-/** The upload's file and the clerk's choices (a JSON field), checked. */
+/** The upload's file and the clerk's choices, checked (categories against the catalogue). */
 async function upload(req: FastifyRequest): Promise<{ bytes: Buffer; name: string; choices: Partial<ImportChoices> }> {
-  if (!req.isMultipart()) throw new RequestError(415, 'not_multipart', 'body', '请以 multipart/form-data 上传文件（字段 file）');
-  let bytes: Buffer | null = null;
-  let name = '';
-  let raw: string | undefined;
-  try {
-    for await (const part of req.parts()) {
-      if (part.type === 'field' && part.fieldname === 'choices') raw = String(part.value);
-      else if (part.type === 'file' && part.fieldname === 'file') {
-        bytes = await part.toBuffer(); // 413 past the limit
-        name = part.filename;
-      } else if (part.type === 'file') await part.toBuffer();
-    }
-  } catch (e) {
-    const status = (e as { statusCode?: number }).statusCode;
-    if (status === 413) throw new RequestError(413, 'too_large', 'file', `文件超过 ${MAX_SHEET_BYTES / 1024 / 1024} MB：请分批导入`);
-    if (status !== undefined && status >= 400 && status < 500) throw e;
-    throw new RequestError(400, 'bad_multipart', 'body', '上传内容不是合法的 multipart/form-data');
-  }
-  if (!bytes || bytes.length === 0) throw badRequest('file', '缺少文件（字段名 file）');
-  let choices: Static<typeof Choices> = {};
-  if (raw !== undefined) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      throw badRequest('choices', 'choices 不是合法的 JSON');
-    }
-    const issue = [...Value.Errors(Choices, parsed)][0];
-    if (issue) throw badRequest(`choices${issue.instancePath.replaceAll('/', '.')}`, `choices 有误：${issue.message}`);
-    choices = parsed as Static<typeof Choices>;
-    if (choices.defaultCategory !== undefined && !findCategory(choices.defaultCategory))
-      throw badRequest('choices.defaultCategory', `未知的问题类型代码：${choices.defaultCategory}`, 'unknown_value');
-    for (const [text, code] of Object.entries(choices.categories ?? {}))
-      if (code !== null && !findCategory(code)) throw badRequest(`choices.categories.${text}`, `未知的问题类型代码：${code}`, 'unknown_value');
-  }
+  const { bytes, name, choices } = await readUpload(req, Choices, MAX_SHEET_BYTES);
+  if (choices.defaultCategory !== undefined && !findCategory(choices.defaultCategory))
+    throw badRequest('choices.defaultCategory', `未知的问题类型代码：${choices.defaultCategory}`, 'unknown_value');
+  for (const [text, code] of Object.entries(choices.categories ?? {}))
+    if (code !== null && !findCategory(code)) throw badRequest(`choices.categories.${text}`, `未知的问题类型代码：${code}`, 'unknown_value');
   return { bytes, name, choices };
 }
 

@@ -5,6 +5,7 @@ import { AdminUser } from '../routes/users.ts';
 import { FeedItem, WallConfigAnswer } from '../routes/wall.ts';
 import { Me } from './auth.ts';
 import { Basemap } from './basemaps.ts';
+import { BoundaryDryRun } from './boundaries.ts';
 import { FeatureCollection } from './common.ts';
 import { Deck, DeckSummary } from './decks.ts';
 import { DispatchRulesAnswer } from './dispatch.ts';
@@ -84,6 +85,7 @@ export const API_ANSWERS = {
   'GET /api/imports': Type.Object({ batches: Type.Array(ImportBatch) }),
   'POST /api/imports/:id/undo': Type.Object({ batch: ImportBatch, removed: Type.Integer() }),
   'GET /api/basemaps': Type.Object({ basemaps: Type.Array(Basemap) }),
+  'POST /api/boundaries/dry-run': BoundaryDryRun,
 } satisfies Record<string, TSchema>;
 
 export type ApiRoute = keyof typeof API_ANSWERS;

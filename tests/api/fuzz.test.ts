@@ -234,6 +234,7 @@ describe(`${RUNS} generated bad inputs to every route`, () => {
     'GET /api/imports',
     'POST /api/imports/:id/undo',
     'GET /api/basemaps',
+    'POST /api/boundaries/dry-run',
     'GET /api/tiles/tianditu/:layer/:z/:x/:y',
     'POST /api/auth/login',
     'POST /api/auth/logout',
