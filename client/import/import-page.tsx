@@ -3,6 +3,7 @@ import type { Answer } from '../../server/schemas/api.ts';
 import { ApiError, api, call, failure, type Meta, type Session } from '../api/client.ts';
 import { UserMenu } from '../auth/user-menu.tsx';
 import { BatchList } from './batch-list.tsx';
+import { BoundaryCheck } from './boundary-check.tsx';
 import { NameMap } from './name-map.tsx';
 import './import.css';
 
@@ -306,6 +307,7 @@ export function ImportPage({ session, onSignedOut }: { session: Session; onSigne
           </>
         )}
         <BatchList batches={batches} onUndo={(b) => void undo(b)} />
+        <BoundaryCheck />
       </div>
     </div>
   );
