@@ -110,11 +110,11 @@ export function ImportPage({ session, onSignedOut }: { session: Session; onSigne
     setError(null);
     try {
       const r = await post<Answer<'POST /api/imports'>>('/api/imports', form(file, choices));
+      await reloadBatches();
       setDone(`已导入 ${r.batch.rowsAdded} 条问题（批次 ${r.batch.id}），${r.counts.rejected} 行未导入`);
       setRun(null);
       setFile(null);
       setPicked((n) => n + 1);
-      await reloadBatches();
     } catch (e) {
       setError(reason(e));
     } finally {
@@ -137,8 +137,8 @@ export function ImportPage({ session, onSignedOut }: { session: Session; onSigne
     if (!window.confirm(`撤销批次 ${b.id}（${b.filename}，${b.rowsAdded} 条）？这些问题将被删除。`)) return;
     try {
       const r = await call('POST /api/imports/:id/undo', { params: { id: b.id } });
-      setDone(`已撤销批次 ${b.id}：删除 ${r.removed} 条问题`);
       await reloadBatches();
+      setDone(`已撤销批次 ${b.id}：删除 ${r.removed} 条问题`);
     } catch (e) {
       setError(reason(e));
     }

@@ -433,7 +433,7 @@ describe('导入台账 (the import wizard)', () => {
     await page.locator('[data-batch] [data-undo]').first().click();
     await expect.poll(() => page.locator('[data-import-done]').textContent()).toContain(`删除 ${a2 + w2} 条问题`);
     expect(ctx.app.problemTable.size).toBe(before);
-    expect(await page.locator('[data-batch]').first().textContent()).toContain('已撤销');
+    await expect.poll(() => page.locator('[data-batch]').first().textContent()).toContain('已撤销');
     expect(consoleErrors).toEqual([]);
     await page.context().close();
   });
