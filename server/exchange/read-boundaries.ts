@@ -3,7 +3,7 @@ import { getShapefile } from 'shpjs';
 import { kmlFeatures } from './read-kml.ts';
 import { sniff } from './read-table.ts';
 import { UnreadableFile } from './unreadable.ts';
-import { readZip, type ZipLimits } from './zip-guard.ts';
+import { readZip, type ZipEntry, type ZipLimits } from './zip-guard.ts';
 
 /**
  * Boundaries (grids or villages) as the natural-resources bureau or a clerk hands them over: a
@@ -64,8 +64,8 @@ function checkShp(shp: Buffer, name: string): void {
   }
 }
 
-async function readShapefile(bytes: Buffer, limits?: ZipLimits): Promise<Boundaries> {
-  const entries = readZip(bytes, limits).filter((e) => !e.name.includes('__MACOSX'));
+async function readShapefile(all: readonly ZipEntry[]): Promise<Boundaries> {
+  const entries = all.filter((e) => !e.name.includes('__MACOSX'));
   const shpEntry = entries.find((e) => /\.shp$/i.test(e.name));
   if (!shpEntry) throw new UnreadableFile('压缩包中没有 .shp 文件：请把 .shp、.shx、.dbf、.prj（及 .cpg）一起打包');
   const base = shpEntry.name.slice(0, -4).toLowerCase();
@@ -105,12 +105,12 @@ function polygons(fc: FeatureCollection): { areas: Area[]; skipped: number } {
 export async function readBoundaries(bytes: Buffer, limits?: ZipLimits): Promise<Boundaries> {
   const kind = sniff(bytes);
   if (kind === 'zip') {
-    const names = readZip(bytes, limits).map((e) => e.name);
-    if (names.some((n) => /\.kml$/i.test(n)) && !names.some((n) => /\.shp$/i.test(n))) {
-      const entry = readZip(bytes, limits).find((e) => /\.kml$/i.test(e.name));
-      return { format: 'kml', encoding: null, crs: null, ...polygons(kmlFeatures(entry?.data.toString('utf8') ?? '')) };
-    }
-    return readShapefile(bytes, limits);
+    // inflated once, under the guard's ceiling
+    const entries = readZip(bytes, limits);
+    const kml = entries.find((e) => /\.kml$/i.test(e.name));
+    if (kml && !entries.some((e) => /\.shp$/i.test(e.name)))
+      return { format: 'kml', encoding: null, crs: null, ...polygons(kmlFeatures(kml.data.toString('utf8'))) };
+    return readShapefile(entries);
   }
   if (kind !== 'text') throw new UnreadableFile('无法识别的边界文件：请上传 shapefile 压缩包（.zip）、KML/KMZ 或 GeoJSON');
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
