@@ -33,8 +33,11 @@ export interface Subscriber {
   end(): void;
 }
 
-/** Notices besides the changes: the wall's settings were saved; many problems changed at once (an import, its undo): reload everything. */
-export type LiveNotice = 'wall-config' | 'reset';
+/**
+ * Notices besides the changes: the wall's settings were saved; many problems changed at once (an
+ * import, its undo): reload the data; the grids or villages changed (new boundaries): reload the page.
+ */
+export type LiveNotice = 'wall-config' | 'reset' | 'areas';
 
 /** Milliseconds between heartbeats: proxies and browsers keep a quiet stream open. */
 export const HEARTBEAT_MS = 15_000;

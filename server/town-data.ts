@@ -9,28 +9,46 @@ import type { Store } from './store/store.ts';
  * the store, with lookups by id, point-in-area indexes and ready-serialized GeoJSON for bulk routes.
  */
 export class TownData {
-  readonly communityById: Map<string, CommunityRecord>;
-  readonly gridById: Map<string, GridRecord>;
-  readonly unitById: Map<string, UnitRecord>;
-  readonly siteById: Map<string, SiteRecord>;
-  readonly gridIndex: AreaIndex;
-  readonly communityIndex: AreaIndex;
+  // Written only by `set`: at start, and when new boundaries are committed (`reload`). Routes hold
+  // the one TownData object and read its fields on each request, so they see the new areas.
+  town!: TownRecord;
+  communities!: CommunityRecord[];
+  grids!: GridRecord[];
+  units!: UnitRecord[];
+  sites!: SiteRecord[];
+  basemap!: BasemapFeature[];
+  communityById!: Map<string, CommunityRecord>;
+  gridById!: Map<string, GridRecord>;
+  unitById!: Map<string, UnitRecord>;
+  siteById!: Map<string, SiteRecord>;
+  gridIndex!: AreaIndex;
+  communityIndex!: AreaIndex;
   /** RFC 7946 FeatureCollections, serialized once. */
-  readonly gridsJson: string;
+  gridsJson!: string;
   /** The grids without their managers' names: what display devices (wall screens) get. */
-  readonly gridsPublicJson: string;
-  readonly communitiesJson: string;
-  readonly sitesJson: string;
-  readonly basemapJson: string;
+  gridsPublicJson!: string;
+  communitiesJson!: string;
+  sitesJson!: string;
+  basemapJson!: string;
 
-  private constructor(
-    readonly town: TownRecord,
-    readonly communities: CommunityRecord[],
-    readonly grids: GridRecord[],
-    readonly units: UnitRecord[],
-    readonly sites: SiteRecord[],
-    readonly basemap: BasemapFeature[],
-  ) {
+  private constructor(...data: Parameters<TownData['set']>) {
+    this.set(...data);
+  }
+
+  private set(
+    town: TownRecord,
+    communities: CommunityRecord[],
+    grids: GridRecord[],
+    units: UnitRecord[],
+    sites: SiteRecord[],
+    basemap: BasemapFeature[],
+  ): void {
+    this.town = town;
+    this.communities = communities;
+    this.grids = grids;
+    this.units = units;
+    this.sites = sites;
+    this.basemap = basemap;
     this.communityById = new Map(communities.map((c) => [c.id, c]));
     this.gridById = new Map(grids.map((g) => [g.id, g]));
     this.unitById = new Map(units.map((u) => [u.id, u]));
@@ -66,15 +84,18 @@ export class TownData {
   }
 
   static async fromStore(store: Store): Promise<TownData> {
-    const [town, communities, grids, units, sites, basemap] = await Promise.all([
-      store.town(),
-      store.communities(),
-      store.grids(),
-      store.units(),
-      store.sites(),
-      store.basemap(),
-    ]);
+    const [[town, communities, grids, units, sites], basemap] = await Promise.all([TownData.readAreas(store), store.basemap()]);
     return new TownData(town, communities, grids, units, sites, basemap);
+  }
+
+  /** Reads the areas again (new boundaries committed); the basemap and its road graph stay. */
+  async reload(store: Store): Promise<void> {
+    const [town, communities, grids, units, sites] = await TownData.readAreas(store);
+    this.set(town, communities, grids, units, sites, this.basemap);
+  }
+
+  private static readAreas(store: Store) {
+    return Promise.all([store.town(), store.communities(), store.grids(), store.units(), store.sites()]);
   }
 
   private gridFeatures(): FeatureCollection {

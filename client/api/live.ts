@@ -14,6 +14,8 @@ export function followLive(handlers: {
   online: (up: boolean) => void;
   /** The wall's settings were saved (`wall-config`). */
   wallConfig?: () => void;
+  /** The grids or villages changed (`areas`, new boundaries committed). */
+  areas?: () => void;
 }): () => void {
   let last: number | null = null;
   let source: EventSource | null = null;
@@ -33,6 +35,7 @@ export function followLive(handlers: {
     });
     source.addEventListener('reset', () => handlers.reset());
     source.addEventListener('wall-config', () => handlers.wallConfig?.());
+    source.addEventListener('areas', () => handlers.areas?.());
     source.addEventListener('error', () => {
       source?.close();
       handlers.online(false);

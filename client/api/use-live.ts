@@ -41,6 +41,8 @@ export function useLive(handlers: LiveHandlers, delayMs = 300): LiveState {
         if (up) refresh();
       },
       wallConfig: () => latest.current.wallConfig?.(),
+      // New grid boundaries: every page draws and names grids, so it starts again from the server.
+      areas: () => window.location.reload(),
     });
     return () => {
       stop();

@@ -1,40 +1,72 @@
-import { useState } from 'react';
+import type { FeatureCollection } from 'geojson';
+import { lazy, Suspense, useState } from 'react';
 import type { Answer } from '../../server/schemas/api.ts';
 import { ApiError, failure } from '../api/client.ts';
 
+const BoundaryMap = lazy(() => import('./boundary-map.tsx').then((m) => ({ default: m.BoundaryMap })));
+
 type Check = Answer<'POST /api/boundaries/dry-run'>;
+type Committed = Answer<'POST /api/boundaries'>;
 const m2 = (n: number) => (n >= 10_000 ? `${(n / 10_000).toFixed(2)} 公顷` : `${n} 平方米`);
 
+async function send<T>(url: string, file: File): Promise<T> {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  const res = await fetch(url, { method: 'POST', body: form });
+  if (!res.ok) throw await failure('boundaries', res);
+  return (await res.json()) as T;
+}
+
 /**
- * 网格边界检查: a boundary file (the bureau's shapefile .zip, KML/KMZ, GeoJSON) checked against the
- * town's grids — what it would add, remove and reshape, the problems and accounts it would touch,
- * its overlaps and gaps. Writing the boundaries is not built yet: this tells the clerk what to mend.
+ * 网格边界: a boundary file (the bureau's shapefile .zip, KML/KMZ, GeoJSON) checked against the
+ * town's grids — what it would add, remove and reshape, on a map and in words, the problems and
+ * accounts it would touch, its overlaps and gaps — then written on the clerk's word: the problems
+ * move to their new grids, each with a line in its history.
  */
 export function BoundaryCheck() {
+  const [file, setFile] = useState<File | null>(null);
   const [check, setCheck] = useState<Check | null>(null);
+  const [done, setDone] = useState<Committed | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const upload = async (file: File) => {
-    setBusy(true);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const upload = async (f: File) => {
+    setBusy('正在检查…');
     setError(null);
+    setDone(null);
+    setConfirming(false);
+    setFile(f);
     try {
-      const form = new FormData();
-      form.append('file', file, file.name);
-      const res = await fetch('/api/boundaries/dry-run', { method: 'POST', body: form });
-      if (!res.ok) throw await failure('boundaries', res);
-      setCheck((await res.json()) as Check);
+      setCheck(await send<Check>('/api/boundaries/dry-run', f));
     } catch (e) {
       setCheck(null);
       setError(e instanceof ApiError ? e.message : String(e));
     } finally {
-      setBusy(false);
+      setBusy(null);
+    }
+  };
+  const commit = async () => {
+    if (!file) return;
+    setBusy('正在写入…');
+    setError(null);
+    try {
+      setDone(await send<Committed>('/api/boundaries', file));
+      setCheck(null);
+      setFile(null);
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    } finally {
+      setBusy(null);
+      setConfirming(false);
     }
   };
   const d = check?.diff;
   return (
     <section className="import-step" data-step="boundaries">
-      <h2>网格边界检查</h2>
-      <p className="muted">上传自然资源部门的 shapefile 压缩包（.zip，含 .shp .dbf .prj，可无 .cpg）、KML/KMZ 或 GeoJSON，与现有网格对比；只检查，不写入。</p>
+      <h2>网格边界</h2>
+      <p className="muted">
+        上传自然资源部门的 shapefile 压缩包（.zip，含 .shp .dbf .prj，可无 .cpg）、KML/KMZ 或 GeoJSON，先与现有网格对比，确认无误后再写入。
+      </p>
       <label className="import-file">
         <span className="import-file-button">选择边界文件…</span>
         <input
@@ -45,14 +77,26 @@ export function BoundaryCheck() {
           onChange={(e) => e.target.files?.[0] && void upload(e.target.files[0])}
         />
       </label>
-      {busy && <p className="import-busy">正在检查…</p>}
+      {busy && <p className="import-busy">{busy}</p>}
       {error && (
         <p className="import-note alert" role="alert">
           {error}
         </p>
       )}
+      {done && (
+        <p className="import-note ok" role="status" data-boundary-done>
+          已写入：现有网格 {done.grids} 个{done.added.length > 0 && `，新增 ${done.added.join('、')}`}
+          {done.removed.length > 0 && `，删除 ${done.removed.join('、')}`}；{done.problemsMoved} 件问题改归新网格（每件的处理记录中有“网格调整”一条）
+          {done.sitesMoved > 0 && `，重点点位 ${done.sitesMoved} 个`}
+          {done.assignmentsRemoved.length > 0 &&
+            `。以下网格员失去了已删除的网格，请在账号管理中重新分配：${done.assignmentsRemoved.map((a) => `${a.username}（${a.grid}）`).join('、')}`}
+        </p>
+      )}
       {check && d && (
         <div className="boundary-result" data-boundary-result>
+          <Suspense fallback={<div className="boundary-map" />}>
+            <BoundaryMap preview={check.preview as FeatureCollection} />
+          </Suspense>
           <p>
             {check.file.name}：{check.areas} 个面
             {check.file.crs ? `；坐标系 ${check.file.crs}` : ''}
@@ -102,6 +146,31 @@ export function BoundaryCheck() {
               </li>
             )}
           </ul>
+          {check.commit.allowed ? (
+            <div className="import-actions">
+              {confirming ? (
+                <>
+                  <span className="warn-text">
+                    写入后 {d.problemsMoving} 件问题将改归新网格{d.removed.length > 0 && `，${d.removed.length} 个网格将删除`}。确定写入？
+                  </span>
+                  <button type="button" className="primary" disabled={busy !== null} onClick={() => void commit()} data-boundary-commit-confirm>
+                    确定写入
+                  </button>
+                  <button type="button" onClick={() => setConfirming(false)}>
+                    取消
+                  </button>
+                </>
+              ) : (
+                <button type="button" className="primary" onClick={() => setConfirming(true)} data-boundary-commit>
+                  写入新网格边界
+                </button>
+              )}
+            </div>
+          ) : (
+            <p className="import-note alert" data-boundary-refused>
+              不能写入：{check.commit.refused.join('；')}
+            </p>
+          )}
         </div>
       )}
     </section>

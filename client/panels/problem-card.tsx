@@ -20,6 +20,7 @@ export const ACTION_NAMES: Record<string, string> = {
   merge: '合并办结',
   self_fix: '当场整改',
   import: '导入',
+  regrid: '网格调整',
 };
 
 export interface ProblemCardProps {

@@ -70,7 +70,22 @@ export class ProblemTable {
   readonly townIndex: Map<string, number>;
   readonly siteIndex: Map<string, number>;
 
-  constructor(readonly dictionaries: Dictionaries) {
+  /**
+   * Codes for areas added since the table was built (new grid boundaries). Codes are positions in
+   * the dictionaries, so a code is never removed: a grid that goes keeps its code, unused.
+   */
+  addCodes(kind: 'gridIds' | 'communityIds', ids: Iterable<string>): void {
+    const index = kind === 'gridIds' ? this.gridIndex : this.communityIndex;
+    const list = [...this.dictionaries[kind]];
+    for (const id of ids) {
+      if (index.has(id)) continue;
+      index.set(id, list.length);
+      list.push(id);
+    }
+    this.dictionaries = { ...this.dictionaries, [kind]: list };
+  }
+
+  constructor(public dictionaries: Dictionaries) {
     this.gridIndex = indexOf(dictionaries.gridIds);
     this.communityIndex = indexOf(dictionaries.communityIds);
     this.unitIndex = indexOf(dictionaries.unitIds);

@@ -52,6 +52,20 @@ export function nameField(areas: readonly Area[], grids: readonly GridRecord[]):
 
 type Shape = Feature<Polygon | MultiPolygon>;
 
+/** The areas by their name in `field`; those without a name, and names used more than once (first kept). */
+export function areasByName(areas: readonly Area[], field: string | null): { byName: Map<string, Area>; unnamed: number; duplicates: string[] } {
+  const byName = new Map<string, Area>();
+  const duplicates = new Set<string>();
+  let unnamed = 0;
+  for (const a of areas) {
+    const n = field ? String(a.properties[field] ?? '').trim() : '';
+    if (!n) unnamed++;
+    else if (byName.has(n)) duplicates.add(n);
+    else byName.set(n, a);
+  }
+  return { byName, unnamed, duplicates: [...duplicates] };
+}
+
 export function diffGrids(
   areas: readonly Area[],
   grids: readonly GridRecord[],
@@ -61,16 +75,7 @@ export function diffGrids(
   chosenField?: string,
 ): BoundaryDiff {
   const field = chosenField ?? nameField(areas, grids);
-  const nameOf = (a: Area) => (field ? String(a.properties[field] ?? '').trim() : '');
-  const byName = new Map<string, Area>();
-  const duplicates = new Set<string>();
-  let unnamed = 0;
-  for (const a of areas) {
-    const n = nameOf(a);
-    if (!n) unnamed++;
-    else if (byName.has(n)) duplicates.add(n);
-    else byName.set(n, a);
-  }
+  const { byName, unnamed, duplicates } = areasByName(areas, field);
   const current = new Map(grids.map((g) => [g.name, g]));
   const added = [...byName.keys()].filter((n) => !current.has(n));
   const removed = grids.filter((g) => !byName.has(g.name)).map((g) => ({ id: g.id, name: g.name }));
@@ -114,7 +119,7 @@ export function diffGrids(
     assignmentsAffected,
     ...topology(named.map((n) => ({ name: n.id, shape: { type: 'Feature', geometry: n.geometry, properties: {} } as Shape }))),
     unnamed,
-    duplicates: [...duplicates],
+    duplicates,
   };
 }
 

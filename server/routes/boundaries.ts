@@ -1,17 +1,22 @@
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { RequestError } from '../errors.ts';
-import { diffGrids } from '../exchange/boundary-diff.ts';
+import { diffGrids, nameField } from '../exchange/boundary-diff.ts';
+import { planGrids } from '../exchange/boundary-plan.ts';
 import { DATUMS, toWgs84 } from '../exchange/datum.ts';
 import { type Area, readBoundaries } from '../exchange/read-boundaries.ts';
 import { UnreadableFile } from '../exchange/unreadable.ts';
-import { BoundaryDryRun } from '../schemas/boundaries.ts';
+import { BoundaryCommitted, BoundaryDryRun } from '../schemas/boundaries.ts';
 import { ErrorResponse, errorResponses } from '../schemas/common.ts';
-import type { AccountStore } from '../store/account-store.ts';
+import type { AccountStore, UserRecord } from '../store/account-store.ts';
 import { readUpload } from './upload.ts';
 
-/** New grid boundaries, checked against the town before anything is written (the commit step comes next). */
+/**
+ * New grid boundaries: checked against the town with nothing written (dry run, with a map preview),
+ * then committed — the grids replaced, every problem and key site re-derives its grid and village.
+ */
 
 const MAX_BOUNDARY_BYTES = 50 * 1024 * 1024;
 
@@ -40,8 +45,30 @@ function shifted(a: Area, datum: (typeof DATUMS)[number]['code']): Area {
   return { ...a, geometry };
 }
 
+type AreaChange = 'added' | 'reshaped' | 'unchanged';
+
 const boundaryRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountStore }> = async (app, { accounts }) => {
   await app.register(multipart, { limits: { fileSize: MAX_BOUNDARY_BYTES, files: 1, fields: 2, fieldSize: 16 * 1024, parts: 4 } });
+
+  /** The uploaded areas in WGS84, the attribute naming them, and what the file was. */
+  const readAreas = async (req: FastifyRequest) => {
+    const { bytes, name, choices } = await readUpload(req, Choices, MAX_BOUNDARY_BYTES);
+    let read: Awaited<ReturnType<typeof readBoundaries>>;
+    try {
+      read = await readBoundaries(bytes);
+    } catch (e) {
+      if (e instanceof UnreadableFile) throw new RequestError(422, 'unreadable_file', 'file', e.message);
+      throw e;
+    }
+    if (read.areas.length === 0)
+      throw new RequestError(422, 'no_areas', 'file', `文件中没有面（多边形）${read.skipped ? `，只有 ${read.skipped} 个其他要素` : ''}`);
+    const areas = read.format === 'shapefile' ? read.areas : read.areas.map((a) => shifted(a, choices.datum ?? 'wgs84'));
+    const fields = [...new Set(areas.flatMap((a) => Object.keys(a.properties)))];
+    if (choices.nameField !== undefined && !fields.includes(choices.nameField))
+      throw new RequestError(400, 'unknown_value', 'choices.nameField', `文件中没有属性“${choices.nameField}”（有：${fields.join('、')}）`);
+    const field = choices.nameField ?? nameField(areas, app.townData.grids);
+    return { name, read, areas, fields, field };
+  };
 
   app.post(
     '/api/boundaries/dry-run',
@@ -51,29 +78,94 @@ const boundaryRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountStore }> = as
         tags: ['exchange'],
         summary: '网格边界检查（不写入）：上传 shapefile 压缩包、KML/KMZ 或 GeoJSON，对比现有网格',
         description:
-          'multipart: `file`, optional `choices` (JSON: `datum` for KML/GeoJSON, `nameField`). Answers the grids added, removed and reshaped (matched by name), the problems that would change grid or fall in none, the accounts whose grids would go, and the overlaps and gaps between the new grids. Nothing is written.',
+          'multipart: `file`, optional `choices` (JSON: `datum` for KML/GeoJSON, `nameField`). Answers the grids added, removed and reshaped (matched by name), the problems that would change grid or fall in none, the accounts whose grids would go, the overlaps and gaps between the new grids, whether it may be committed (and why not), and a preview (GeoJSON, WGS84) of the new and the removed grids. Nothing is written.',
         consumes: ['multipart/form-data'],
         response: { 200: BoundaryDryRun, ...errorResponses, 413: ErrorResponse, 415: ErrorResponse, 422: ErrorResponse },
       },
     },
     async (req) => {
-      const { bytes, name, choices } = await readUpload(req, Choices, MAX_BOUNDARY_BYTES);
-      let read: Awaited<ReturnType<typeof readBoundaries>>;
-      try {
-        read = await readBoundaries(bytes);
-      } catch (e) {
-        if (e instanceof UnreadableFile) throw new RequestError(422, 'unreadable_file', 'file', e.message);
-        throw e;
-      }
-      if (read.areas.length === 0)
-        throw new RequestError(422, 'no_areas', 'file', `文件中没有面（多边形）${read.skipped ? `，只有 ${read.skipped} 个其他要素` : ''}`);
-      const areas = read.format === 'shapefile' ? read.areas : read.areas.map((a) => shifted(a, choices.datum ?? 'wgs84'));
-      const fields = [...new Set(areas.flatMap((a) => Object.keys(a.properties)))];
-      if (choices.nameField !== undefined && !fields.includes(choices.nameField))
-        throw new RequestError(400, 'unknown_value', 'choices.nameField', `文件中没有属性“${choices.nameField}”（有：${fields.join('、')}）`);
+      const { name, read, areas, fields, field } = await readAreas(req);
       const users = (await accounts.listUsers()).filter((u) => u.gridIds.length > 0);
-      const diff = diffGrids(areas, app.townData.grids, app.problemTable, users, choices.nameField);
-      return { file: { name, format: read.format, encoding: read.encoding, crs: read.crs }, areas: areas.length, skipped: read.skipped, fields, diff };
+      const diff = diffGrids(areas, app.townData.grids, app.problemTable, users, field ?? undefined);
+      const planned = planGrids(areas, field, app.townData, app.problemTable, name);
+      const change = (n: string): AreaChange => (diff.added.includes(n) ? 'added' : diff.reshaped.some((r) => r.name === n) ? 'reshaped' : 'unchanged');
+      const removed = new Set(diff.removed.map((r) => r.id));
+      const preview = {
+        type: 'FeatureCollection' as const,
+        features: [
+          ...areas.map((a) => {
+            const n = field ? String(a.properties[field] ?? '').trim() : '';
+            return { type: 'Feature' as const, geometry: a.geometry, properties: { name: n, change: n ? change(n) : ('unnamed' as const) } };
+          }),
+          ...app.townData.grids
+            .filter((g) => removed.has(g.id))
+            .map((g) => ({ type: 'Feature' as const, geometry: g.geometry, properties: { name: g.name, change: 'removed' as const } })),
+        ],
+      };
+      return {
+        file: { name, format: read.format, encoding: read.encoding, crs: read.crs },
+        areas: areas.length,
+        skipped: read.skipped,
+        fields,
+        diff,
+        commit: 'refused' in planned ? { allowed: false, refused: planned.refused } : { allowed: true, refused: [] },
+        preview,
+      };
+    },
+  );
+
+  app.post(
+    '/api/boundaries',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags: ['exchange'],
+        summary: '写入网格边界：替换网格，问题与重点点位重新归属网格和村居',
+        description:
+          'The same upload as /api/boundaries/dry-run. A grid named in the file keeps its id, manager and village and takes the new shape; a new name becomes a grid of the village that holds it; grids not in the file are removed, with their grid managers’ assignments. Every problem whose grid or village changes gets a `regrid` event; key sites follow. One transaction. 422 (nothing written) when the file cannot be matched (no name attribute, unnamed or repeated names) or would leave a problem or key site in no grid; 409 when a problem changed while this ran. Open pages reload.',
+        consumes: ['multipart/form-data'],
+        response: { 200: BoundaryCommitted, ...errorResponses, 409: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 422: ErrorResponse },
+      },
+    },
+    async (req) => {
+      const { name, areas, field } = await readAreas(req);
+      const planned = planGrids(areas, field, app.townData, app.problemTable, name);
+      if ('refused' in planned) throw new RequestError(422, 'boundaries_refused', 'file', `未写入：${planned.refused.join('；')}`);
+      const { plan } = planned;
+      const user = req.user as UserRecord;
+      const before = new Map(app.townData.grids.map((g) => [g.id, g]));
+      const done = await app.store.boundaries.commitGrids(plan, { actor: user.displayName, at: app.now() });
+      if (!done.committed)
+        throw new RequestError(
+          409,
+          'changed_meanwhile',
+          'file',
+          `检查后有 ${done.staleProblemIds.length} 件问题被修改（编号 ${done.staleProblemIds.slice(0, 10).join('、')}），未写入：请重新上传`,
+        );
+      await app.townData.reload(app.store);
+      app.problemTable.addCodes(
+        'gridIds',
+        plan.grids.map((g) => g.id),
+      );
+      for (const m of plan.moves) {
+        const p = await app.store.problem(m.problemId);
+        if (p) app.problemTable.upsert(p);
+      }
+      app.live.announce('areas');
+      const usernames = new Map((await accounts.listUsers()).map((u) => [u.id, u.username]));
+      const answer = {
+        grids: plan.grids.length,
+        added: plan.grids.filter((g) => !before.has(g.id)).map((g) => g.name),
+        removed: plan.removed.map((id) => before.get(id)?.name ?? id),
+        problemsMoved: done.moved,
+        sitesMoved: plan.sites.length,
+        assignmentsRemoved: done.assignmentsRemoved.map((a) => ({
+          username: usernames.get(a.userId) ?? String(a.userId),
+          grid: before.get(a.gridId)?.name ?? a.gridId,
+        })),
+      };
+      await app.audit(req, 'boundaries.commit', 'grids', null, { file: name, ...answer, added: answer.added.length, removed: answer.removed });
+      return answer;
     },
   );
 };

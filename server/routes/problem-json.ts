@@ -4,7 +4,7 @@ import { toShanghaiIso } from '../domain/calendar.ts';
 import { findCategory } from '../domain/catalogue.ts';
 import { isOverdue } from '../domain/lifecycle.ts';
 import { maskName, maskPhone } from '../domain/personal-info.ts';
-import type { ProblemDetail, ProblemFeature } from '../schemas/problems.ts';
+import type { HistoryEntry, ProblemDetail, ProblemFeature } from '../schemas/problems.ts';
 import type { EventChanges, ProblemEventRecord, ProblemRecord } from '../store/records.ts';
 import type { TownData } from '../town-data.ts';
 import { photoJson } from './photos.ts';
@@ -57,13 +57,7 @@ function problemNames(p: ProblemRecord, town: TownData) {
 }
 
 /** An event's changes as the API gives them: instants as ISO text. */
-function historyChanges(c: EventChanges): {
-  unitId?: string | null;
-  measure?: string | null;
-  deadline?: string | null;
-  closedAt?: string | null;
-  mergedInto?: number;
-} {
+function historyChanges(c: EventChanges): Static<typeof HistoryEntry>['changes'] {
   const { deadline, closedAt, ...rest } = c;
   return { ...rest, ...(deadline !== undefined && { deadline: iso(deadline) }), ...(closedAt !== undefined && { closedAt: iso(closedAt) }) };
 }

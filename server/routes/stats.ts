@@ -53,14 +53,21 @@ interface AreaInfo {
   manager?: string;
 }
 
-function rankAreas(areas: AreaInfo[], stats: AreaStats[], sort: SortKey) {
-  const rows = areas.map((a, i) => ({
-    rank: 0,
-    ...a,
-    areaKm2: Math.round(a.areaKm2 * 1000) / 1000,
-    ...stats[i],
-    perKm2: a.areaKm2 > 0 ? Math.round((stats[i].total / a.areaKm2) * 100) / 100 : 0,
-  }));
+/**
+ * The areas with their statistics, ranked. `stats` is indexed by the table's codes (`codes`), which
+ * follow the areas' order at start but not after new boundaries (a grid that went keeps its code).
+ */
+function rankAreas(areas: AreaInfo[], stats: AreaStats[], codes: ReadonlyMap<string, number>, sort: SortKey) {
+  const rows = areas.map((a) => {
+    const s = stats[codes.get(a.id) as number];
+    return {
+      rank: 0,
+      ...a,
+      areaKm2: Math.round(a.areaKm2 * 1000) / 1000,
+      ...s,
+      perKm2: a.areaKm2 > 0 ? Math.round((s.total / a.areaKm2) * 100) / 100 : 0,
+    };
+  });
   if (sort !== 'id') rows.sort((x, y) => (y[sort] ?? -1) - (x[sort] ?? -1) || x.id.localeCompare(y.id));
   rows.forEach((r, i) => {
     r.rank = i + 1;
@@ -106,7 +113,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         communityId: g.communityId,
         ...(named && { manager: g.manager }),
       }));
-      return { grids: rankAreas(areas, stats, sort) };
+      return { grids: rankAreas(areas, stats, app.problemTable.gridIndex, sort) };
     },
   );
 
@@ -125,7 +132,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { sort = 'perKm2', ...q } = req.query;
       const stats = summarizeByArea(app.problemTable, parseProblemFilter(q, app.problemTable, unitScope(req.principal)), app.now(), 'community');
       const areas = app.townData.communities.map((c) => ({ id: c.id, name: c.name, areaKm2: c.areaKm2 }));
-      return { communities: rankAreas(areas, stats, sort) };
+      return { communities: rankAreas(areas, stats, app.problemTable.communityIndex, sort) };
     },
   );
 

@@ -5,7 +5,7 @@ import { AdminUser } from '../routes/users.ts';
 import { FeedItem, WallConfigAnswer } from '../routes/wall.ts';
 import { Me } from './auth.ts';
 import { Basemap } from './basemaps.ts';
-import { BoundaryDryRun } from './boundaries.ts';
+import { BoundaryCommitted, BoundaryDryRun } from './boundaries.ts';
 import { FeatureCollection } from './common.ts';
 import { Deck, DeckSummary } from './decks.ts';
 import { DispatchRulesAnswer } from './dispatch.ts';
@@ -86,6 +86,7 @@ export const API_ANSWERS = {
   'POST /api/imports/:id/undo': Type.Object({ batch: ImportBatch, removed: Type.Integer() }),
   'GET /api/basemaps': Type.Object({ basemaps: Type.Array(Basemap) }),
   'POST /api/boundaries/dry-run': BoundaryDryRun,
+  'POST /api/boundaries': BoundaryCommitted,
 } satisfies Record<string, TSchema>;
 
 export type ApiRoute = keyof typeof API_ANSWERS;

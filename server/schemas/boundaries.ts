@@ -25,4 +25,34 @@ export const BoundaryDryRun = Type.Object({
     unnamed: Type.Integer(),
     duplicates: Type.Array(Type.String()),
   }),
+  commit: Type.Object({
+    allowed: Type.Boolean({ description: 'whether POST /api/boundaries would write this file' }),
+    refused: Type.Array(Type.String(), { description: 'why not: names that cannot be matched, problems or key sites left in no grid' }),
+  }),
+  preview: Type.Object(
+    {
+      type: Type.Literal('FeatureCollection'),
+      features: Type.Array(
+        Type.Object({
+          type: Type.Literal('Feature'),
+          geometry: Type.Unknown({ description: 'Polygon or MultiPolygon, WGS84' }),
+          properties: Type.Object({
+            name: Type.String(),
+            change: Type.Union([Type.Literal('added'), Type.Literal('reshaped'), Type.Literal('unchanged'), Type.Literal('removed'), Type.Literal('unnamed')]),
+          }),
+        }),
+      ),
+    },
+    { description: 'the file’s areas with what each would be, and the grids that would go' },
+  ),
+});
+
+/** What committing new grid boundaries did (POST /api/boundaries). */
+export const BoundaryCommitted = Type.Object({
+  grids: Type.Integer({ description: 'grids now' }),
+  added: Type.Array(Type.String()),
+  removed: Type.Array(Type.String()),
+  problemsMoved: Type.Integer({ description: 'problems whose grid or village changed, each with a regrid event' }),
+  sitesMoved: Type.Integer(),
+  assignmentsRemoved: Type.Array(Type.Object({ username: Type.String(), grid: Type.String() })),
 });

@@ -35,6 +35,8 @@ export const HistoryEntry = Type.Object({
       deadline: Type.Optional(Type.Union([Type.String(), Type.Null()])),
       closedAt: Type.Optional(Type.Union([Type.String(), Type.Null()])),
       mergedInto: Type.Optional(Type.Integer()),
+      gridId: Type.Optional(Type.String({ description: 'regrid: the grid new boundaries put the problem in' })),
+      communityId: Type.Optional(Type.String()),
     },
     { description: 'the fields the event set besides the status (replaying the history gives the problem)' },
   ),

@@ -90,21 +90,22 @@ export interface ProblemRecord {
  * The fields of a problem row an event set besides its status: replaying a problem's events in
  * order (server/domain/replay.ts) gives back its row. Absent fields were left as they were.
  */
-export type EventChanges = Partial<Pick<ProblemRecord, 'unitId' | 'measure' | 'deadline' | 'closedAt'>> & {
+export type EventChanges = Partial<Pick<ProblemRecord, 'unitId' | 'measure' | 'deadline' | 'closedAt' | 'gridId' | 'communityId'>> & {
   /** merge: the problem this duplicate was merged into (not a row field: the history keeps it). */
   mergedInto?: number;
 };
 
 /**
  * One entry of a problem's append-only history. `report` is the event that creates it; `measure`
- * sets the 整改措施; `merge` closes a duplicate report into the problem it repeats (重复件合并办结).
+ * sets the 整改措施; `merge` closes a duplicate report into the problem it repeats (重复件合并办结);
+ * `import` creates an imported problem; `regrid` moves it to another grid (new boundaries committed).
  */
 export interface ProblemEventRecord {
   id: number;
   problemId: number;
   at: number;
   actor: string;
-  action: Action | 'report' | 'measure' | 'merge' | 'import';
+  action: Action | 'report' | 'measure' | 'merge' | 'import' | 'regrid';
   fromStatus: Status | null;
   toStatus: Status;
   note: string;

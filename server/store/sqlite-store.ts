@@ -2,6 +2,7 @@ import { chmodSync, closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { DispatchRule } from '../domain/dispatch.ts';
 import { bboxOf } from '../domain/geometry.ts';
+import { SqliteBoundaryStore } from './boundary-store.ts';
 import { SqliteDeckStore } from './deck-store.ts';
 import { SqliteImportStore } from './import-store.ts';
 import { migrations } from './migrations.ts';
@@ -102,6 +103,7 @@ export class SqliteStore implements Store {
   readonly patrols: SqlitePatrolStore;
   readonly decks: SqliteDeckStore;
   readonly imports: SqliteImportStore;
+  readonly boundaries: SqliteBoundaryStore;
   private readonly stmts;
 
   constructor(path: string) {
@@ -121,6 +123,7 @@ export class SqliteStore implements Store {
     this.patrols = new SqlitePatrolStore(this.db);
     this.decks = new SqliteDeckStore(this.db);
     this.imports = new SqliteImportStore(this.db);
+    this.boundaries = new SqliteBoundaryStore(this.db);
     this.stmts = {
       problem: this.db.prepare(`SELECT ${PROBLEM_COLUMNS} FROM problems WHERE id = ?`).raw(true),
       events: this.db.prepare('SELECT * FROM problem_events WHERE problem_id = ? ORDER BY id'),

@@ -1,4 +1,5 @@
 import type { DispatchRule } from '../domain/dispatch.ts';
+import type { BoundaryStore } from './boundary-store.ts';
 import type { DeckStore } from './deck-store.ts';
 import type { ImportStore } from './import-store.ts';
 import type { PatrolStore } from './patrol-store.ts';
@@ -47,6 +48,8 @@ export interface Store {
   readonly decks: DeckStore;
   /** Import batches (导入) and their undo. */
   readonly imports: ImportStore;
+  /** New grid boundaries (网格边界) and the problems they move. */
+  readonly boundaries: BoundaryStore;
   /** Whether no dataset has been loaded yet (a fresh database). */
   isEmpty(): Promise<boolean>;
   /** Loads a whole dataset into an empty store, atomically. */

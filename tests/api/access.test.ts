@@ -325,17 +325,12 @@ const ROWS: Row[] = [
     expect: adminOnly(200),
   })),
   { route: 'GET /api/imports', call: get('/api/imports'), expect: adminOnly(200) },
-  // (a sheet is no boundary file: only an admin is told so)
-  {
-    route: 'POST /api/boundaries/dry-run',
-    call: () => ({
-      method: 'POST',
-      url: '/api/boundaries/dry-run',
-      payload: ledgerBody(),
-      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
-    }),
+  // (a sheet is no boundary file: only an admin is told so, and nothing is written)
+  ...['/api/boundaries/dry-run', '/api/boundaries'].map((url) => ({
+    route: `POST ${url}`,
+    call: () => ({ method: 'POST' as const, url, payload: ledgerBody(), headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` } }),
     expect: adminOnly(422),
-  },
+  })),
   // Basemaps are for every screen, walls included; without a key the 天地图 tiles are not offered (tests/api/tianditu.test.ts)
   { route: 'GET /api/basemaps', call: get('/api/basemaps'), expect: { ...all(200), anonymous: 401 } },
   { route: 'GET /api/tiles/tianditu/:layer/:z/:x/:y', call: get('/api/tiles/tianditu/vec/14/1/1'), expect: { ...all(404), anonymous: 401 } },

@@ -1,3 +1,5 @@
+import { bbox, bboxClip, featureCollection, union } from '@turf/turf';
+import type { MultiPolygon, Polygon } from 'geojson';
 import proj4 from 'proj4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoApp, ORIGIN } from '../helpers/demo.ts';
@@ -12,10 +14,10 @@ const form = (file: Buffer, name: string, choices?: unknown) =>
     file,
     Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
   ]);
-const post = (body: Buffer, who: keyof typeof ctx.as = 'admin') =>
+const post = (body: Buffer, who: keyof typeof ctx.as = 'admin', url = '/api/boundaries/dry-run') =>
   ctx.app.inject({
     method: 'POST',
-    url: '/api/boundaries/dry-run',
+    url,
     headers: { ...ctx.as[who], origin: ORIGIN, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
     payload: body,
   });
@@ -67,5 +69,124 @@ describe('new grid boundaries, checked before anything is written', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().field).toBe('choices.nameField');
     expect((await post(form(Buffer.from(JSON.stringify(one)), 'a.geojson'), 'leader')).statusCode).toBe(403);
+  });
+});
+
+describe('new grid boundaries, committed', () => {
+  const feature = (geometry: Polygon | MultiPolygon, name: string) => ({ type: 'Feature', geometry, properties: { 网格名称: name } });
+  const geojson = (features: unknown[]) => Buffer.from(JSON.stringify({ type: 'FeatureCollection', features }));
+  const rows = () => {
+    const t = ctx.app.problemTable;
+    return Array.from({ length: t.size }, (_, i) => t.record(i));
+  };
+  const statusCounts = () =>
+    Object.fromEntries(['reported', 'open', 'in_progress', 'awaiting_verification', 'closed'].map((s) => [s, rows().filter((p) => p.status === s).length]));
+
+  it('a file that would leave problems in no grid is refused, and says so in the check; nothing written', async () => {
+    const town = ctx.app.townData;
+    const gone = town.grids[3];
+    const file = geojson(town.grids.filter((g) => g !== gone).map((g) => feature(g.geometry, g.name)));
+    const check = (await post(form(file, 'a.geojson'))).json();
+    expect(check.commit.allowed).toBe(false);
+    expect(check.commit.refused.join()).toContain('不在任何新网格内');
+    const before = JSON.stringify(rows());
+    const res = await post(form(file, 'a.geojson'), 'admin', '/api/boundaries');
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toMatchObject({ code: 'boundaries_refused', field: 'file' });
+    expect(JSON.stringify(rows())).toBe(before);
+    expect(ctx.app.townData.grids).toHaveLength(town.grids.length);
+  });
+
+  it('the bureau merges the grid manager’s grid into its neighbour and splits another: problems and sites re-derive grid and village, one event each, nothing lost; a restart sees the same', async () => {
+    const town = ctx.app.townData;
+    const gone = town.gridById.get(ctx.users.grid_manager.gridIds[0]);
+    if (!gone) throw new Error('no grid');
+    // the neighbour: a grid of the same village whose union with it is one polygon
+    const merged = town.grids
+      .filter((g) => g !== gone && g.communityId === gone.communityId)
+      .map((g) => ({ g, u: union(featureCollection([feature(gone.geometry, ''), feature(g.geometry, '')] as never)) }))
+      .find((x) => x.u?.geometry.type === 'Polygon');
+    if (!merged?.u) throw new Error('no neighbour');
+    const neighbour = merged.g;
+    // the busiest grid of another village
+    const split = town.grids
+      .filter((g) => g.communityId !== gone.communityId)
+      .map((g) => ({ g, n: rows().filter((p) => p.gridId === g.id).length }))
+      .sort((a, b) => b.n - a.n)[0].g;
+    const [w, s, e, n] = bbox(split.geometry);
+    const mid = (w + e) / 2;
+    const west = bboxClip(feature(split.geometry, '') as never, [w - 1, s - 1, mid, n + 1]).geometry as Polygon;
+    const east = bboxClip(feature(split.geometry, '') as never, [mid, s - 1, e + 1, n + 1]).geometry as Polygon;
+    const features = town.grids
+      .filter((g) => g !== gone)
+      .map((g) => (g === neighbour ? feature(merged.u?.geometry as Polygon, g.name) : g === split ? feature(west, g.name) : feature(g.geometry, g.name)));
+    features.push(feature(east, `${split.name}东`));
+    const file = geojson(features);
+
+    const before = rows();
+    const counts = statusCounts();
+    const inGone = before.filter((p) => p.gridId === gone.id);
+    const eastOfSplit = before.filter((p) => p.gridId === split.id && p.lon > mid);
+    expect(inGone.length).toBeGreaterThan(0);
+    expect(eastOfSplit.length).toBeGreaterThan(0);
+
+    const check = (await post(form(file, '网格调整.geojson'))).json();
+    expect(check.commit).toEqual({ allowed: true, refused: [] });
+    expect(check.diff.problemsMoving).toBe(inGone.length + eastOfSplit.length);
+    const changes = Object.fromEntries(
+      check.preview.features.map((f: { properties: { name: string; change: string } }) => [f.properties.name, f.properties.change]),
+    );
+    expect(changes).toMatchObject({ [gone.name]: 'removed', [neighbour.name]: 'reshaped', [split.name]: 'reshaped', [`${split.name}东`]: 'added' });
+
+    const res = await post(form(file, '网格调整.geojson'), 'admin', '/api/boundaries');
+    expect(res.statusCode, res.body).toBe(200);
+    const done = res.json();
+    expect(done).toMatchObject({
+      grids: town.grids.length,
+      added: [`${split.name}东`],
+      removed: [gone.name],
+      problemsMoved: inGone.length + eastOfSplit.length,
+      assignmentsRemoved: [{ username: 'grid_manager', grid: gone.name }],
+    });
+
+    // nothing lost, statuses as they were, every problem in a grid that exists
+    const after = rows();
+    expect(after.map((p) => p.id)).toEqual(before.map((p) => p.id));
+    expect(statusCounts()).toEqual(counts);
+    const ids = new Set(ctx.app.townData.grids.map((g) => g.id));
+    expect(after.every((p) => ids.has(p.gridId) && ctx.app.townData.gridById.get(p.gridId)?.communityId === p.communityId)).toBe(true);
+    expect(ids.has(gone.id)).toBe(false);
+    const added = ctx.app.townData.grids.find((g) => g.name === `${split.name}东`);
+    expect(added?.id).toMatch(new RegExp(`^${split.communityId}-\\d{2}$`));
+    for (const p of inGone) expect(after.find((q) => q.id === p.id)?.gridId).toBe(neighbour.id);
+    for (const p of eastOfSplit) expect(after.find((q) => q.id === p.id)?.gridId).toBe(added?.id);
+    expect(ctx.app.townData.sites.every((x) => ids.has(x.gridId))).toBe(true);
+
+    // the history says it, once per moved problem
+    const card = await ctx.app.inject({ method: 'GET', url: `/api/problems/${inGone[0].id}`, headers: ctx.as.admin });
+    expect(card.statusCode, card.body).toBe(200);
+    const regrids = card.json().properties.history.filter((h: { action: string }) => h.action === 'regrid');
+    expect(regrids).toHaveLength(1);
+    expect(regrids[0].note).toBe(`网格边界更新（网格调整.geojson）：${gone.name} → ${neighbour.name}`);
+    const unmoved = after.find((p) => p.gridId !== neighbour.id && p.gridId !== added?.id) as (typeof after)[number];
+    expect(unmoved.version).toBe(before.find((p) => p.id === unmoved.id)?.version);
+
+    // the grid manager lost the grid that went; the map's grids are the new ones
+    expect((await ctx.accounts.listUsers()).find((u) => u.username === 'grid_manager')?.gridIds).not.toContain(gone.id);
+    const grids = (await ctx.app.inject({ method: 'GET', url: '/api/grids', headers: ctx.as.leader })).json();
+    expect(grids.features.map((f: { properties: { name: string } }) => f.properties.name).sort()).toEqual(ctx.app.townData.grids.map((g) => g.name).sort());
+    const audit = await ctx.accounts.audit({ action: 'boundaries.commit', limit: 10 });
+    expect(JSON.stringify(audit)).toContain('网格调整.geojson');
+
+    // the same file again changes nothing
+    const again = (await post(form(file, '网格调整.geojson'), 'admin', '/api/boundaries')).json();
+    expect(again).toMatchObject({ added: [], removed: [], problemsMoved: 0 });
+
+    // what the running server holds is what a restart reads from the store
+    const stats = (await ctx.app.inject({ method: 'GET', url: '/api/stats/grids', headers: ctx.as.leader })).json();
+    const held = JSON.stringify(rows());
+    await ctx.restart();
+    expect(JSON.stringify(rows())).toBe(held);
+    expect((await ctx.app.inject({ method: 'GET', url: '/api/stats/grids', headers: ctx.as.leader })).json()).toEqual(stats);
   });
 });

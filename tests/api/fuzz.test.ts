@@ -235,6 +235,7 @@ describe(`${RUNS} generated bad inputs to every route`, () => {
     'POST /api/imports/:id/undo',
     'GET /api/basemaps',
     'POST /api/boundaries/dry-run',
+    'POST /api/boundaries',
     'GET /api/tiles/tianditu/:layer/:z/:x/:y',
     'POST /api/auth/login',
     'POST /api/auth/logout',

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { bbox, bboxClip } from '@turf/turf';
 import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -434,6 +435,60 @@ describe('导入台账 (the import wizard)', () => {
     await expect.poll(() => page.locator('[data-import-done]').textContent()).toContain(`删除 ${a2 + w2} 条问题`);
     expect(ctx.app.problemTable.size).toBe(before);
     await expect.poll(() => page.locator('[data-batch]').first().textContent()).toContain('已撤销');
+    expect(consoleErrors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('new grid boundaries: the check on a map, then written on the clerk’s word; the problems move to their new grids', async () => {
+    // the bureau splits the busiest grid in two
+    const town = ctx.app.townData;
+    const t = ctx.app.problemTable;
+    const rows = Array.from({ length: t.size }, (_, i) => t.record(i));
+    const split = town.grids.map((g) => ({ g, n: rows.filter((p) => p.gridId === g.id).length })).sort((a, b) => b.n - a.n)[0].g;
+    const [w, s, e, n] = bbox(split.geometry);
+    const mid = (w + e) / 2;
+    const half = (box: [number, number, number, number]) => bboxClip({ type: 'Feature', geometry: split.geometry, properties: {} } as never, box).geometry;
+    const features = town.grids.map((g) => ({
+      type: 'Feature',
+      geometry: g === split ? half([w - 1, s - 1, mid, n + 1]) : g.geometry,
+      properties: { 网格名称: g.name },
+    }));
+    features.push({ type: 'Feature', geometry: half([mid, s - 1, e + 1, n + 1]), properties: { 网格名称: `${split.name}东` } });
+    const file = join(ARTIFACTS, '网格调整.geojson');
+    writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features }));
+    const moving = rows.filter((p) => p.gridId === split.id && p.lon > mid).length;
+
+    const { page, consoleErrors } = await watchedPage(browser, origin, ctx.sessions.admin, { width: 1366, height: 768 });
+    await page.goto(`${origin}/admin/import`);
+    await page.locator('[data-boundary-file]').setInputFiles(file);
+    await page.locator('[data-boundary-result]').waitFor();
+    expect(await page.locator('[data-boundary-result]').textContent()).toContain(`将改变所属网格的问题 ${moving} 件`);
+    // the map shows the new grid (green) and the reshaped one (amber) over the basemap
+    const tinted = async () => {
+      const { data, info } = await sharp(await page.locator('[data-boundary-map]').screenshot())
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      let green = 0;
+      let amber = 0;
+      for (let i = 0; i < data.length; i += info.channels) {
+        const [r, g, b] = [data[i], data[i + 1], data[i + 2]];
+        if (g - r > 15 && g - b > 15) green++;
+        if (r - b > 40 && r > g && g - b > 15) amber++;
+      }
+      return { green, amber };
+    };
+    await expect.poll(async () => (await tinted()).green, { timeout: 30_000 }).toBeGreaterThan(300);
+    expect((await tinted()).amber).toBeGreaterThan(300);
+    await page.locator('[data-boundary-result]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, 'boundary-1366-check.png') });
+    // written only after the clerk confirms
+    await page.locator('[data-boundary-commit]').click();
+    expect(ctx.app.townData.grids).toHaveLength(town.grids.length);
+    await page.locator('[data-boundary-commit-confirm]').click();
+    await page.locator('[data-boundary-done]').waitFor();
+    expect(await page.locator('[data-boundary-done]').textContent()).toContain(`${moving} 件问题改归新网格`);
+    expect(ctx.app.townData.grids.map((g) => g.name)).toContain(`${split.name}东`);
+    await page.screenshot({ path: join(ARTIFACTS, 'boundary-1366-done.png') });
     expect(consoleErrors).toEqual([]);
     await page.context().close();
   });

@@ -45,7 +45,7 @@ describe('demo generator', () => {
       let status: Status = events[0].toStatus;
       for (const e of events.slice(1)) {
         expect(e.fromStatus).toBe(status);
-        status = nextStatus(status, e.action as Exclude<typeof e.action, 'report' | 'measure' | 'merge' | 'import'>);
+        status = nextStatus(status, e.action as Exclude<typeof e.action, 'report' | 'measure' | 'merge' | 'import' | 'regrid'>);
         expect(e.toStatus).toBe(status);
         expect(e.at).toBeLessThanOrEqual(END);
       }
