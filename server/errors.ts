@@ -75,6 +75,9 @@ function describeValidation(issue: AjvIssue, part: string): { field: string; mes
  */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | RequestError, request, reply) => {
+    // Past a size limit the rest of the body is not wanted: closing the connection after the
+    // answer stops the upload, where keeping it alive would read (and drop) a gigabyte more.
+    if (error.statusCode === 413) reply.header('connection', 'close');
     if (error instanceof RequestError) {
       return reply.status(error.statusCode).send({
         statusCode: error.statusCode,

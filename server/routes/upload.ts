@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import type { Static, TSchema } from 'typebox';
 import Value from 'typebox/value';
@@ -19,10 +20,13 @@ export async function readUpload<S extends TSchema>(
   try {
     for await (const part of req.parts()) {
       if (part.type === 'field' && part.fieldname === 'choices') raw = String(part.value);
-      else if (part.type === 'file' && part.fieldname === 'file') {
-        bytes = await part.toBuffer(); // 413 past the limit
-        name = part.filename;
-      } else if (part.type === 'file') await part.toBuffer();
+      else if (part.type === 'file') {
+        const file = await upTo(part.file, maxBytes);
+        if (part.fieldname === 'file') {
+          bytes = file;
+          name = part.filename;
+        }
+      }
     }
   } catch (e) {
     const status = (e as { statusCode?: number }).statusCode;
@@ -42,4 +46,25 @@ export async function readUpload<S extends TSchema>(
   const issue = [...Value.Errors(schema, parsed)][0];
   if (issue) throw badRequest(`choices${issue.instancePath.replaceAll('/', '.')}`, `choices 有误：${issue.message}`);
   return { bytes, name, choices: parsed as Static<S> };
+}
+
+/**
+ * A part's bytes, or a 413 as soon as they pass `maxBytes`. The stream is dropped there: that stops
+ * the parser, so nothing more of the body is read (the multipart plugin's own `toBuffer` reads a
+ * part to its end, a gigabyte sent being a gigabyte read before the answer), and the answer closes
+ * the connection (errors.ts).
+ */
+async function upTo(file: Readable & { truncated?: boolean }, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of file) {
+    size += chunk.length;
+    if (size > maxBytes || file.truncated) {
+      file.destroy();
+      throw Object.assign(new Error('file too large'), { statusCode: 413 });
+    }
+    chunks.push(chunk);
+  }
+  if (file.truncated) throw Object.assign(new Error('file too large'), { statusCode: 413 });
+  return Buffer.concat(chunks);
 }

@@ -1,3 +1,5 @@
+import { request } from 'node:http';
+import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayMismatches } from '../../server/domain/replay.ts';
@@ -143,6 +145,79 @@ describe('the import wizard’s dry run', () => {
     expect((await post(full, '/api/imports/dry-run', form(ledger), 'leader')).statusCode).toBe(403);
     expect(full.app.problemTable.size).toBe(600);
     expect(empty.app.problemTable.size).toBe(0);
+  });
+});
+
+describe('hostile uploads: a clear error, bounded memory, nothing written', () => {
+  it('a 1 GB CSV sent over HTTP is refused at the 50 MB limit without being held, and the town is unchanged', async () => {
+    const address = await full.app.listen({ port: 0, host: '127.0.0.1' });
+    const GB = 1024 ** 3;
+    const line = Buffer.from('小广告,电线杆上的小广告,120.3655,33.3515,2026-03-05\r\n'.repeat(1000));
+    let sent = 0;
+    // made as it is read: the test holds no more than one chunk either
+    const body = Readable.from(
+      (function* () {
+        yield Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="台账.csv"\r\nContent-Type: text/csv\r\n\r\n`);
+        yield Buffer.from('问题类型,问题描述,经度,纬度,发现时间\r\n');
+        while (sent < GB) {
+          sent += line.length;
+          yield line;
+        }
+        yield Buffer.from(`\r\n--${BOUNDARY}--\r\n`);
+      })(),
+    );
+    const rss = process.memoryUsage().rss;
+    let peak = rss;
+    const watch = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }, 20);
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        `${address}/api/imports/dry-run`,
+        { method: 'POST', headers: { ...full.as.admin, origin: address, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` } },
+        (res) => {
+          let text = '';
+          res.on('data', (c) => {
+            text += c;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+          // the answer is in: stop sending the rest of the gigabyte
+          body.destroy();
+        },
+      );
+      req.on('error', reject);
+      body.on('error', () => {});
+      body.pipe(req);
+    });
+    clearInterval(watch);
+    expect(answer.status, answer.body).toBe(413);
+    expect(JSON.parse(answer.body)).toMatchObject({ code: 'too_large', field: 'file' });
+    expect(JSON.parse(answer.body).message).toContain('50 MB');
+    // the server read about the limit, not the gigabyte, and held at most a limit's worth
+    expect(sent).toBeLessThan(GB / 4);
+    expect(peak - rss).toBeLessThan(400 * 1024 * 1024);
+    expect(full.app.problemTable.size).toBe(600);
+    expect((await full.app.inject({ url: '/api/imports', headers: full.as.admin })).json().batches).toEqual([]);
+  });
+
+  it('a file whose extension lies is judged by its content, on every upload route', async () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, ...Array(40).fill(0)]);
+    for (const url of ['/api/imports/dry-run', '/api/imports/report', '/api/imports', '/api/boundaries/dry-run', '/api/boundaries']) {
+      for (const name of ['台账.xlsx', '台账.csv', '网格.zip', '网格.kml', '网格.geojson']) {
+        const res = await post(full, url, form(png, name));
+        expect(res.statusCode, `${url} ${name}`).toBe(422);
+        expect(res.json(), `${url} ${name}`).toMatchObject({ field: 'file' });
+      }
+    }
+    // a real workbook named .csv reads as the workbook it is
+    const named = await post(empty, '/api/imports/dry-run', form(ledger, '台账.csv'));
+    expect(named.statusCode).toBe(200);
+    expect(named.json().file.encoding).toBe('xlsx');
+    // and a workbook sent as boundaries is told it holds no areas
+    const sheet = await post(full, '/api/boundaries/dry-run', form(ledger, '网格.zip'));
+    expect(sheet.statusCode).toBe(422);
+    expect(full.app.problemTable.size).toBe(600);
+    expect(full.app.townData.grids.length).toBeGreaterThan(0);
   });
 });
 
