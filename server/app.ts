@@ -10,6 +10,8 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { ProblemTable } from './analytics/problem-table.ts';
 import { installAccessControl } from './auth/access.ts';
 import { type AuthPolicy, AuthService } from './auth/auth-service.ts';
+import basemapRoutes from './basemap/basemaps.ts';
+import localPmtilesRoutes from './basemap/local-pmtiles.ts';
 import tiandituRoutes, { type TiandituOptions } from './basemap/tianditu.ts';
 import { badRequest, installErrorHandler } from './errors.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimits, registerHardening } from './hardening.ts';
@@ -73,6 +75,8 @@ export interface AppOptions {
   wallConfigPath?: string | null;
   /** 天地图 through the caching tile proxy (not offered when absent or without a key). */
   tianditu?: TiandituOptions;
+  /** The folder of local basemap archives (.pmtiles); none offered without one. */
+  basemapDir?: string | null;
   /** The clock used for "now" (overdue, today, this week); tests pin it. */
   now?: () => number;
   logger?: { level: string; stream?: { write: (line: string) => void } };
@@ -242,6 +246,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   await app.register(wallRoutes, { configPath: options.wallConfigPath ?? null });
   await app.register(tiandituRoutes, options.tianditu ?? { token: null, upstream: '', cacheDir: '', capBytes: 0 });
+  await app.register(basemapRoutes, { tianditu: Boolean(options.tianditu?.token), dir: options.basemapDir ?? null });
+  await app.register(localPmtilesRoutes, { dir: options.basemapDir ?? null });
 
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
 

@@ -51,6 +51,8 @@ async function main(): Promise<void> {
     photoDir,
     wallConfigPath: join(config.dataDir, WALL_CONFIG_FILE),
     tianditu: { ...config.tianditu, cacheDir: join(config.dataDir, 'tiles'), capBytes: config.tianditu.cacheMb * 1024 * 1024 },
+    // local basemaps: .pmtiles archives copied into data/basemaps are offered in the switcher
+    basemapDir: join(config.dataDir, 'basemaps'),
     rateLimits: { perMinute: config.rateLimitPerMinute, loginPerMinute: config.loginRateLimitPerMinute },
     logger: { level: config.logLevel },
   });

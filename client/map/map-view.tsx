@@ -12,7 +12,7 @@ import { setDeckLayers } from './deck-layers.ts';
 import { deckSurface } from './deck-surface.ts';
 import { buildLayers, type HotspotLabel, type PointColumns, pointIndex, type SiteMarker, STREET_ZOOM } from './layers.ts';
 import { MAPLIBRE_LOCALE_ZH } from './locale-zh.ts';
-import { applyRasterBasemap, type Basemap } from './raster-basemap.ts';
+import { applyTileBasemap, type Basemap } from './tile-basemap.ts';
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -246,7 +246,7 @@ export function MapView(props: MapViewProps) {
   const basemap = props.basemap ?? null;
   useEffect(() => {
     const map = mapRef.current;
-    if (map && loaded) applyRasterBasemap(map, basemap);
+    if (map && loaded) applyTileBasemap(map, basemap);
   }, [basemap, loaded]);
 
   useEffect(() => {

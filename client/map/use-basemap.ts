@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { call } from '../api/client.ts';
-import type { Basemap } from './raster-basemap.ts';
+import type { Basemap } from './tile-basemap.ts';
 
 const KEY = 'cw-basemap';
 

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import fp from 'fastify-plugin';
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { badRequest, RequestError } from '../errors.ts';
 import { sendBinary } from '../routes/send-serialized.ts';
-import { Basemap } from '../schemas/basemaps.ts';
+import type { Basemap } from '../schemas/basemaps.ts';
 import { ErrorResponse, errorResponses } from '../schemas/common.ts';
 import { TileCache } from './tile-cache.ts';
 
@@ -35,42 +35,22 @@ const TileParams = Type.Object({
   y: Type.String({ maxLength: 12, description: 'the row, optionally with .png' }),
 });
 
+/** The 天地图 basemaps, when the server has a key: each a picture and its labels, through the proxy. */
+export function tiandituBasemaps(hasToken: boolean): Static<typeof Basemap>[] {
+  if (!hasToken) return [];
+  const offer = (id: string, name: string, layers: string[]) => ({
+    id,
+    name,
+    tiles: layers.map((l) => `/api/tiles/tianditu/${l}/{z}/{x}/{y}`),
+    attribution: '天地图 GS(2024)0568号',
+    pmtiles: null,
+  });
+  return [offer('tianditu-vec', '天地图 矢量', ['vec', 'cva']), offer('tianditu-img', '天地图 影像', ['img', 'cia'])];
+}
+
 const tiandituRoutes: FastifyPluginAsyncTypebox<TiandituOptions> = async (app, options) => {
   const cache = options.token ? new TileCache(options.cacheDir, options.capBytes) : null;
   const base = options.upstream.replace(/\/$/, '');
-
-  app.get(
-    '/api/basemaps',
-    {
-      config: { access: 'aggregate' },
-      schema: {
-        tags: ['basemaps'],
-        summary: '可用底图：离线底图，以及配置了密钥时的天地图矢量、影像',
-        response: { 200: Type.Object({ basemaps: Type.Array(Basemap) }), ...errorResponses },
-      },
-    },
-    async () => ({
-      basemaps: [
-        { id: 'offline', name: '离线底图', tiles: [], attribution: '' },
-        ...(options.token
-          ? [
-              {
-                id: 'tianditu-vec',
-                name: '天地图 矢量',
-                tiles: ['vec', 'cva'].map((l) => `/api/tiles/tianditu/${l}/{z}/{x}/{y}`),
-                attribution: '天地图 GS(2024)0568号',
-              },
-              {
-                id: 'tianditu-img',
-                name: '天地图 影像',
-                tiles: ['img', 'cia'].map((l) => `/api/tiles/tianditu/${l}/{z}/{x}/{y}`),
-                attribution: '天地图 GS(2024)0568号',
-              },
-            ]
-          : []),
-      ],
-    }),
-  );
 
   app.get(
     '/api/tiles/tianditu/:layer/:z/:x/:y',

@@ -334,6 +334,8 @@ const ROWS: Row[] = [
   // Basemaps are for every screen, walls included; without a key the 天地图 tiles are not offered (tests/api/tianditu.test.ts)
   { route: 'GET /api/basemaps', call: get('/api/basemaps'), expect: { ...all(200), anonymous: 401 } },
   { route: 'GET /api/tiles/tianditu/:layer/:z/:x/:y', call: get('/api/tiles/tianditu/vec/14/1/1'), expect: { ...all(404), anonymous: 401 } },
+  // local .pmtiles archives: every screen may read them (none in this town's folder)
+  { route: 'GET /api/basemaps/files/:file', call: get('/api/basemaps/files/a.pmtiles'), expect: { ...all(404), anonymous: 401 } },
   // (a row outside the demo town: nothing to import, which only an admin is told; the town stays as it is)
   {
     route: 'POST /api/imports',

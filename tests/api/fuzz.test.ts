@@ -234,6 +234,7 @@ describe(`${RUNS} generated bad inputs to every route`, () => {
     'GET /api/imports',
     'POST /api/imports/:id/undo',
     'GET /api/basemaps',
+    'GET /api/basemaps/files/:file',
     'POST /api/boundaries/dry-run',
     'POST /api/boundaries',
     'GET /api/tiles/tianditu/:layer/:z/:x/:y',

@@ -1,12 +1,14 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FetchSource, PMTiles } from 'pmtiles';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TileCache } from '../../server/basemap/tile-cache.ts';
 import { demoApp } from '../helpers/demo.ts';
+import { pmtilesArchive, tileOf } from '../helpers/pmtiles-fixture.ts';
 
 const TOKEN = '0123456789abcdef0123456789abcdef';
 let ctx: Awaited<ReturnType<typeof demoApp>>;
@@ -120,5 +122,74 @@ describe('天地图 through the caching tile proxy', () => {
     // counted again from disk by a new process
     expect(new TileCache(dir, 10_000).bytes).toBe(cache.bytes);
     rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('local .pmtiles basemaps, read with range requests', () => {
+  const FILE = '盐东影像.pmtiles';
+  let archive: Buffer;
+  let png: Buffer;
+  let at: { z: number; x: number; y: number };
+
+  beforeAll(async () => {
+    png = await sharp({ create: { width: 256, height: 256, channels: 3, background: '#c026d3' } })
+      .png()
+      .toBuffer();
+    const [lon, lat] = ctx.app.townData.town.center;
+    const tiles = [12, 13, 14].flatMap((z) => {
+      const { x, y } = tileOf(lon, lat, z);
+      return [-1, 0, 1].flatMap((dx) => [-1, 0, 1].map((dy) => ({ z, x: x + dx, y: y + dy, data: png })));
+    });
+    at = { z: 14, ...tileOf(lon, lat, 14) };
+    archive = pmtilesArchive(tiles, { type: 'png', name: '盐东影像', bounds: [lon - 0.1, lat - 0.1, lon + 0.1, lat + 0.1] });
+    mkdirSync(join(ctx.dir, 'basemaps'), { recursive: true });
+    writeFileSync(join(ctx.dir, 'basemaps', FILE), archive);
+    writeFileSync(join(ctx.dir, 'basemaps', 'half-copied.pmtiles'), archive.subarray(0, 60));
+  });
+
+  it('an archive copied into the folder is offered (a broken one is not), without a restart', async () => {
+    const { basemaps } = (await get('/api/basemaps')).json();
+    const local = basemaps.filter((b: { id: string }) => b.id.startsWith('local-'));
+    expect(local).toEqual([
+      {
+        id: `local-${FILE}`,
+        name: '本地 盐东影像',
+        tiles: [],
+        attribution: '测试底图',
+        pmtiles: expect.objectContaining({ url: `/api/basemaps/files/${encodeURIComponent(FILE)}`, kind: 'raster', minzoom: 12, maxzoom: 14 }),
+      },
+    ]);
+  });
+
+  it('serves byte ranges (206), the whole file (200), and refuses bad ranges (416) and other files (404)', async () => {
+    const url = `/api/basemaps/files/${encodeURIComponent(FILE)}`;
+    const ranged = (range: string) => ctx.app.inject({ url, headers: { ...ctx.as.display, range } });
+    const head = await ranged('bytes=0-126');
+    expect(head.statusCode).toBe(206);
+    expect(head.headers['content-range']).toBe(`bytes 0-126/${archive.length}`);
+    expect(head.rawPayload.equals(archive.subarray(0, 127))).toBe(true);
+    const tail = await ranged('bytes=-10');
+    expect(tail.rawPayload.equals(archive.subarray(archive.length - 10))).toBe(true);
+    const whole = await ctx.app.inject({ url, headers: ctx.as.display });
+    expect(whole.statusCode).toBe(200);
+    expect(whole.headers['accept-ranges']).toBe('bytes');
+    expect(whole.rawPayload.equals(archive)).toBe(true);
+    const bad = await ranged(`bytes=${archive.length + 5}-`);
+    expect(bad.statusCode).toBe(416);
+    expect(bad.json()).toMatchObject({ field: 'Range' });
+    expect(bad.headers['content-range']).toBe(`bytes */${archive.length}`);
+    for (const other of ['half-copied.pmtiles', '..%2F..%2Fdemo.sqlite', 'none.pmtiles'])
+      expect((await ctx.app.inject({ url: `/api/basemaps/files/${other}`, headers: ctx.as.leader })).statusCode, other).toBe(404);
+    expect((await ctx.app.inject({ url })).statusCode).toBe(401);
+  });
+
+  it('the pmtiles library reads a tile out of it over HTTP, as the map does', async () => {
+    const origin = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+    const source = new FetchSource(`${origin}/api/basemaps/files/${encodeURIComponent(FILE)}`, new Headers({ cookie: ctx.as.leader.cookie }));
+    const p = new PMTiles(source);
+    expect((await p.getHeader()).maxZoom).toBe(14);
+    const got = await p.getZxy(at.z, at.x, at.y);
+    expect(got && Buffer.from(got.data).equals(png)).toBe(true);
+    expect(await p.getZxy(at.z, at.x + 5, at.y)).toBeUndefined();
   });
 });

@@ -1,10 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pointOnFeature } from '@turf/turf';
 import type { Feature } from 'geojson';
 import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { monthEnd, periodStart } from '../../client/state/view-state.ts';
 import { DEMO_NOW, TEST_PASSWORD } from '../helpers/demo.ts';
+import { pmtilesArchive, tileOf } from '../helpers/pmtiles-fixture.ts';
 import { ARTIFACTS, type BrowserSuite, browserSuite, openMap, pagePoint, pixels, signIn, watchedPage } from './browser.ts';
 
 // Software WebGL on a shared 2-core machine: a browser test may take minutes when the machine is
@@ -58,6 +61,50 @@ describe('the map page', () => {
     expect(await kpi('week')).toBe(String(summary.newThisWeek));
     expect(consoleErrors).toEqual([]);
     expect(outside).toEqual([]);
+  });
+});
+
+describe('a local .pmtiles basemap', () => {
+  it('is offered in the 底图 switcher once copied into the folder, and drawn under the town from range requests', async () => {
+    // an imagery archive (magenta tiles) over the town, zooms 10–14
+    const png = await sharp({ create: { width: 256, height: 256, channels: 3, background: '#c026d3' } })
+      .png()
+      .toBuffer();
+    const [w, s, e, n] = ctx.app.townData.town.bbox;
+    const tiles = [10, 11, 12, 13, 14].flatMap((z) => {
+      const a = tileOf(w, n, z);
+      const b = tileOf(e, s, z);
+      const out = [];
+      for (let x = a.x; x <= b.x; x++) for (let y = a.y; y <= b.y; y++) out.push({ z, x, y, data: png });
+      return out;
+    });
+    mkdirSync(join(ctx.dir, 'basemaps'), { recursive: true });
+    writeFileSync(join(ctx.dir, 'basemaps', '盐东影像.pmtiles'), pmtilesArchive(tiles, { type: 'png', name: '盐东影像', bounds: [w, s, e, n] }));
+
+    const { page, consoleErrors, outside } = await watchedPage(browser, origin, ctx.sessions.leader);
+    const ranges: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/api/basemaps/files/')) ranges.push(r.headers().range ?? 'none');
+    });
+    await openMap(page, origin);
+    const magenta = async () => {
+      const { data, info } = await sharp(await page.locator('.map').first().screenshot())
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      let count = 0;
+      for (let i = 0; i < data.length; i += info.channels) if (data[i] > 150 && data[i + 1] < 110 && data[i + 2] > 150) count++;
+      return count;
+    };
+    expect(await magenta()).toBeLessThan(1000);
+    await page.getByLabel('底图').selectOption({ label: '本地 盐东影像' });
+    await expect.poll(magenta, { timeout: 60_000 }).toBeGreaterThan(50_000);
+    await page.screenshot({ path: `${ARTIFACTS}/map-local-basemap.png` });
+    expect(ranges.length).toBeGreaterThan(0);
+    expect(ranges.every((r) => /^bytes=\d+-\d+$/.test(r))).toBe(true);
+    expect(consoleErrors).toEqual([]);
+    expect(outside).toEqual([]);
+    await page.evaluate(() => localStorage.removeItem('cw-basemap'));
+    await page.context().close();
   });
 });
 

@@ -104,6 +104,7 @@ export async function demoApp(
       authPolicy: TEST_AUTH_POLICY,
       requestTimeoutMs: options.requestTimeoutMs,
       tianditu: options.tianditu,
+      basemapDir: join(t.dir, 'basemaps'),
     });
   let store = t.store;
   const accounts = new SqliteAccountStore(store.db);
