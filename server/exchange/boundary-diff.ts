@@ -37,7 +37,7 @@ export interface BoundaryDiff {
 const NOISE_M2 = 100;
 
 /** The attribute that names the areas: the one whose values match the most current grid names. */
-export function nameField(areas: readonly Area[], grids: readonly GridRecord[]): string | null {
+export function nameField(areas: readonly Area[], grids: readonly Pick<GridRecord, 'name'>[]): string | null {
   const names = new Set(grids.map((g) => g.name));
   const fields = [...new Set(areas.flatMap((a) => Object.keys(a.properties)))];
   let best: { field: string; hits: number } | null = null;
@@ -66,13 +66,18 @@ export function areasByName(areas: readonly Area[], field: string | null): { byN
   return { byName, unnamed, duplicates: [...duplicates] };
 }
 
+/** An area as the town has it: a grid or a village. */
+export type NamedArea = Pick<GridRecord, 'id' | 'name' | 'geometry'>;
+
 export function diffGrids(
   areas: readonly Area[],
-  grids: readonly GridRecord[],
+  grids: readonly NamedArea[],
   table: ProblemTable,
   assignments: readonly { username: string; gridIds: readonly string[] }[],
   /** The attribute holding the names, when the clerk says which. */
   chosenField?: string,
+  /** The area a problem is in now (its grid; its village when the file holds villages). */
+  areaOfRow: (i: number) => string = (i) => table.record(i).gridId,
 ): BoundaryDiff {
   const field = chosenField ?? nameField(areas, grids);
   const { byName, unnamed, duplicates } = areasByName(areas, field);
@@ -100,7 +105,7 @@ export function diffGrids(
   for (let i = 0; i < table.size; i++) {
     const to = index.locate(table.lon[i], table.lat[i]);
     if (to === null) problemsOutside++;
-    else if (to !== gridName.get(table.record(i).gridId)) problemsMoving++;
+    else if (to !== gridName.get(areaOfRow(i))) problemsMoving++;
   }
 
   const gone = new Set(removed.map((r) => r.id));

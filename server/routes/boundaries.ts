@@ -3,8 +3,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { RequestError } from '../errors.ts';
-import { diffGrids, nameField } from '../exchange/boundary-diff.ts';
-import { planGrids } from '../exchange/boundary-plan.ts';
+import { diffGrids, type NamedArea, nameField } from '../exchange/boundary-diff.ts';
+import { planCommunities, planGrids } from '../exchange/boundary-plan.ts';
 import { DATUMS, toWgs84 } from '../exchange/datum.ts';
 import { type Area, readBoundaries } from '../exchange/read-boundaries.ts';
 import { UnreadableFile } from '../exchange/unreadable.ts';
@@ -28,7 +28,10 @@ const Choices = Type.Object(
         { description: 'for KML/GeoJSON from 奥维 (gcj02) or 百度 (bd09); a shapefile’s .prj decides its own' },
       ),
     ),
-    nameField: Type.Optional(Type.String({ maxLength: 40, description: 'the attribute holding the grids’ names' })),
+    nameField: Type.Optional(Type.String({ maxLength: 40, description: 'the attribute holding the areas’ names' })),
+    kind: Type.Optional(
+      Type.Union([Type.Literal('grid'), Type.Literal('community')], { description: 'what the file holds: grids (网格, the default) or villages (村居)' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -66,8 +69,20 @@ const boundaryRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountStore }> = as
     const fields = [...new Set(areas.flatMap((a) => Object.keys(a.properties)))];
     if (choices.nameField !== undefined && !fields.includes(choices.nameField))
       throw new RequestError(400, 'unknown_value', 'choices.nameField', `文件中没有属性“${choices.nameField}”（有：${fields.join('、')}）`);
-    const field = choices.nameField ?? nameField(areas, app.townData.grids);
-    return { name, read, areas, fields, field };
+    const kind = choices.kind ?? 'grid';
+    const current: readonly NamedArea[] = kind === 'grid' ? app.townData.grids : app.townData.communities;
+    const field = choices.nameField ?? nameField(areas, current);
+    return { name, read, areas, fields, field, kind, current };
+  };
+
+  /** What writing the file would do, or why it may not. */
+  const plan = (kind: 'grid' | 'community', areas: Area[], field: string | null, file: string) => {
+    if (kind === 'grid') return planGrids(areas, field, app.townData, app.problemTable, file);
+    const namedBy = new Map<string, string[]>();
+    const name = (id: string, what: string) => namedBy.set(id, [...(namedBy.get(id) ?? []), what]);
+    for (const u of app.townData.units) if (u.communityId) name(u.communityId, `责任单位“${u.name}”`);
+    for (const r of app.dispatch.rules) if (r.communityId) name(r.communityId, '派单规则');
+    return planCommunities(areas, field, app.townData, app.problemTable, file, namedBy);
   };
 
   app.post(
@@ -76,18 +91,23 @@ const boundaryRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountStore }> = as
       config: { access: ['admin'] },
       schema: {
         tags: ['exchange'],
-        summary: '网格边界检查（不写入）：上传 shapefile 压缩包、KML/KMZ 或 GeoJSON，对比现有网格',
+        summary: '边界检查（不写入）：上传网格或村居的 shapefile 压缩包、KML/KMZ 或 GeoJSON，与现有边界对比',
         description:
-          'multipart: `file`, optional `choices` (JSON: `datum` for KML/GeoJSON, `nameField`). Answers the grids added, removed and reshaped (matched by name), the problems that would change grid or fall in none, the accounts whose grids would go, the overlaps and gaps between the new grids, whether it may be committed (and why not), and a preview (GeoJSON, WGS84) of the new and the removed grids. Nothing is written.',
+          'multipart: `file`, optional `choices` (JSON: `kind` grid or community, `datum` for KML/GeoJSON, `nameField`). Answers the grids (or villages) added, removed and reshaped (matched by name), the problems that would change grid or fall in none, the accounts whose grids would go, the overlaps and gaps between the new grids, whether it may be committed (and why not), and a preview (GeoJSON, WGS84) of the new and the removed grids. Nothing is written.',
         consumes: ['multipart/form-data'],
         response: { 200: BoundaryDryRun, ...errorResponses, 413: ErrorResponse, 415: ErrorResponse, 422: ErrorResponse },
       },
     },
     async (req) => {
-      const { name, read, areas, fields, field } = await readAreas(req);
-      const users = (await accounts.listUsers()).filter((u) => u.gridIds.length > 0);
-      const diff = diffGrids(areas, app.townData.grids, app.problemTable, users, field ?? undefined);
-      const planned = planGrids(areas, field, app.townData, app.problemTable, name);
+      const { name, read, areas, fields, field, kind, current } = await readAreas(req);
+      const t = app.problemTable;
+      const users = kind === 'grid' ? (await accounts.listUsers()).filter((u) => u.gridIds.length > 0) : [];
+      const diff = diffGrids(areas, current, t, users, field ?? undefined, (i) =>
+        kind === 'grid' ? t.dictionaries.gridIds[t.grid[i]] : t.dictionaries.communityIds[t.community[i]],
+      );
+      const planned = plan(kind, areas, field, name);
+      // villages: a problem follows its grid, so the plan's count is the true one
+      if (kind === 'community' && 'plan' in planned) Object.assign(diff, { problemsMoving: planned.plan.moves.length, problemsOutside: 0 });
       const change = (n: string): AreaChange => (diff.added.includes(n) ? 'added' : diff.reshaped.some((r) => r.name === n) ? 'reshaped' : 'unchanged');
       const removed = new Set(diff.removed.map((r) => r.id));
       const preview = {
@@ -97,12 +117,13 @@ const boundaryRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountStore }> = as
             const n = field ? String(a.properties[field] ?? '').trim() : '';
             return { type: 'Feature' as const, geometry: a.geometry, properties: { name: n, change: n ? change(n) : ('unnamed' as const) } };
           }),
-          ...app.townData.grids
+          ...current
             .filter((g) => removed.has(g.id))
             .map((g) => ({ type: 'Feature' as const, geometry: g.geometry, properties: { name: g.name, change: 'removed' as const } })),
         ],
       };
       return {
+        kind,
         file: { name, format: read.format, encoding: read.encoding, crs: read.crs },
         areas: areas.length,
         skipped: read.skipped,
@@ -120,21 +141,22 @@ const boundaryRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountStore }> = as
       config: { access: ['admin'] },
       schema: {
         tags: ['exchange'],
-        summary: '写入网格边界：替换网格，问题与重点点位重新归属网格和村居',
+        summary: '写入边界：替换网格或村居，问题与重点点位重新归属网格和村居',
         description:
-          'The same upload as /api/boundaries/dry-run. A grid named in the file keeps its id, manager and village and takes the new shape; a new name becomes a grid of the village that holds it; grids not in the file are removed, with their grid managers’ assignments. Every problem whose grid or village changes gets a `regrid` event; key sites follow. One transaction. 422 (nothing written) when the file cannot be matched (no name attribute, unnamed or repeated names) or would leave a problem or key site in no grid; 409 when a problem changed while this ran. Open pages reload.',
+          'The same upload as /api/boundaries/dry-run. A grid named in the file keeps its id, manager and village and takes the new shape; a new name becomes a grid of the village that holds it; grids not in the file are removed, with their grid managers’ assignments. With `kind: community` the villages are replaced the same way (a new name is a village, 社区 when named so) and each grid goes to the village holding it; a village still named by a unit or dispatch rule cannot go. Every problem whose grid or village changes gets a `regrid` event; key sites follow. One transaction. 422 (nothing written) when the file cannot be matched (no name attribute, unnamed or repeated names) or would leave a problem or key site in no grid; 409 when a problem changed while this ran. Open pages reload.',
         consumes: ['multipart/form-data'],
         response: { 200: BoundaryCommitted, ...errorResponses, 409: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 422: ErrorResponse },
       },
     },
     async (req) => {
-      const { name, areas, field } = await readAreas(req);
-      const planned = planGrids(areas, field, app.townData, app.problemTable, name);
+      const { name, areas, field, kind, current } = await readAreas(req);
+      const planned = plan(kind, areas, field, name);
       if ('refused' in planned) throw new RequestError(422, 'boundaries_refused', 'file', `未写入：${planned.refused.join('；')}`);
-      const { plan } = planned;
+      const written = planned.plan;
       const user = req.user as UserRecord;
-      const before = new Map(app.townData.grids.map((g) => [g.id, g]));
-      const done = await app.store.boundaries.commitGrids(plan, { actor: user.displayName, at: app.now() });
+      const before = new Map(current.map((g) => [g.id, g]));
+      const grids = new Map(app.townData.grids.map((g) => [g.id, g]));
+      const done = await app.store.boundaries.commitAreas(written, { actor: user.displayName, at: app.now() });
       if (!done.committed)
         throw new RequestError(
           409,
@@ -145,26 +167,37 @@ const boundaryRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountStore }> = as
       await app.townData.reload(app.store);
       app.problemTable.addCodes(
         'gridIds',
-        plan.grids.map((g) => g.id),
+        written.grids.map((g) => g.id),
       );
-      for (const m of plan.moves) {
+      app.problemTable.addCodes(
+        'communityIds',
+        written.communities.map((c) => c.id),
+      );
+      for (const m of written.moves) {
         const p = await app.store.problem(m.problemId);
         if (p) app.problemTable.upsert(p);
       }
       app.live.announce('areas');
       const usernames = new Map((await accounts.listUsers()).map((u) => [u.id, u.username]));
+      const now: readonly NamedArea[] = kind === 'grid' ? written.grids : written.communities;
       const answer = {
-        grids: plan.grids.length,
-        added: plan.grids.filter((g) => !before.has(g.id)).map((g) => g.name),
-        removed: plan.removed.map((id) => before.get(id)?.name ?? id),
+        kind,
+        areas: now.length,
+        added: now.filter((a) => !before.has(a.id)).map((a) => a.name),
+        removed: (kind === 'grid' ? written.removedGrids : written.removedCommunities).map((id) => before.get(id)?.name ?? id),
         problemsMoved: done.moved,
-        sitesMoved: plan.sites.length,
+        sitesMoved: written.sites.length,
         assignmentsRemoved: done.assignmentsRemoved.map((a) => ({
           username: usernames.get(a.userId) ?? String(a.userId),
-          grid: before.get(a.gridId)?.name ?? a.gridId,
+          grid: grids.get(a.gridId)?.name ?? a.gridId,
         })),
       };
-      await app.audit(req, 'boundaries.commit', 'grids', null, { file: name, ...answer, added: answer.added.length, removed: answer.removed });
+      await app.audit(req, 'boundaries.commit', kind === 'grid' ? 'grids' : 'communities', null, {
+        file: name,
+        ...answer,
+        added: answer.added.length,
+        removed: answer.removed,
+      });
       return answer;
     },
   );

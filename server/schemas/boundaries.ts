@@ -1,7 +1,10 @@
 import { Type } from 'typebox';
 
 /** What new grid boundaries would change (POST /api/boundaries/dry-run). */
+const Kind = Type.Union([Type.Literal('grid'), Type.Literal('community')], { description: 'grids (网格) or villages (村居)' });
+
 export const BoundaryDryRun = Type.Object({
+  kind: Kind,
   file: Type.Object({
     name: Type.String(),
     format: Type.Union([Type.Literal('shapefile'), Type.Literal('kml'), Type.Literal('geojson')]),
@@ -49,7 +52,8 @@ export const BoundaryDryRun = Type.Object({
 
 /** What committing new grid boundaries did (POST /api/boundaries). */
 export const BoundaryCommitted = Type.Object({
-  grids: Type.Integer({ description: 'grids now' }),
+  kind: Kind,
+  areas: Type.Integer({ description: 'grids (or villages) now' }),
   added: Type.Array(Type.String()),
   removed: Type.Array(Type.String()),
   problemsMoved: Type.Integer({ description: 'problems whose grid or village changed, each with a regrid event' }),

@@ -1,4 +1,4 @@
-import { bbox, bboxClip, featureCollection, union } from '@turf/turf';
+import { bbox, bboxClip, difference, featureCollection, union } from '@turf/turf';
 import type { MultiPolygon, Polygon } from 'geojson';
 import proj4 from 'proj4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -142,7 +142,8 @@ describe('new grid boundaries, committed', () => {
     expect(res.statusCode, res.body).toBe(200);
     const done = res.json();
     expect(done).toMatchObject({
-      grids: town.grids.length,
+      kind: 'grid',
+      areas: town.grids.length,
       added: [`${split.name}东`],
       removed: [gone.name],
       problemsMoved: inGone.length + eastOfSplit.length,
@@ -188,5 +189,65 @@ describe('new grid boundaries, committed', () => {
     await ctx.restart();
     expect(JSON.stringify(rows())).toBe(held);
     expect((await ctx.app.inject({ method: 'GET', url: '/api/stats/grids', headers: ctx.as.leader })).json()).toEqual(stats);
+  });
+});
+
+describe('new village boundaries, committed', () => {
+  const village = (geometry: Polygon | MultiPolygon, name: string) => ({ type: 'Feature', geometry, properties: { 村名: name } });
+  const file = (features: unknown[]) => Buffer.from(JSON.stringify({ type: 'FeatureCollection', features }));
+  const asVillages = (body: Buffer, url = '/api/boundaries/dry-run') => post(form(body, '村界.geojson', { kind: 'community' }), 'admin', url);
+
+  it('a border moves: the grid that crosses it goes to the other village, its problems and sites follow with an event each', async () => {
+    const town = ctx.app.townData;
+    const t = ctx.app.problemTable;
+    const rows = () => Array.from({ length: t.size }, (_, i) => t.record(i));
+    // a grid of one village at its border with another, busy with problems
+    const pick = town.grids
+      .map((g) => {
+        const from = town.communityById.get(g.communityId);
+        const to = town.communities.find(
+          (c) => c !== from && union(featureCollection([village(c.geometry, ''), village(g.geometry, '')] as never))?.geometry.type === 'Polygon',
+        );
+        return { g, from, to, n: rows().filter((p) => p.gridId === g.id).length };
+      })
+      .filter((x) => x.from && x.to && x.n > 0)
+      .sort((a, b) => b.n - a.n)[0];
+    const { g, from, to } = pick as { g: (typeof town.grids)[number]; from: (typeof town.communities)[number]; to: (typeof town.communities)[number] };
+    const grown = union(featureCollection([village(to.geometry, ''), village(g.geometry, '')] as never))?.geometry as Polygon;
+    const shrunk = difference(featureCollection([village(from.geometry, ''), village(g.geometry, '')] as never))?.geometry as Polygon | MultiPolygon;
+    const features = town.communities.map((c) => village(c === to ? grown : c === from ? shrunk : c.geometry, c.name));
+    const moving = rows().filter((p) => p.gridId === g.id);
+
+    const check = (await asVillages(file(features))).json();
+    expect(check.kind).toBe('community');
+    expect(check.diff).toMatchObject({ nameField: '村名', added: [], removed: [], problemsMoving: moving.length });
+    expect(check.diff.reshaped.map((r: { name: string }) => r.name).sort()).toEqual([from.name, to.name].sort());
+    expect(check.commit).toEqual({ allowed: true, refused: [] });
+
+    const res = await asVillages(file(features), '/api/boundaries');
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ kind: 'community', areas: town.communities.length, added: [], removed: [], problemsMoved: moving.length });
+    expect(ctx.app.townData.gridById.get(g.id)?.communityId).toBe(to.id);
+    for (const p of moving) expect(rows().find((q) => q.id === p.id)?.communityId).toBe(to.id);
+    expect(ctx.app.townData.sites.filter((x) => x.gridId === g.id).every((x) => x.communityId === to.id)).toBe(true);
+    const card = (await ctx.app.inject({ url: `/api/problems/${moving[0].id}`, headers: ctx.as.admin })).json();
+    expect(card.properties.history.at(-1)).toMatchObject({ action: 'regrid', note: `村居边界更新（村界.geojson）：${from.name} → ${to.name}` });
+    // the village statistics follow
+    const stats = (await ctx.app.inject({ url: '/api/stats/communities?sort=id', headers: ctx.as.leader })).json().communities;
+    const count = (id: string) => rows().filter((p) => p.communityId === id).length;
+    expect(stats.find((c: { id: string }) => c.id === to.id).total).toBe(count(to.id));
+    expect(stats.find((c: { id: string }) => c.id === from.id).total).toBe(count(from.id));
+  });
+
+  it('a village still named by a unit cannot go; grids left in no village are named; nothing written', async () => {
+    const town = ctx.app.townData;
+    const gone = town.communities.find((c) => town.units.some((u) => u.communityId === c.id)) as (typeof town.communities)[number];
+    const features = town.communities.filter((c) => c !== gone).map((c) => village(c.geometry, c.name));
+    const before = JSON.stringify(town.communities.map((c) => c.id));
+    const res = await asVillages(file(features), '/api/boundaries');
+    expect(res.statusCode).toBe(422);
+    expect(res.json().message).toContain(`村居“${gone.name}”仍被责任单位`);
+    expect(res.json().message).toContain('不在任何新村居内');
+    expect(JSON.stringify(ctx.app.townData.communities.map((c) => c.id))).toBe(before);
   });
 });
