@@ -239,6 +239,7 @@ export function App({ session, onSignedOut }: AppProps) {
         exporting={exporting}
         onExport={onExport}
         ledgerQuery={readsProblems && session.user?.role !== 'display' && query !== null ? query : null}
+        ledgerRows={shown ? filtered.summary.total : null}
         reporting={mayReport ? reporting : null}
         onReporting={() => setReporting((r) => !r)}
         tasksRevision={readsProblems ? revision : null}

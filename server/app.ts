@@ -229,7 +229,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(patrolReadRoutes);
   await app.register(coverageRoutes);
   await app.register(deckRoutes);
-  await app.register(exportRoutes);
+  const photoFiles = new PhotoFiles(options.photoDir);
+  await app.register(exportRoutes, { photos: photoFiles });
   await app.register(importRoutes);
   await app.register(boundaryRoutes, { accounts: options.accounts });
   await app.register(statsRoutes);
@@ -238,7 +239,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(auditRoutes, { accounts: options.accounts });
   await app.register(displayTokenRoutes, { auth, accounts: options.accounts });
   await app.register(userRoutes, { auth });
-  await app.register(photoRoutes, { files: new PhotoFiles(options.photoDir) });
+  await app.register(photoRoutes, { files: photoFiles });
   await app.register(eventRoutes, { hub: live, auth });
   // A session, account or display token that ends takes its open streams with it.
   auth.onEnded((e) =>

@@ -17,6 +17,8 @@ export interface AppHeaderProps {
   onExport: (scale: 1 | 2) => void;
   /** The map's filters as an API query, for 导出台账; null for those who may not export (wall screens). */
   ledgerQuery: string | null;
+  /** How many problems the filters select (the 台账's rows), once known. */
+  ledgerRows: number | null;
   /** Whether the report form is open; null for those who may not report. */
   reporting: boolean | null;
   onReporting: () => void;
@@ -64,7 +66,7 @@ export function AppHeader(p: AppHeaderProps) {
             </button>
           ))}
         </nav>
-        <ExportMenu exporting={p.exporting} onPicture={p.onExport} ledgerQuery={p.ledgerQuery} />
+        <ExportMenu exporting={p.exporting} onPicture={p.onExport} ledgerQuery={p.ledgerQuery} ledgerRows={p.ledgerRows} />
         {p.reporting !== null && (
           <button
             type="button"

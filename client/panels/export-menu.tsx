@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { MAX_PHOTO_ROWS } from '../../server/exchange/ledger.ts';
 
 /** The files a 台账 export can be, as a clerk names them. */
 const LEDGER_FORMATS = [
@@ -16,13 +17,15 @@ export interface ExportMenuProps {
   onPicture: (scale: 1 | 2) => void;
   /** The map's filters as an API query (`?…`), for the 台账; null for those who may not export it (wall screens). */
   ledgerQuery: string | null;
+  /** The rows the 台账 would have (the filters' total), once known. */
+  ledgerRows: number | null;
 }
 
 /**
  * 导出: the map as a picture (1× or 2×), and the problems under the map's filters as a file to
  * hand in or open elsewhere — the server streams it and names it (盐东镇问题台账_2026-11-30.xlsx).
  */
-export function ExportMenu({ exporting, onPicture, ledgerQuery }: ExportMenuProps) {
+export function ExportMenu({ exporting, onPicture, ledgerQuery, ledgerRows }: ExportMenuProps) {
   const [open, setOpen] = useState(false);
   const box = useRef<HTMLDivElement>(null);
   // closes on a click elsewhere or Esc
@@ -82,6 +85,22 @@ export function ExportMenu({ exporting, onPicture, ledgerQuery }: ExportMenuProp
                   {f.name}
                 </a>
               ))}
+              {ledgerRows !== null && ledgerRows <= MAX_PHOTO_ROWS ? (
+                <a
+                  className="export-item"
+                  role="menuitem"
+                  href={`/api/export/problems?format=xlsx&photos=true${filters ? `&${filters}` : ''}`}
+                  download
+                  data-ledger-export="format=xlsx&photos=true"
+                  onClick={() => setOpen(false)}
+                >
+                  Excel 台账（含整改前后照片）
+                </a>
+              ) : (
+                <span className="export-item disabled" role="menuitem" aria-disabled="true" tabIndex={-1}>
+                  Excel 台账含照片：最多 {MAX_PHOTO_ROWS} 条，请先筛选
+                </span>
+              )}
             </>
           )}
         </div>

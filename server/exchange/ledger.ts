@@ -10,6 +10,9 @@ import type { TownData } from '../town-data.ts';
  * the import looks for first.
  */
 
+/** Rows a 台账 with photo thumbnails may have: exceljs holds a workbook with images in memory. */
+export const MAX_PHOTO_ROWS = 2000;
+
 /** One problem as a ledger row: display names, instants as epoch ms. */
 export interface LedgerRow {
   id: number;

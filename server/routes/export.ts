@@ -1,17 +1,20 @@
 import { PassThrough, Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import sharp from 'sharp';
 import { Type } from 'typebox';
 import { selectPage } from '../analytics/filter.ts';
 import { unitScope } from '../auth/access.ts';
 import { toShanghaiIso } from '../domain/calendar.ts';
 import { findCategory, sources } from '../domain/catalogue.ts';
 import { statuses } from '../domain/lifecycle.ts';
-import { RequestError } from '../errors.ts';
+import { badRequest, RequestError } from '../errors.ts';
 import { ledgerCsv } from '../exchange/export-csv.ts';
 import { ledgerGeoJson, ledgerKml } from '../exchange/export-geo.ts';
 import { ledgerShapefile } from '../exchange/export-shapefile.ts';
-import { writeLedgerXlsx } from '../exchange/export-xlsx.ts';
-import { type LedgerRow, ledgerRow } from '../exchange/ledger.ts';
+import { type RowPhotos, THUMB_PX, writeLedgerXlsx } from '../exchange/export-xlsx.ts';
+import { type LedgerRow, ledgerRow, MAX_PHOTO_ROWS } from '../exchange/ledger.ts';
+import type { PhotoFiles } from '../photos.ts';
 import { errorResponses, problemFilterProperties } from '../schemas/common.ts';
 import type { TownData } from '../town-data.ts';
 import { type ProblemFilterQuery, parseProblemFilter } from './problem-filter.ts';
@@ -41,9 +44,30 @@ const ExportQuery = Type.Object(
       Type.Union([Type.Literal('wgs84'), Type.Literal('gcj02')], { description: 'KML only: gcj02 for 奥维互动地图 and 高德 (default wgs84)' }),
     ),
     reveal: Type.Optional(Type.Boolean({ description: "admins only, audited: the reporters' names and phones unmasked" })),
+    photos: Type.Optional(
+      Type.Boolean({ description: `xlsx only: each row with its first 整改前 and 整改后 photo as a thumbnail (at most ${MAX_PHOTO_ROWS} rows: filter first)` }),
+    ),
   },
   { additionalProperties: false },
 );
+
+/** The thumbnails of a problem's first before and after photo, as the sheet's JPEGs. */
+async function rowPhotos(app: FastifyInstance, files: PhotoFiles, problemId: number): Promise<RowPhotos> {
+  const records = await app.store.photos(problemId);
+  const jpeg = async (kind: 'before' | 'after') => {
+    const p = records.find((r) => r.kind === kind);
+    if (!p) return null;
+    try {
+      return await sharp(files.read(p.id, true))
+        .resize({ width: THUMB_PX * 2, height: Math.round(THUMB_PX * 1.5), fit: 'cover' })
+        .jpeg({ quality: 80 })
+        .toBuffer();
+    } catch {
+      return null; // a photo file gone from the disk: the row without it
+    }
+  };
+  return { before: await jpeg('before'), after: await jpeg('after') };
+}
 
 /** The filters in words, for the sheet's second line. */
 function filterWords(q: ProblemFilterQuery, town: TownData): string {
@@ -74,7 +98,7 @@ function filterWords(q: ProblemFilterQuery, town: TownData): string {
   return parts.length ? parts.join('；') : '全部问题';
 }
 
-const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
+const exportRoutes: FastifyPluginAsyncTypebox<{ photos: PhotoFiles }> = async (app, { photos: files }) => {
   app.get(
     '/api/export/problems',
     {
@@ -89,12 +113,15 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      const { format, crs = 'wgs84', reveal = false, ...filterQuery } = req.query;
+      const { format, crs = 'wgs84', reveal = false, photos = false, ...filterQuery } = req.query;
       if (reveal && req.principal?.user?.role !== 'admin') throw new RequestError(403, 'forbidden', 'reveal', '只有创文办管理员可以导出未脱敏的举报人信息');
+      if (photos && format !== 'xlsx') throw badRequest('photos', '只有 Excel 台账（format=xlsx）可以带照片');
       const table = app.problemTable;
       const filter = parseProblemFilter(filterQuery, table, unitScope(req.principal));
       const now = app.now();
       const { rows: selected } = selectPage(table, filter, now, 0, Number.POSITIVE_INFINITY);
+      if (photos && selected.length > MAX_PHOTO_ROWS)
+        throw badRequest('photos', `带照片的台账最多 ${MAX_PHOTO_ROWS} 条（当前 ${selected.length} 条）：请先按村居、网格或时间筛选，或导出不带照片的台账`);
       const reporters = await app.store.reporters();
       const town = app.townData;
       function* rows(): Generator<LedgerRow> {
@@ -105,6 +132,7 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       await app.audit(req, reveal ? 'reveal' : 'export', 'problem', null, {
         format,
+        ...(photos && { photos: true }),
         rows: selected.length,
         ...(reveal && { fields: ['reporter_name', 'reporter_phone'] }),
       });
@@ -117,7 +145,8 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (format === 'xlsx') {
         const out = new PassThrough();
         const subtitle = `导出时间：${stamp.slice(0, 16).replace('T', ' ')}；筛选：${filterWords(filterQuery, town)}；共 ${selected.length} 条；${reveal ? '举报人信息未脱敏（已记入审计日志）' : '举报人信息已脱敏'}`;
-        writeLedgerXlsx(out, { title: `${town.town.name}创文问题台账`, subtitle }, rows()).catch((e: unknown) => out.destroy(e as Error));
+        const withPhotos = photos ? (r: LedgerRow) => rowPhotos(app, files, r.id) : undefined;
+        writeLedgerXlsx(out, { title: `${town.town.name}创文问题台账`, subtitle }, rows(), withPhotos).catch((e: unknown) => out.destroy(e as Error));
         return sendStream(reply, out, type);
       }
       if (format === 'shp') return sendStream(reply, Readable.from([await ledgerShapefile(rows(), 'problems', now)]), type);

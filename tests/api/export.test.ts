@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import gcoord from 'gcoord';
 import type { FeatureCollection } from 'geojson';
 import JSZip from 'jszip';
+import sharp from 'sharp';
 import shp from 'shpjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toShanghaiIso } from '../../server/domain/calendar.ts';
@@ -210,6 +211,58 @@ describe('exporting the 台账', () => {
     const audit = await get('/api/audit?action=reveal');
     expect(audit.statusCode).toBe(200);
     expect(JSON.stringify(audit.json())).toContain('"format":"csv"');
+  });
+
+  it('.xlsx with photos: the row’s first 整改前 and 整改后 photo as thumbnails in their own columns', async () => {
+    const BOUNDARY = 'photo-boundary';
+    const upload = async (kind: 'before' | 'after', colour: string) => {
+      const png = await sharp({ create: { width: 640, height: 480, channels: 3, background: colour } })
+        .png()
+        .toBuffer();
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: `/api/problems/${hostile}/photos`,
+        headers: { ...ctx.as.admin, origin: ORIGIN, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+        payload: Buffer.concat([
+          Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="kind"\r\n\r\n${kind}\r\n`),
+          Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="p.png"\r\nContent-Type: image/png\r\n\r\n`),
+          png,
+          Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+        ]),
+      });
+      expect(res.statusCode, res.body).toBe(201);
+    };
+    await upload('before', '#d32f2f');
+    await upload('after', '#2e7d32');
+    const res = await get('/api/export/problems?format=xlsx&photos=true&category=flyers');
+    expect(res.statusCode, res.body).toBe(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(res.rawPayload as unknown as ExcelJS.Buffer);
+    const sheet = book.worksheets[0];
+    const header = sheet.getRow(3).values as unknown[];
+    expect(header.slice(-2)).toEqual(['整改前照片', '整改后照片']);
+    const line = (sheet.getColumn(1).values as unknown[]).indexOf(hostile);
+    expect(line).toBeGreaterThan(3);
+    const images = sheet.getImages().filter((i) => Math.floor(i.range.tl.nativeRow) === line - 1);
+    expect(images.map((i) => Math.floor(i.range.tl.nativeCol)).sort()).toEqual([LEDGER_COLUMNS.length, LEDGER_COLUMNS.length + 1]);
+    const colourOf = async (col: number) => {
+      const image = images.find((i) => Math.floor(i.range.tl.nativeCol) === col);
+      const media = book.getImage(Number(image?.imageId));
+      expect(media.extension).toBe('jpeg');
+      const { channels } = await sharp(media.buffer as unknown as Buffer).stats();
+      return channels.slice(0, 3).map((c) => Math.round(c.mean));
+    };
+    const [r1, g1] = await colourOf(LEDGER_COLUMNS.length);
+    expect(r1).toBeGreaterThan(150);
+    expect(g1).toBeLessThan(90);
+    const [r2, g2] = await colourOf(LEDGER_COLUMNS.length + 1);
+    expect(g2).toBeGreaterThan(r2 + 40);
+    // only problems with photos carry images
+    expect(sheet.getImages()).toHaveLength(2);
+    // photos belong to the .xlsx 台账
+    const csv = await get('/api/export/problems?format=csv&photos=true');
+    expect(csv.statusCode).toBe(400);
+    expect(csv.json().field).toBe('photos');
   });
 
   it('bad input: an unknown format or datum, or a bad filter, is refused naming the field', async () => {
