@@ -1,7 +1,7 @@
 import { generateDemo } from '../scripts/demo/generate.ts';
 import { generateDemoPatrols, type PatrolTown } from '../scripts/demo/patrols.ts';
 import { drawDemoPhoto, VARIANTS } from '../scripts/demo/photos.ts';
-import { type Recurrence, RecurrenceFinder } from './analytics/recurrences.ts';
+import { findRecurrences, type RecurrenceFinder } from './analytics/recurrences.ts';
 import { type PhotoFiles, type ProcessedPhoto, processPhoto } from './photos.ts';
 import type { ProblemRecord } from './store/records.ts';
 import type { Store } from './store/store.ts';
@@ -18,17 +18,17 @@ export async function seedDemoIfEmpty(
   return { loaded: true, ...result };
 }
 
-/** Finds the recurrences (反弹) in a freshly loaded history (problems in report order) and stores them; returns how many. */
+/**
+ * Finds the recurrences (反弹) in a freshly loaded history and stores them; returns how many. The
+ * rule reads problems in report order, which is not id order (the generator numbers them otherwise,
+ * an import by its sheet's rows).
+ */
 export async function markRecurrences(store: Store): Promise<number> {
-  const finder = new RecurrenceFinder();
-  const found: Recurrence[] = [];
-  for await (const batch of store.scanProblems()) {
-    for (const p of batch) {
-      const r = finder.add(p);
-      if (r) found.push(r);
-    }
-  }
-  return store.addRecurrences(found);
+  const reports: Parameters<RecurrenceFinder['add']>[0][] = [];
+  for await (const batch of store.scanProblems())
+    for (const { id, lon, lat, category, reportedAt, closedAt } of batch) reports.push({ id, lon, lat, category, reportedAt, closedAt });
+  reports.sort((a, b) => a.reportedAt - b.reportedAt || a.id - b.id);
+  return store.addRecurrences(findRecurrences(reports));
 }
 
 /** Days back from now whose problems get demo photos. */

@@ -1,4 +1,4 @@
-import { STATUS_CODES } from 'node:http';
+import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance } from 'fastify';
 
 /** A client error: names the field and says why, in Chinese for the user and a code for programs. */
@@ -75,9 +75,7 @@ function describeValidation(issue: AjvIssue, part: string): { field: string; mes
  */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | RequestError, request, reply) => {
-    // Past a size limit the rest of the body is not wanted: closing the connection after the
-    // answer stops the upload, where keeping it alive would read (and drop) a gigabyte more.
-    if (error.statusCode === 413) reply.header('connection', 'close');
+    if (error.statusCode === 413) lingerThenClose(request.raw, reply.raw);
     if (error instanceof RequestError) {
       return reply.status(error.statusCode).send({
         statusCode: error.statusCode,
@@ -123,4 +121,25 @@ function clientErrorMessage(e: FastifyError): string {
     default:
       return e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? '请求体不是合法的 JSON' : '请求不合法';
   }
+}
+
+/** How long the rest of a refused upload is read (and dropped) before its connection is cut. */
+const LINGER_MS = 3000;
+
+/**
+ * After a 413 the rest of the body is not wanted, but cutting the connection at once while the
+ * client is still sending makes its system answer "connection reset" instead of showing the 413.
+ * So the rest is read and dropped for a few seconds after the answer (a browser stops sending
+ * when it reads it), then the connection is cut: a gigabyte sent is not a gigabyte read.
+ */
+function lingerThenClose(req: IncomingMessage, res: ServerResponse): void {
+  // no `connection: close`: Node would cut the connection the moment the answer is written
+  res.once('finish', () => {
+    if (req.complete) return;
+    const cut = setTimeout(() => req.socket.destroy(), LINGER_MS);
+    cut.unref();
+    req.once('end', () => clearTimeout(cut));
+    req.socket.once('close', () => clearTimeout(cut));
+    req.resume();
+  });
 }

@@ -1,5 +1,6 @@
 import type { FeatureCollection } from 'geojson';
 import { lazy, Suspense, useState } from 'react';
+import { tooLarge } from '../../server/exchange/upload-limit.ts';
 import type { Answer } from '../../server/schemas/api.ts';
 import { ApiError, failure } from '../api/client.ts';
 
@@ -36,10 +37,16 @@ export function BoundaryCheck() {
   const [busy, setBusy] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
   const upload = async (f: File) => {
-    setBusy('正在检查…');
     setError(null);
     setDone(null);
     setConfirming(false);
+    const large = tooLarge(f.size);
+    if (large) {
+      setCheck(null);
+      setError(large);
+      return;
+    }
+    setBusy('正在检查…');
     setFile(f);
     try {
       setCheck(await send<Check>('/api/boundaries/dry-run', f, kind));

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { tooLarge } from '../../server/exchange/upload-limit.ts';
 import type { Answer } from '../../server/schemas/api.ts';
 import { ApiError, api, call, failure, type Meta, type Session } from '../api/client.ts';
 import { UserMenu } from '../auth/user-menu.tsx';
@@ -86,9 +87,15 @@ export function ImportPage({ session, onSignedOut }: { session: Session; onSigne
   }, [admin, reloadBatches]);
 
   const check = useCallback(async (f: File, c: Choices) => {
-    setBusy('正在检查…');
     setError(null);
     setDone(null);
+    const large = tooLarge(f.size);
+    if (large) {
+      setRun(null);
+      setError(large);
+      return;
+    }
+    setBusy('正在检查…');
     try {
       setRun(await post<DryRun>('/api/imports/dry-run', form(f, c)));
     } catch (e) {

@@ -224,7 +224,11 @@ export class ProblemTable {
       w++;
     }
     if (first < 0) return;
-    for (let r = w; r < this.size; r++) for (const text of [this.description, this.address, this.measure]) text.set(r, null);
+    for (let r = w; r < this.size; r++) {
+      for (const text of [this.description, this.address, this.measure]) text.set(r, null);
+      // a row appended here later is not a recurrence until marked
+      this.recurrent[r] = 0;
+    }
     this.size = w;
     for (let b = first >> BLOCK_SHIFT; b < this.blockVersion.length; b++) this.blockVersion[b]++;
     this.bucketsStale = true;

@@ -1,6 +1,7 @@
 import { RECURRENCE_RADIUS_M, RECURRENCE_WINDOW_MS, withinRecurrenceWindow } from '../domain/duplicates.ts';
 import { distanceKm, KM_PER_DEG_LAT, kmPerDegLon } from '../domain/geometry.ts';
 import type { ProblemRecord } from '../store/records.ts';
+import type { ProblemTable } from './problem-table.ts';
 
 export interface Recurrence {
   problemId: number;
@@ -74,4 +75,15 @@ export function findRecurrences(problems: Iterable<Report>): Recurrence[] {
     if (r) out.push(r);
   }
   return out;
+}
+
+/**
+ * The recurrences that problems just added (an import) are: the whole table walked in report
+ * order, since imported rows are older than their ids say. Only the added problems are marked: a
+ * problem already there does not become a recurrence of an imported one (the import's undo must
+ * leave the town as it was).
+ */
+export function recurrencesAmong(table: ProblemTable, added: ReadonlySet<number>): Recurrence[] {
+  const order = Array.from({ length: table.size }, (_, i) => i).sort((a, b) => table.reportedAt[a] - table.reportedAt[b] || table.id[a] - table.id[b]);
+  return findRecurrences(order.map((i) => table.record(i))).filter((r) => added.has(r.problemId));
 }

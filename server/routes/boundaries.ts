@@ -8,6 +8,7 @@ import { planCommunities, planGrids } from '../exchange/boundary-plan.ts';
 import { DATUMS, toWgs84 } from '../exchange/datum.ts';
 import { type Area, readBoundaries } from '../exchange/read-boundaries.ts';
 import { UnreadableFile } from '../exchange/unreadable.ts';
+import { MAX_UPLOAD_BYTES } from '../exchange/upload-limit.ts';
 import { BoundaryCommitted, BoundaryDryRun } from '../schemas/boundaries.ts';
 import { ErrorResponse, errorResponses } from '../schemas/common.ts';
 import type { AccountStore, UserRecord } from '../store/account-store.ts';
@@ -18,7 +19,7 @@ import { readUpload } from './upload.ts';
  * then committed — the grids replaced, every problem and key site re-derives its grid and village.
  */
 
-const MAX_BOUNDARY_BYTES = 50 * 1024 * 1024;
+const MAX_BOUNDARY_BYTES = MAX_UPLOAD_BYTES;
 
 const Choices = Type.Object(
   {

@@ -4,6 +4,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
+import { recurrencesAmong } from '../analytics/recurrences.ts';
 import { toShanghaiIso } from '../domain/calendar.ts';
 import { findCategory } from '../domain/catalogue.ts';
 import { badRequest, notFound, RequestError } from '../errors.ts';
@@ -12,6 +13,7 @@ import { DATUMS } from '../exchange/datum.ts';
 import { type DryRun, dryRun, writeReportXlsx } from '../exchange/dry-run.ts';
 import type { ImportChoices } from '../exchange/import-rows.ts';
 import { UnreadableFile } from '../exchange/read-table.ts';
+import { MAX_UPLOAD_BYTES } from '../exchange/upload-limit.ts';
 import { ErrorResponse, errorResponses } from '../schemas/common.ts';
 import { DryRunAnswer, ImportBatch, ImportDone } from '../schemas/imports.ts';
 import type { UserRecord } from '../store/account-store.ts';
@@ -22,7 +24,7 @@ import { readUpload } from './upload.ts';
 /** The import wizard's API: a sheet uploaded with the clerk's choices, read and judged row by row (nothing written). */
 
 /** The largest sheet taken: a year of a district's problems as .xlsx is a few MB. */
-const MAX_SHEET_BYTES = 50 * 1024 * 1024;
+const MAX_SHEET_BYTES = MAX_UPLOAD_BYTES;
 /** Report lines in the JSON answer (all of them are in the .xlsx report). */
 const LINES_SHOWN = 500;
 
@@ -155,6 +157,10 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       done.problemIds.forEach((id, k) => {
         app.problemTable.upsert({ ...rows[k].draft.problem, id });
       });
+      // 反弹: an imported problem reported near one of its kind closed in the 90 days before
+      const recurrences = recurrencesAmong(app.problemTable, new Set(done.problemIds));
+      await app.store.addRecurrences(recurrences);
+      app.problemTable.markRecurrent(recurrences.map((r) => r.problemId));
       app.live.announce('reset');
       await app.audit(req, 'import.commit', 'import', done.batch.id, {
         file: name,

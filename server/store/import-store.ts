@@ -119,13 +119,15 @@ export class SqliteImportStore implements ImportStore {
       if (!b) return { undone: false, reason: 'not_found' };
       if (b.undone_at !== null) return { undone: false, reason: 'already_undone' };
       const problemIds = db.prepare('SELECT problem_id FROM import_rows WHERE batch = ? ORDER BY problem_id').pluck().all(id) as number[];
-      // touched: an event that is not the batch's own, a photo, a later problem merged into one of them
+      // touched: an event that is not the batch's own, a photo, a problem from outside the batch
+      // that is a recurrence (反弹) of one of them (the batch's own recurrences go with it)
       const touched = db
         .prepare(
           `SELECT DISTINCT r.problem_id FROM import_rows r WHERE r.batch = ? AND (
              EXISTS (SELECT 1 FROM problem_events e WHERE e.problem_id = r.problem_id AND (e.batch IS NULL OR e.batch <> r.batch))
              OR EXISTS (SELECT 1 FROM photos p WHERE p.problem_id = r.problem_id)
-             OR EXISTS (SELECT 1 FROM recurrences c WHERE c.of_problem_id = r.problem_id)
+             OR EXISTS (SELECT 1 FROM recurrences c WHERE c.of_problem_id = r.problem_id
+                          AND c.problem_id NOT IN (SELECT problem_id FROM import_rows WHERE batch = r.batch))
            ) ORDER BY r.problem_id`,
         )
         .pluck()

@@ -260,6 +260,10 @@ describe('importing and undoing', () => {
     const s = await summary(empty);
     expect(s).toEqual(await summary(full));
     expect(s).not.toEqual(before.summary);
+    // the same recurrences (反弹), found in the imported history by the same rule
+    const byVillage = await communities(empty);
+    expect(byVillage).toEqual(await communities(full));
+    expect(byVillage.communities.reduce((n: number, c: { recurrences: number }) => n + c.recurrences, 0)).toBeGreaterThan(0);
     // each row is the replay of its one event, which names the file and line
     const first = empty.app.problemTable.record(0);
     const events = await empty.app.store.events(first.id);
