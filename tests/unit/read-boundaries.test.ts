@@ -56,6 +56,32 @@ describe('boundary files from the bureau and the clerk', () => {
     expect(offsetMetres(utf8)).toBeLessThan(0.01);
   });
 
+  it('a zip bomb in a shapefile .zip, or an entry whose size lies, is refused before it is inflated in full', async () => {
+    const limits = { maxTotalBytes: 8 * 1024 * 1024, maxEntries: 100 };
+    const zip = await JSZip.loadAsync(await polygonShapefile(polygons, { prj: EPSG_4549_PRJ, encoding: 'gbk', cpg: '936' }));
+    // a .dbf that inflates to 32 MB from about 32 KB
+    zip.file('网格.dbf', Buffer.alloc(32 * 1024 * 1024, 0x20));
+    const bomb = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 9 } });
+    expect(bomb.length).toBeLessThan(200_000);
+    await expect(readBoundaries(bomb, limits)).rejects.toThrow(/解压后超过 8 MB/);
+    // the central directory saying the .dbf is 1,000 bytes
+    const liar = Buffer.from(bomb);
+    const central = Buffer.from([0x50, 0x4b, 0x01, 0x02]);
+    for (let at = liar.indexOf(central); at >= 0; at = liar.indexOf(central, at + 4)) {
+      if (
+        liar
+          .subarray(at + 46, at + 46 + liar.readUInt16LE(at + 28))
+          .toString()
+          .endsWith('.dbf')
+      )
+        liar.writeUInt32LE(1000, at + 24);
+    }
+    await expect(readBoundaries(liar, limits)).rejects.toThrow(/解压后超过 8 MB|实际大小与声明不符/);
+    // within the limits the same shapefile reads
+    const sound = await polygonShapefile(polygons, { prj: EPSG_4549_PRJ, encoding: 'gbk', cpg: '936' });
+    expect((await readBoundaries(sound, limits)).areas).toHaveLength(12);
+  });
+
   it('a .shp whose header lies about its length, or a shapefile of points, is refused with the reason', async () => {
     const good = await polygonShapefile(polygons, { prj: EPSG_4549_PRJ, encoding: 'gbk', cpg: '936' });
     const zip = await JSZip.loadAsync(good);
