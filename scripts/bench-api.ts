@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Random } from '../server/domain/random.ts';
 import { client, demoDatabase, seconds, startServer } from './bench/server.ts';
-import { Random } from './demo/random.ts';
 
 /**
  * Benchmark, not a test: prints figures. Generates the demo with --count problems (default 1M)

@@ -1,13 +1,13 @@
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { AreaIndex } from '../server/domain/grid-index.ts';
+import { Random } from '../server/domain/random.ts';
 import { gridCoverage } from '../server/patrol/grid-coverage.ts';
 import { planRoute } from '../server/patrol/plan-route.ts';
 import { RoadGraph } from '../server/patrol/road-graph.ts';
 import { thinTrack } from '../server/patrol/track.ts';
 import { generateDemo } from './demo/generate.ts';
 import { generateDemoPatrols } from './demo/patrols.ts';
-import { Random } from './demo/random.ts';
 
 /**
  * Benchmark, not a test: prints figures. On the demo town's roads:

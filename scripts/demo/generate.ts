@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import { Random } from '../../server/domain/random.ts';
 import type { ProblemBatch } from '../../server/store/problem-batch.ts';
 import type { Dataset, ProblemDraft } from '../../server/store/records.ts';
 import { buildGeography } from './geography.ts';
 import { simulateProblems } from './problems.ts';
-import { Random } from './random.ts';
 import { PROBLEM_STREAM_SALT } from './streams.ts';
 
 export const GENERATOR_VERSION = 1;

@@ -5,8 +5,8 @@ import { categories, type SiteKind } from '../../server/domain/catalogue.ts';
 import type { DispatchRule } from '../../server/domain/dispatch.ts';
 import { type Area, type BBox, bboxOf, distanceKm, offsetKm } from '../../server/domain/geometry.ts';
 import { AreaIndex } from '../../server/domain/grid-index.ts';
+import type { Random } from '../../server/domain/random.ts';
 import type { BasemapFeature, CommunityRecord, GridRecord, SiteRecord, TownGeography, TownRecord, UnitRecord } from '../../server/store/records.ts';
-import type { Random } from './random.ts';
 import { smallRoads } from './streets.ts';
 
 export interface MarketTown {

@@ -1,9 +1,9 @@
 import { startOfShanghaiDay } from '../../server/domain/calendar.ts';
 import { distanceKm } from '../../server/domain/geometry.ts';
+import { Random } from '../../server/domain/random.ts';
 import type { RoadGraph } from '../../server/patrol/road-graph.ts';
 import type { TrackPoint } from '../../server/patrol/track.ts';
 import type { GridRecord, SiteRecord } from '../../server/store/records.ts';
-import { Random } from './random.ts';
 
 /**
  * The demo town's past patrols (巡查, 演示数据): each grid's manager walks its streets on some

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { categories } from '../../server/domain/catalogue.ts';
-import { Random } from './random.ts';
+import { Random } from '../../server/domain/random.ts';
 
 /**
  * Synthetic photos for the demo town (演示图片): a street sketch drawn as SVG and rendered by

@@ -4,9 +4,9 @@ import { computeDeadline, startOfShanghaiDay } from '../../server/domain/calenda
 import { categories, findCategory, type SourceCode } from '../../server/domain/catalogue.ts';
 import { distanceKm, KEY_SITE_RADIUS_KM, KM_PER_DEG_LAT, kmPerDegLon, nearestWithin, offsetKm } from '../../server/domain/geometry.ts';
 import type { Status } from '../../server/domain/lifecycle.ts';
+import { Random } from '../../server/domain/random.ts';
 import type { EventChanges, ProblemDraft, ProblemEventRecord, ReporterRecord } from '../../server/store/records.ts';
 import { type Geography, randomPointIn, unitIdFor } from './geography.ts';
-import { Random } from './random.ts';
 import { REPORTER_STREAM_SALT } from './streams.ts';
 import { descriptions, givenChars, measures, mobilePrefixes, surnames } from './texts.ts';
 

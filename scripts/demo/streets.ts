@@ -1,9 +1,9 @@
 import { booleanPointInPolygon } from '@turf/turf';
 import type { LineString, Position } from 'geojson';
 import { type Area, distanceKm, offsetKm, ringMean } from '../../server/domain/geometry.ts';
+import { Random } from '../../server/domain/random.ts';
 import type { BasemapFeature, CommunityRecord, GridRecord } from '../../server/store/records.ts';
 import type { MarketTown } from './geography.ts';
-import { Random } from './random.ts';
 
 /**
  * The demo town's small roads, for patrol routing: the reference data has 18 road lines for the

@@ -1,10 +1,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { Random } from '../../server/domain/random.ts';
 import { toBatch } from '../../server/store/problem-batch.ts';
 import type { ProblemDraft } from '../../server/store/records.ts';
 import type { DemoOptions } from './generate.ts';
 import { buildGeography } from './geography.ts';
 import { simulateProblems } from './problems.ts';
-import { Random } from './random.ts';
 import { PROBLEM_STREAM_SALT } from './streams.ts';
 
 /** Runs the problem simulation off the main thread and posts batches as the consumer asks for them. */

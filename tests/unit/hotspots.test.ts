@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Random } from '../../scripts/demo/random.ts';
 import { findHotspots, normalUpperTail } from '../../server/analytics/hotspots.ts';
 import { distanceKm, offsetKm } from '../../server/domain/geometry.ts';
+import { Random } from '../../server/domain/random.ts';
 
 const BOX: [number, number, number, number] = [120.3, 33.3, 120.5, 33.48]; // about 19 × 20 km
 const everywhere = () => true;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Random } from '../../scripts/demo/random.ts';
 import { median } from '../../server/analytics/stats.ts';
+import { Random } from '../../server/domain/random.ts';
 
 function sortedMedian(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Random } from '../../scripts/demo/random.ts';
 import { offsetKm } from '../../server/domain/geometry.ts';
+import { Random } from '../../server/domain/random.ts';
 import { coverage, edgesWithin } from '../../server/patrol/coverage.ts';
 import { DETOUR_FACTOR, planRoute } from '../../server/patrol/plan-route.ts';
 import { RoadGraph } from '../../server/patrol/road-graph.ts';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Random } from '../../scripts/demo/random.ts';
 import { ProblemTable } from '../../server/analytics/problem-table.ts';
 import { summarizeByBlocks, summarizeByScan } from '../../server/analytics/stats.ts';
 import { statusCodes } from '../../server/domain/lifecycle.ts';
+import { Random } from '../../server/domain/random.ts';
 import type { ProblemRecord } from '../../server/store/records.ts';
 
 const DAY = 86_400_000;

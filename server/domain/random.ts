@@ -1,4 +1,4 @@
-/** A small seeded PRNG (sfc32) so that the demo is the same for the same seed on every machine. */
+/** A small seeded PRNG (sfc32): the same numbers for the same seed on every machine (the demo, inspection samples). */
 export class Random {
   private a: number;
   private b: number;
