@@ -45,10 +45,10 @@ const NAMED = 10;
 
 const M2_PER_KM2 = 1_000_000;
 
-/** The next free id `<village>-NN` for a grid added to a village. */
-function nextGridId(communityId: string, taken: Set<string>): string {
+/** The next free id `<prefix>-NN` (a grid added to a village: the village's id; a village: `village`), taken from then on. */
+function nextId(prefix: string, taken: Set<string>): string {
   for (let n = 1; ; n++) {
-    const id = `${communityId}-${String(n).padStart(2, '0')}`;
+    const id = `${prefix}-${String(n).padStart(2, '0')}`;
     if (!taken.has(id)) {
       taken.add(id);
       return id;
@@ -84,7 +84,7 @@ export function planGrids(
       refused.push(`新网格“${name}”不在任何村居内`);
       continue;
     }
-    grids.push({ id: nextGridId(communityId, taken), townId: town.town.id, communityId, name, manager: '', geometry: a.geometry, areaKm2 });
+    grids.push({ id: nextId(communityId, taken), townId: town.town.id, communityId, name, manager: '', geometry: a.geometry, areaKm2 });
   }
   const kept = new Set(grids.map((g) => g.id));
   const oldName = new Map(town.grids.map((g) => [g.id, g.name]));
@@ -139,17 +139,6 @@ function unmatchable(field: string | null, unnamed: number, duplicates: string[]
   return refused;
 }
 
-/** The next free id `village-NN` for a village added. */
-function nextVillageId(taken: Set<string>): string {
-  for (let n = 1; ; n++) {
-    const id = `village-${String(n).padStart(2, '0')}`;
-    if (!taken.has(id)) {
-      taken.add(id);
-      return id;
-    }
-  }
-}
-
 /**
  * Village boundaries (村居): a village named in the file keeps its id and kind with the file's
  * shape; a new name becomes a village (社区 when its name says so); each grid goes to the village
@@ -182,7 +171,7 @@ export function planCommunities(
       communities.push({ ...was, geometry: a.geometry, areaKm2, center: keepCenter ? was.center : inside });
     } else {
       const kind = name.endsWith('社区') ? 'neighborhood' : 'village';
-      communities.push({ id: nextVillageId(taken), townId: town.town.id, name, kind, geometry: a.geometry, center: inside, areaKm2 });
+      communities.push({ id: nextId('village', taken), townId: town.town.id, name, kind, geometry: a.geometry, center: inside, areaKm2 });
     }
   }
   const kept = new Set(communities.map((c) => c.id));
