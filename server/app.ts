@@ -30,6 +30,7 @@ import exportRoutes from './routes/export.ts';
 import healthRoutes from './routes/health.ts';
 import hotspotRoutes from './routes/hotspots.ts';
 import importRoutes from './routes/imports.ts';
+import inspectionRoutes from './routes/inspections.ts';
 import metaRoutes from './routes/meta.ts';
 import patrolReadRoutes from './routes/patrol-reads.ts';
 import patrolRecordRoutes from './routes/patrol-record.ts';
@@ -158,6 +159,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'wall', description: '指挥大屏' },
         { name: 'patrols', description: '网格巡查' },
         { name: 'decks', description: '动员会演示文稿' },
+        { name: 'inspections', description: '重点点位测评：检查表、测评轮次、检查结果' },
       ],
     },
   });
@@ -233,6 +235,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(exportRoutes, { photos: photoFiles });
   await app.register(importRoutes);
   await app.register(boundaryRoutes, { accounts: options.accounts });
+  await app.register(inspectionRoutes);
   await app.register(statsRoutes);
   await app.register(hotspotRoutes);
   await app.register(authRoutes, { auth, loginPerMinute: (options.rateLimits ?? DEFAULT_RATE_LIMITS).loginPerMinute });

@@ -65,6 +65,16 @@ const DEPARTMENTS: { duty: string; name: string }[] = [
   { duty: 'power', name: '镇供电所' },
 ];
 
+/** Who answers for a key site of a type in the demo (责任单位): a department's duty, else the village's committee. */
+const SITE_OWNER: Partial<Record<SiteKind, string>> = {
+  农贸市场: 'market',
+  建筑工地: 'construction',
+  公共厕所: 'sanitation',
+  主次干道: 'enforcement',
+  交通路口: 'traffic',
+  商场超市: 'market',
+};
+
 /** Id of the unit that handles a duty; community duty goes to the community's own committee. */
 export function unitIdFor(duty: string, communityId: string): string {
   return duty === 'community' ? `committee-${communityId}` : `dept-${duty}`;
@@ -230,6 +240,7 @@ function buildSites(rng: Random, community: CommunityRecord, market: MarketTown 
       kind: plan.kind,
       lon: p[0],
       lat: p[1],
+      unitId: unitIdFor(SITE_OWNER[plan.kind] ?? 'community', community.id),
     };
   });
 }

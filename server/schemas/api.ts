@@ -10,6 +10,7 @@ import { FeatureCollection } from './common.ts';
 import { Deck, DeckSummary } from './decks.ts';
 import { DispatchRulesAnswer } from './dispatch.ts';
 import { DryRunAnswer, ImportBatch, ImportDone } from './imports.ts';
+import { CheckDone, ChecklistsAnswer, RoundDetail, RoundSummary, SiteHistory } from './inspections.ts';
 import { Meta } from './meta.ts';
 import { CheckinAnswer, CoverageAnswer, PatrolDetail, PatrolSummary, PlanAnswer, TrackFeature } from './patrols.ts';
 import { Created, Photo, ProblemCollection, ProblemDetail } from './problems.ts';
@@ -87,6 +88,12 @@ export const API_ANSWERS = {
   'GET /api/basemaps': Type.Object({ basemaps: Type.Array(Basemap) }),
   'POST /api/boundaries/dry-run': BoundaryDryRun,
   'POST /api/boundaries': BoundaryCommitted,
+  'GET /api/checklists': ChecklistsAnswer,
+  'GET /api/inspections/rounds': Type.Object({ rounds: Type.Array(RoundSummary) }),
+  'POST /api/inspections/rounds': RoundSummary,
+  'GET /api/inspections/rounds/:id': RoundDetail,
+  'POST /api/inspections/rounds/:id/checks': CheckDone,
+  'GET /api/sites/:id/checks': SiteHistory,
 } satisfies Record<string, TSchema>;
 
 export type ApiRoute = keyof typeof API_ANSWERS;

@@ -245,4 +245,48 @@ export const migrations: readonly string[] = [
     WHEN OLD.batch IS NULL OR (SELECT undone_at FROM import_batches WHERE id = OLD.batch) IS NULL
     BEGIN SELECT RAISE(ABORT, 'problem_events is append-only (only the events of an undone import batch go)'); END;
   `,
+  // v11: inspection rounds (测评轮次) of key sites against their checklists — a round's sites (and,
+  // for a re-check, the items to look at again), one check per site with a result per item, and the
+  // problem each failed item made; a key site's owner unit (责任单位).
+  `
+  ALTER TABLE sites ADD COLUMN unit_id TEXT REFERENCES units(id);
+  CREATE TABLE inspection_rounds (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('supervision', 'mock_evaluation', 'unannounced', 'recheck')),
+    name TEXT NOT NULL,
+    starts_on TEXT NOT NULL,
+    ends_on TEXT NOT NULL,
+    team TEXT NOT NULL,
+    deadline_rule TEXT NOT NULL,
+    recheck_of INTEGER REFERENCES inspection_rounds(id),
+    sample TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE round_sites (
+    round_id INTEGER NOT NULL REFERENCES inspection_rounds(id),
+    site_id TEXT NOT NULL REFERENCES sites(id),
+    items TEXT,
+    PRIMARY KEY (round_id, site_id)
+  );
+  CREATE TABLE site_checks (
+    id INTEGER PRIMARY KEY,
+    round_id INTEGER NOT NULL REFERENCES inspection_rounds(id),
+    site_id TEXT NOT NULL REFERENCES sites(id),
+    checked_at INTEGER NOT NULL,
+    inspector TEXT NOT NULL,
+    note TEXT NOT NULL,
+    UNIQUE (round_id, site_id)
+  );
+  CREATE INDEX site_checks_site ON site_checks(site_id, checked_at);
+  CREATE TABLE check_items (
+    check_id INTEGER NOT NULL REFERENCES site_checks(id),
+    item TEXT NOT NULL,
+    result TEXT NOT NULL CHECK (result IN ('pass', 'fail', 'na')),
+    note TEXT NOT NULL,
+    problem_id INTEGER REFERENCES problems(id),
+    PRIMARY KEY (check_id, item)
+  );
+  CREATE INDEX check_items_problem ON check_items(problem_id) WHERE problem_id IS NOT NULL;
+  `,
 ];

@@ -53,6 +53,8 @@ export interface SiteRecord {
   kind: SiteKind;
   lon: number;
   lat: number;
+  /** The unit answerable for the site (责任单位): what its failed checklist items are assigned to. */
+  unitId: string | null;
 }
 
 /** A feature of the offline basemap: roads, water, place labels. */

@@ -5,6 +5,7 @@ import { bboxOf } from '../domain/geometry.ts';
 import { SqliteBoundaryStore } from './boundary-store.ts';
 import { SqliteDeckStore } from './deck-store.ts';
 import { SqliteImportStore } from './import-store.ts';
+import { SqliteInspectionStore } from './inspection-store.ts';
 import { migrations } from './migrations.ts';
 import { SqlitePatrolStore } from './patrol-store.ts';
 import { EVENT_FIELDS, INSERT_NEW_PROBLEM, PROBLEM_COLUMNS, type ProblemBatch, ROW_WIDTH, toBatch } from './problem-batch.ts';
@@ -104,6 +105,7 @@ export class SqliteStore implements Store {
   readonly decks: SqliteDeckStore;
   readonly imports: SqliteImportStore;
   readonly boundaries: SqliteBoundaryStore;
+  readonly inspections: SqliteInspectionStore;
   private readonly stmts;
 
   constructor(path: string) {
@@ -124,6 +126,7 @@ export class SqliteStore implements Store {
     this.decks = new SqliteDeckStore(this.db);
     this.imports = new SqliteImportStore(this.db);
     this.boundaries = new SqliteBoundaryStore(this.db);
+    this.inspections = new SqliteInspectionStore(this.db);
     this.stmts = {
       problem: this.db.prepare(`SELECT ${PROBLEM_COLUMNS} FROM problems WHERE id = ?`).raw(true),
       events: this.db.prepare('SELECT * FROM problem_events WHERE problem_id = ? ORDER BY id'),
@@ -189,8 +192,8 @@ export class SqliteStore implements Store {
       for (const x of dataset.grids) g.run(x.id, x.townId, x.communityId, x.name, x.manager, JSON.stringify(x.geometry), x.areaKm2, ...bboxOf(x.geometry));
       const u = db.prepare('INSERT INTO units VALUES (?, ?, ?, ?, ?)');
       for (const x of dataset.units) u.run(x.id, x.townId, x.name, x.kind, x.communityId);
-      const s = db.prepare('INSERT INTO sites VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-      for (const x of dataset.sites) s.run(x.id, x.townId, x.communityId, x.gridId, x.name, x.kind, x.lon, x.lat);
+      const s = db.prepare('INSERT INTO sites (id, town_id, community_id, grid_id, name, kind, lon, lat, unit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+      for (const x of dataset.sites) s.run(x.id, x.townId, x.communityId, x.gridId, x.name, x.kind, x.lon, x.lat, x.unitId);
       const b = db.prepare('INSERT INTO basemap_features (town_id, layer, name, class, geometry) VALUES (?, ?, ?, ?, ?)');
       for (const x of dataset.basemap) b.run(t.id, x.layer, x.name, x.class, JSON.stringify(x.geometry));
       this.writeDispatchRules(dataset.dispatchRules);
@@ -309,6 +312,7 @@ export class SqliteStore implements Store {
       kind: r.kind as SiteRecord['kind'],
       lon: r.lon as number,
       lat: r.lat as number,
+      unitId: (r.unit_id as string | null) ?? null,
     }));
   }
 

@@ -2,6 +2,7 @@ import type { DispatchRule } from '../domain/dispatch.ts';
 import type { BoundaryStore } from './boundary-store.ts';
 import type { DeckStore } from './deck-store.ts';
 import type { ImportStore } from './import-store.ts';
+import type { InspectionStore } from './inspection-store.ts';
 import type { PatrolStore } from './patrol-store.ts';
 import type {
   BasemapFeature,
@@ -50,6 +51,8 @@ export interface Store {
   readonly imports: ImportStore;
   /** New grid boundaries (网格边界) and the problems they move. */
   readonly boundaries: BoundaryStore;
+  /** Inspection rounds (测评轮次) of key sites, their checks and the problems failed items made. */
+  readonly inspections: InspectionStore;
   /** Whether no dataset has been loaded yet (a fresh database). */
   isEmpty(): Promise<boolean>;
   /** Loads a whole dataset into an empty store, atomically. */

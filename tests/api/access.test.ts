@@ -336,6 +336,37 @@ const ROWS: Row[] = [
   { route: 'GET /api/tiles/tianditu/:layer/:z/:x/:y', call: get('/api/tiles/tianditu/vec/14/1/1'), expect: { ...all(404), anonymous: 401 } },
   // local .pmtiles archives: every screen may read them (none in this town's folder)
   { route: 'GET /api/basemaps/files/:file', call: get('/api/basemaps/files/a.pmtiles'), expect: { ...all(404), anonymous: 401 } },
+  // Inspections (测评): the campaign office sets rounds up; leaders read them; grid managers check the sites in their grids (tests/api/inspections.test.ts)
+  ...['/api/checklists', '/api/inspections/rounds'].map((url) => ({
+    route: `GET ${url}`,
+    call: get(url),
+    expect: { ...all(403), anonymous: 401, admin: 200, leader: 200, grid_manager: 200 },
+  })),
+  {
+    route: 'POST /api/inspections/rounds',
+    call: () => ({
+      method: 'POST' as const,
+      url: '/api/inspections/rounds',
+      payload: { kind: 'supervision', name: '访问测试', startsOn: '2026-11-01', endsOn: '2026-11-30', team: [], deadline: 'category', sample: { mode: 'all' } },
+    }),
+    expect: adminOnly(201),
+  },
+  // (no round 999: those who may read or check it are told so)
+  {
+    route: 'GET /api/inspections/rounds/:id',
+    call: get('/api/inspections/rounds/999'),
+    expect: { ...all(403), anonymous: 401, admin: 404, leader: 404, grid_manager: 404 },
+  },
+  {
+    route: 'POST /api/inspections/rounds/:id/checks',
+    call: () => ({ method: 'POST' as const, url: '/api/inspections/rounds/999/checks', payload: { siteId: 'x', items: [{ item: 'x', result: 'pass' }] } }),
+    expect: { ...all(403), anonymous: 401, admin: 404, grid_manager: 404 },
+  },
+  {
+    route: 'GET /api/sites/:id/checks',
+    call: get('/api/sites/nope/checks'),
+    expect: { ...all(403), anonymous: 401, admin: 404, leader: 404, grid_manager: 404 },
+  },
   // (a row outside the demo town: nothing to import, which only an admin is told; the town stays as it is)
   {
     route: 'POST /api/imports',

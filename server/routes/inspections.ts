@@ -1,0 +1,382 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { type Static, Type } from 'typebox';
+import { shanghaiDate, toShanghaiIso } from '../domain/calendar.ts';
+import { findCategory } from '../domain/catalogue.ts';
+import { checklistFor, checklists, findItem } from '../domain/checklists.ts';
+import { DEADLINE_RULE_NAMES, type DeadlineRule, failedItemDeadline, roundKinds, stratifiedSample } from '../domain/inspections.ts';
+import { cleanText } from '../domain/text.ts';
+import { badRequest, notFound, RequestError } from '../errors.ts';
+import { ErrorResponse, errorResponses } from '../schemas/common.ts';
+import { CheckDone, CheckInput, ChecklistsAnswer, RoundDetail, RoundInput, RoundSummary, type SiteCheck, SiteHistory } from '../schemas/inspections.ts';
+import type { UserRecord } from '../store/account-store.ts';
+import type { RoundRecord, RoundSite, SampleRecord, SiteCheckRecord } from '../store/inspection-store.ts';
+import type { ProblemDraft, SiteRecord } from '../store/records.ts';
+
+/**
+ * Inspection rounds (测评轮次): the campaign office sets up a round — 督导检查, 模拟测评, 暗访 or
+ * 回头看 — with its sites; inspectors check each site against its checklist on a phone; every
+ * failed item becomes one problem linked to its site and item, due by the round's rule.
+ */
+
+const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 31 - 1 }) });
+const kindName = (k: string) => roundKinds.find((r) => r.code === k)?.name ?? k;
+
+function ruleOf(input: Static<typeof RoundInput>['deadline']): DeadlineRule {
+  if (input === 'category') return { kind: 'category' };
+  if (input === 'immediate') return { kind: 'workdays', days: 1 };
+  return { kind: 'workdays', days: input.workdays };
+}
+
+function ruleWords(rule: DeadlineRule): string {
+  if (rule.kind === 'category') return DEADLINE_RULE_NAMES.category;
+  return rule.days === 1 ? DEADLINE_RULE_NAMES.immediate : `${rule.days} 个工作日`;
+}
+
+const roundJson = (r: RoundRecord & { sites: number; checked: number }): Static<typeof RoundSummary> => ({
+  id: r.id,
+  kind: r.kind,
+  kindName: kindName(r.kind),
+  name: r.name,
+  startsOn: r.startsOn,
+  endsOn: r.endsOn,
+  team: r.team,
+  deadline: ruleWords(r.deadlineRule),
+  recheckOf: r.recheckOf,
+  sample: r.sample,
+  createdBy: r.createdBy,
+  sites: r.sites,
+  checked: r.checked,
+});
+
+function checkJson(c: SiteCheckRecord): Static<typeof SiteCheck> {
+  return {
+    id: c.id,
+    roundId: c.roundId,
+    siteId: c.siteId,
+    checkedAt: toShanghaiIso(c.checkedAt),
+    inspector: c.inspector,
+    note: c.note,
+    items: c.items.map((i) => ({ ...i, text: findItem(i.item)?.text ?? i.item })),
+    passed: c.items.filter((i) => i.result === 'pass').length,
+    failed: c.items.filter((i) => i.result === 'fail').length,
+    vetoFailed: c.items.some((i) => i.result === 'fail' && findItem(i.item)?.veto === true),
+  };
+}
+
+/** Pass rates of the checked items (不适用 left out), grouped by a key of the site. */
+function passRates(
+  checks: readonly SiteCheckRecord[],
+  siteOf: (id: string) => SiteRecord | undefined,
+  key: (s: SiteRecord) => string | null,
+  name: (k: string) => string,
+) {
+  const groups = new Map<string, { passed: number; failed: number }>();
+  for (const c of checks) {
+    const site = siteOf(c.siteId);
+    const k = site ? key(site) : null;
+    if (k === null) continue;
+    const g = groups.get(k) ?? { passed: 0, failed: 0 };
+    for (const i of c.items) {
+      if (i.result === 'pass') g.passed++;
+      if (i.result === 'fail') g.failed++;
+    }
+    groups.set(k, g);
+  }
+  return [...groups.entries()]
+    .map(([k, g]) => ({
+      key: k,
+      name: name(k),
+      ...g,
+      rate: g.passed + g.failed === 0 ? null : Math.round((g.passed / (g.passed + g.failed)) * 10_000) / 10_000,
+    }))
+    .sort((a, b) => (a.rate ?? 2) - (b.rate ?? 2) || a.key.localeCompare(b.key));
+}
+
+/** The problem a failed item makes: at the site, of the item's category, from the round's source, to the site's unit. */
+function failedItemDraft(app: FastifyInstance, round: RoundRecord, site: SiteRecord, itemCode: string, note: string, actor: string, at: number): ProblemDraft {
+  const item = findItem(itemCode);
+  const category = item && findCategory(item.category);
+  if (!item || !category) throw new Error(`checklist item ${itemCode}`);
+  const deadline = failedItemDeadline(round.deadlineRule, itemCode, at);
+  const source = roundKinds.find((k) => k.code === round.kind)?.source ?? 'inspection';
+  const unitId = site.unitId && app.townData.unitById.has(site.unitId) ? site.unitId : null;
+  const description = `${round.name}：${site.name}「${item.text}」不合格${note ? `，${note}` : ''}`;
+  const draft: ProblemDraft = {
+    problem: {
+      townId: app.townData.town.id,
+      lon: site.lon,
+      lat: site.lat,
+      gridId: site.gridId,
+      communityId: site.communityId,
+      category: category.code,
+      source,
+      status: 'reported',
+      unitId: null,
+      siteId: site.id,
+      description,
+      address: site.name,
+      measure: null,
+      reportedAt: at,
+      deadline,
+      closedAt: null,
+      updatedAt: at,
+      version: 1,
+    },
+    events: [{ at, actor, action: 'report', fromStatus: null, toStatus: 'reported', note: `${kindName(round.kind)}发现`, photos: [], changes: { deadline } }],
+  };
+  if (unitId) {
+    Object.assign(draft.problem, { status: 'open', unitId, version: 2 });
+    draft.events.push({
+      at,
+      actor,
+      action: 'assign',
+      fromStatus: 'reported',
+      toStatus: 'open',
+      note: `交办点位责任单位${app.townData.unitById.get(unitId)?.name ?? unitId}（${ruleWords(round.deadlineRule)}）`,
+      photos: [],
+      changes: { unitId },
+    });
+  }
+  return draft;
+}
+
+const inspectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const siteOf = (id: string) => app.townData.siteById.get(id);
+
+  app.get(
+    '/api/checklists',
+    {
+      config: { access: ['admin', 'leader', 'grid_manager'] },
+      schema: { tags: ['inspections'], summary: '各类重点点位的测评项（检查表）', response: { 200: ChecklistsAnswer, ...errorResponses } },
+    },
+    async () => ({ checklists: checklists.map((c) => ({ kind: c.kind, items: c.items })) }),
+  );
+
+  app.get(
+    '/api/inspections/rounds',
+    {
+      config: { access: ['admin', 'leader', 'grid_manager'] },
+      schema: {
+        tags: ['inspections'],
+        summary: '测评轮次（最近的在前）',
+        response: { 200: Type.Object({ rounds: Type.Array(RoundSummary) }), ...errorResponses },
+      },
+    },
+    async () => ({ rounds: (await app.store.inspections.rounds()).map(roundJson) }),
+  );
+
+  app.post(
+    '/api/inspections/rounds',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags: ['inspections'],
+        summary: '新建测评轮次：督导检查、模拟测评、暗访或回头看，及其点位',
+        description:
+          'The sites: all, those chosen, or a random sample stratified by site type (the same `seed` draws the same sites; none given: one is drawn and kept). A recheck (回头看) names `recheckOf` and visits the sites with failed items there, for those items only.',
+        body: RoundInput,
+        response: { 201: RoundSummary, ...errorResponses, 422: ErrorResponse },
+      },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      const user = req.user as UserRecord;
+      const name = cleanText(b.name, 'name', '轮次名称');
+      const team = b.team.map((t, i) => cleanText(t, `team/${i}`, '检查人员'));
+      if (b.endsOn < b.startsOn) throw badRequest('endsOn', '结束日期不能早于开始日期');
+      let sites: RoundSite[];
+      let sample: SampleRecord;
+      if (b.kind === 'recheck') {
+        if (b.recheckOf === undefined) throw badRequest('recheckOf', '回头看需指明复查哪一轮（recheckOf）');
+        const earlier = await app.store.inspections.round(b.recheckOf);
+        if (!earlier) throw new RequestError(422, 'unknown_value', 'recheckOf', `没有第 ${b.recheckOf} 轮测评`);
+        sites = earlier.checks
+          .map((c) => ({ siteId: c.siteId, items: c.items.filter((i) => i.result === 'fail').map((i) => i.item) }))
+          .filter((s) => s.items.length > 0);
+        if (sites.length === 0) throw new RequestError(422, 'nothing_to_recheck', 'recheckOf', `第 ${b.recheckOf} 轮没有不合格项，无需回头看`);
+        sample = { mode: 'recheck' };
+      } else {
+        if (b.recheckOf !== undefined) throw badRequest('recheckOf', '只有回头看（recheck）可以指明 recheckOf');
+        const all = app.townData.sites;
+        if (b.sample.mode === 'all') {
+          sites = all.map((s) => ({ siteId: s.id, items: null }));
+          sample = { mode: 'all' };
+        } else if (b.sample.mode === 'chosen') {
+          const unknown = b.sample.siteIds.findIndex((id) => !siteOf(id));
+          if (unknown >= 0) throw new RequestError(422, 'unknown_value', `sample/siteIds/${unknown}`, `没有重点点位 ${b.sample.siteIds[unknown]}`);
+          sites = [...new Set(b.sample.siteIds)].map((siteId) => ({ siteId, items: null }));
+          sample = { mode: 'chosen' };
+        } else {
+          const seed = b.sample.seed ?? Math.floor(Math.random() * 2 ** 31);
+          sites = stratifiedSample(all, b.sample.size, seed).map((siteId) => ({ siteId, items: null }));
+          sample = { mode: 'random', size: b.sample.size, seed };
+        }
+      }
+      const round = await app.store.inspections.createRound(
+        {
+          kind: b.kind,
+          name,
+          startsOn: b.startsOn,
+          endsOn: b.endsOn,
+          team,
+          deadlineRule: ruleOf(b.deadline),
+          recheckOf: b.recheckOf ?? null,
+          sample,
+          createdBy: user.displayName,
+          createdAt: app.now(),
+        },
+        sites,
+      );
+      await app.audit(req, 'inspection.round', 'round', round.id, { kind: round.kind, sites: sites.length });
+      return reply.code(201).send(roundJson({ ...round, sites: sites.length, checked: 0 }));
+    },
+  );
+
+  app.get(
+    '/api/inspections/rounds/:id',
+    {
+      config: { access: ['admin', 'leader', 'grid_manager'] },
+      schema: {
+        tags: ['inspections'],
+        summary: '测评轮次：点位及其检查项、已完成的检查、按点位类型/村居/责任单位的合格率',
+        params: IdParams,
+        response: { 200: RoundDetail, ...errorResponses, 404: ErrorResponse },
+      },
+    },
+    async (req) => {
+      const found = await app.store.inspections.round(req.params.id);
+      if (!found) throw notFound(`没有第 ${req.params.id} 轮测评`);
+      const { round, sites, checks } = found;
+      const checkOf = new Map(checks.map((c) => [c.siteId, c.id]));
+      const town = app.townData;
+      return {
+        round: roundJson({ ...round, sites: sites.length, checked: checks.length }),
+        sites: sites.flatMap((s) => {
+          const site = siteOf(s.siteId);
+          if (!site) return [];
+          const list = checklistFor(site.kind).items.filter((i) => s.items === null || s.items.includes(i.code));
+          return [
+            {
+              siteId: site.id,
+              name: site.name,
+              kind: site.kind,
+              communityName: town.communityById.get(site.communityId)?.name ?? '',
+              items: list.map((i) => ({ code: i.code, text: i.text, veto: i.veto })),
+              checkId: checkOf.get(site.id) ?? null,
+            },
+          ];
+        }),
+        checks: checks.map(checkJson),
+        report: {
+          byKind: passRates(
+            checks,
+            siteOf,
+            (s) => s.kind,
+            (k) => k,
+          ),
+          byCommunity: passRates(
+            checks,
+            siteOf,
+            (s) => s.communityId,
+            (k) => town.communityById.get(k)?.name ?? k,
+          ),
+          byUnit: passRates(
+            checks,
+            siteOf,
+            (s) => s.unitId,
+            (k) => town.unitById.get(k)?.name ?? k,
+          ),
+        },
+      };
+    },
+  );
+
+  app.post(
+    '/api/inspections/rounds/:id/checks',
+    {
+      config: { access: ['admin', 'grid_manager'] },
+      schema: {
+        tags: ['inspections'],
+        summary: '提交一个点位的检查结果；每个不合格项生成一件问题（关联点位与测评项）',
+        description:
+          'Every item the round asks at this site must be answered once (pass, fail, na). A failed item becomes one problem at the site, of the item’s category, from the round (督导检查 → inspection, 模拟测评 → mock_evaluation), due by the round’s rule and assigned to the site’s unit; if a problem for the same site and item is still open, the item is linked to it instead. A site is checked once per round (409). Photos go to each problem (POST /api/problems/:id/photos).',
+        params: IdParams,
+        body: CheckInput,
+        response: { 201: CheckDone, ...errorResponses, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse },
+      },
+    },
+    async (req, reply) => {
+      const user = req.user as UserRecord;
+      const found = await app.store.inspections.round(req.params.id);
+      if (!found) throw notFound(`没有第 ${req.params.id} 轮测评`);
+      const { round, sites } = found;
+      const b = req.body;
+      const planned = sites.find((s) => s.siteId === b.siteId);
+      const site = siteOf(b.siteId);
+      if (!planned || !site) throw new RequestError(422, 'unknown_value', 'siteId', `重点点位 ${b.siteId} 不在本轮检查范围内`);
+      if (user.role === 'grid_manager' && !user.gridIds.includes(site.gridId))
+        throw new RequestError(403, 'forbidden', 'siteId', '网格员只能检查本人负责网格内的点位');
+      const now = app.now();
+      const today = shanghaiDate(now);
+      if (today < round.startsOn || today > round.endsOn)
+        throw new RequestError(422, 'outside_round', 'id', `本轮检查时间为 ${round.startsOn} 至 ${round.endsOn}，今天（${today}）不在其中`);
+      const asked = checklistFor(site.kind).items.filter((i) => planned.items === null || planned.items.includes(i.code));
+      const seen = new Set<string>();
+      b.items.forEach((i, k) => {
+        if (!asked.some((a) => a.code === i.item)) throw new RequestError(422, 'unknown_value', `items/${k}/item`, `“${i.item}”不是本点位本轮的检查项`);
+        if (seen.has(i.item)) throw badRequest(`items/${k}/item`, `检查项“${i.item}”重复`);
+        seen.add(i.item);
+      });
+      const missing = asked.filter((a) => !seen.has(a.code));
+      if (missing.length > 0) throw new RequestError(422, 'missing_items', 'items', `还有 ${missing.length} 项未填：${missing.map((m) => m.text).join('、')}`);
+      const note = b.note === undefined ? '' : cleanText(b.note, 'note', '备注', { multiline: true, optional: true });
+      const items = b.items.map((i, k) => {
+        const itemNote = i.note === undefined ? '' : cleanText(i.note, `items/${k}/note`, '说明', { multiline: true, optional: true });
+        return {
+          item: i.item,
+          result: i.result,
+          note: itemNote,
+          draft: i.result === 'fail' ? failedItemDraft(app, round, site, i.item, itemNote, user.displayName, now) : null,
+        };
+      });
+      const done = await app.store.inspections.submitCheck({ roundId: round.id, siteId: site.id, checkedAt: now, inspector: user.displayName, note, items });
+      if (!done) throw new RequestError(409, 'already_checked', 'siteId', `${site.name}在本轮已检查过`);
+      for (const id of done.created) {
+        const p = await app.store.problem(id);
+        if (p) app.problemTable.upsert(p);
+      }
+      if (done.created.length > 0) app.live.announce('reset');
+      await app.audit(req, 'inspection.check', 'site', site.id, { round: round.id, failed: items.filter((i) => i.result === 'fail').length });
+      const created = new Set(done.created);
+      return reply.code(201).send({
+        check: checkJson(done.check),
+        problems: done.check.items.flatMap((i) => (i.problemId === null ? [] : [{ id: i.problemId, item: i.item, created: created.has(i.problemId) }])),
+      });
+    },
+  );
+
+  app.get(
+    '/api/sites/:id/checks',
+    {
+      config: { access: ['admin', 'leader', 'grid_manager'] },
+      schema: {
+        tags: ['inspections'],
+        summary: '重点点位的检查记录（最近的在前）',
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        response: { 200: SiteHistory, ...errorResponses, 404: ErrorResponse },
+      },
+    },
+    async (req) => {
+      const site = siteOf(req.params.id);
+      if (!site) throw notFound(`没有重点点位 ${req.params.id}`);
+      const checks = await app.store.inspections.siteChecks(site.id);
+      return {
+        site: { id: site.id, name: site.name, kind: site.kind, unitName: site.unitId ? (app.townData.unitById.get(site.unitId)?.name ?? null) : null },
+        checks: checks.map((c) => ({ ...checkJson(c), round: { id: c.round.id, kindName: kindName(c.round.kind), name: c.round.name } })),
+      };
+    },
+  );
+};
+
+export default inspectionRoutes;
