@@ -39,6 +39,7 @@ import photoRoutes from './routes/photos.ts';
 import problemChangeRoutes from './routes/problem-changes.ts';
 import problemReportRoutes from './routes/problem-report.ts';
 import problemRoutes from './routes/problems.ts';
+import scoreRoutes from './routes/scores.ts';
 import statsRoutes from './routes/stats.ts';
 import taskRoutes from './routes/tasks.ts';
 import userRoutes from './routes/users.ts';
@@ -236,6 +237,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(importRoutes);
   await app.register(boundaryRoutes, { accounts: options.accounts });
   await app.register(inspectionRoutes);
+  await app.register(scoreRoutes);
   await app.register(statsRoutes);
   await app.register(hotspotRoutes);
   await app.register(authRoutes, { auth, loginPerMinute: (options.rateLimits ?? DEFAULT_RATE_LIMITS).loginPerMinute });

@@ -14,6 +14,7 @@ import { CheckDone, ChecklistsAnswer, RoundDetail, RoundSummary, SiteHistory } f
 import { Meta } from './meta.ts';
 import { CheckinAnswer, CoverageAnswer, PatrolDetail, PatrolSummary, PlanAnswer, TrackFeature } from './patrols.ts';
 import { Created, Photo, ProblemCollection, ProblemDetail } from './problems.ts';
+import { ScoresAnswer } from './scores.ts';
 import { AreaRow, CategoryRow, ComparisonAnswer, HotspotRow, Summary, TrendPeriod, UnitRow } from './stats.ts';
 import { TasksAnswer } from './tasks.ts';
 
@@ -94,6 +95,7 @@ export const API_ANSWERS = {
   'GET /api/inspections/rounds/:id': RoundDetail,
   'POST /api/inspections/rounds/:id/checks': CheckDone,
   'GET /api/sites/:id/checks': SiteHistory,
+  'GET /api/scores': ScoresAnswer,
 } satisfies Record<string, TSchema>;
 
 export type ApiRoute = keyof typeof API_ANSWERS;

@@ -70,6 +70,8 @@ export interface InspectionStore {
    * when the site was already checked in this round.
    */
   submitCheck(c: CheckSubmission): Promise<{ check: SiteCheckRecord; created: number[] } | null>;
+  /** Every check with its round's kind and the items it failed (what scores read), oldest first. */
+  checkFailures(): Promise<{ id: number; siteId: string; roundKind: RoundKind; checkedAt: number; failed: string[] }[]>;
   /** A site's checks, latest first, with their rounds. */
   siteChecks(siteId: string): Promise<(SiteCheckRecord & { round: Pick<RoundRecord, 'id' | 'kind' | 'name'> })[]>;
 }
@@ -194,6 +196,22 @@ export class SqliteInspectionStore implements InspectionStore {
         )
         .all(siteId) as Row[]
     ).map((c) => ({ ...this.toCheck(c), round: { id: c.round_id as number, kind: c.round_kind as RoundKind, name: c.round_name as string } }));
+  }
+
+  async checkFailures(): Promise<{ id: number; siteId: string; roundKind: RoundKind; checkedAt: number; failed: string[] }[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT c.id, c.site_id, c.checked_at, r.kind, (SELECT json_group_array(i.item) FROM check_items i WHERE i.check_id = c.id AND i.result = 'fail') AS failed
+         FROM site_checks c JOIN inspection_rounds r ON r.id = c.round_id ORDER BY c.checked_at, c.id`,
+      )
+      .all() as Row[];
+    return rows.map((r) => ({
+      id: r.id as number,
+      siteId: r.site_id as string,
+      roundKind: r.kind as RoundKind,
+      checkedAt: r.checked_at as number,
+      failed: JSON.parse(r.failed as string) as string[],
+    }));
   }
 
   private toCheck(c: Row): SiteCheckRecord {

@@ -1,15 +1,25 @@
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scoreFacts, tableProblems } from '../../server/analytics/score-facts.ts';
+import { SESSION_COOKIE } from '../../server/auth/access.ts';
 import { siteKinds } from '../../server/domain/catalogue.ts';
 import { checklistFor, findItem } from '../../server/domain/checklists.ts';
-import { DEMO_NOW, demoApp, ORIGIN } from '../helpers/demo.ts';
+import { Random } from '../../server/domain/random.ts';
+import { replayEvents } from '../../server/domain/replay.ts';
+import { scoreMonth } from '../../server/domain/scores.ts';
+import type { ProblemRecord } from '../../server/store/records.ts';
+import { DEMO_NOW, demoApp, ORIGIN, TEST_PASSWORD } from '../helpers/demo.ts';
 
 let ctx: Awaited<ReturnType<typeof demoApp>>;
 const send = (method: 'POST' | 'GET', url: string, payload?: unknown, who: keyof typeof ctx.as = 'admin') =>
   ctx.app.inject({ method, url, headers: { ...ctx.as[who], ...(method === 'POST' && { origin: ORIGIN }) }, payload: payload as never });
 const ROUND = { name: '十一月模拟测评', startsOn: '2026-11-26', endsOn: '2026-11-30', team: ['王检查', '李测评'] };
 
+/** The app's clock: DEMO_NOW, moved on by the property test. */
+let clock = DEMO_NOW;
+
 beforeAll(async () => {
-  ctx = await demoApp(300);
+  ctx = await demoApp(300, { now: () => clock });
 });
 afterAll(async () => ctx?.close());
 
@@ -147,5 +157,118 @@ describe('inspection rounds (测评轮次)', () => {
     expect(
       (await send('POST', '/api/inspections/rounds', { ...ROUND, kind: 'supervision', deadline: 'category', sample: { mode: 'all' } }, 'leader')).statusCode,
     ).toBe(403);
+  });
+});
+
+describe('the monthly assessment (考核) and its 红黑榜', () => {
+  it('the 模拟测评 above: its veto item vetoes the site’s village, its problem is a line; every score is its base and lines', async () => {
+    const res = await send('GET', '/api/scores?month=2026-11', undefined, 'display');
+    expect(res.statusCode, res.body).toBe(200);
+    const { scores, red, black, rulesFrom } = res.json();
+    expect(rulesFrom).toBe('2025-01');
+    expect(scores).toHaveLength(ctx.app.townData.communities.length);
+    for (const s of scores) expect(s.score).toBeCloseTo(s.base + s.lines.reduce((n: number, l: { points: number }) => n + l.points, 0), 6);
+    const site = ctx.app.townData.sites.find((x) => x.kind === '农贸市场' && x.unitId) ?? ctx.app.townData.sites[0];
+    const village = scores.find((s: { area: string }) => s.area === site.communityId);
+    expect(village.lines.find((l: { rule: string }) => l.rule === 'found_mock_evaluation')?.count).toBeGreaterThanOrEqual(1);
+    if (site.kind === '农贸市场') {
+      expect(village.vetoes.map((v: { rule: string }) => v.rule)).toContain('veto_item');
+      expect(black).toContain(site.communityId);
+      expect(red).not.toContain(site.communityId);
+    }
+    expect(red).toHaveLength(3);
+    expect((await send('GET', '/api/scores?month=2026-13')).json().field).toBe('month');
+  });
+
+  it('property: after random work on random problems over weeks, the scores from the live table equal those replayed from the event log', async () => {
+    const rng = new Random(19);
+    const png = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#3a7' } })
+      .png()
+      .toBuffer();
+    const t = ctx.app.problemTable;
+    const units = ctx.app.townData.units.map((u) => u.id);
+    const ids = Array.from({ length: t.size }, (_, i) => t.id[i]);
+    const BOUNDARY = 'score-photo';
+    // days pass between steps: sign in again each time (a session ends when idle)
+    let admin = { cookie: '' };
+    const signIn = async () => {
+      const res = await ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password: TEST_PASSWORD } });
+      admin = { cookie: `${SESSION_COOKIE}=${res.cookies.find((c) => c.name === SESSION_COOKIE)?.value}` };
+    };
+    const read = (id: number) => ctx.app.inject({ url: `/api/problems/${id}`, headers: admin });
+    const act = async (id: number, body: object) => {
+      const card = await read(id);
+      return ctx.app.inject({
+        method: 'POST',
+        url: `/api/problems/${id}/transitions`,
+        headers: { ...admin, origin: ORIGIN, 'if-match': card.headers.etag as string },
+        payload: body as never,
+      });
+    };
+    let moved = 0;
+    for (let step = 0; step < 60; step++) {
+      clock += rng.int(48) * 3_600_000; // 0–2 days later
+      await signIn();
+      const id = rng.pick(ids);
+      const status = (await read(id)).json().properties.status as string;
+      let res: Awaited<ReturnType<typeof act>> | null = null;
+      if (status === 'reported') res = await act(id, { action: 'assign', unitId: rng.pick(units) });
+      else if (status === 'open') res = await act(id, { action: 'start' });
+      else if (status === 'in_progress') {
+        const photo = await ctx.app.inject({
+          method: 'POST',
+          url: `/api/problems/${id}/photos`,
+          headers: { ...admin, origin: ORIGIN, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+          payload: Buffer.concat([
+            Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nafter\r\n`),
+            Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`),
+            png,
+            Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+          ]),
+        });
+        res = await act(id, { action: 'submit', photos: [photo.json().photo.id] });
+      } else if (status === 'awaiting_verification') res = await act(id, rng.chance(0.7) ? { action: 'close' } : { action: 'reject', note: '整改不到位' });
+      else res = await act(id, { action: 'reopen', note: '回潮' });
+      expect(res.statusCode, res.body).toBe(200);
+      moved++;
+    }
+    expect(moved).toBe(60);
+    // the same facts, once from the live table, once from each problem's events
+    const live = tableProblems(t);
+    const replayed = await Promise.all(
+      live.problems.map(async (p) => {
+        const row = (await ctx.app.store.problem(p.id)) as ProblemRecord;
+        const state = replayEvents(await ctx.app.store.events(p.id));
+        return {
+          id: p.id,
+          communityId: row.communityId,
+          source: row.source,
+          siteId: row.siteId,
+          reportedAt: row.reportedAt,
+          unitId: state.unitId,
+          deadline: state.deadline,
+          closedAt: state.closedAt,
+        };
+      }),
+    );
+    const recurrent = new Set(await ctx.app.store.recurrentProblemIds());
+    expect(live.recurrent).toEqual(recurrent);
+    const town = ctx.app.townData;
+    const fromLive = await scoreFacts(live.problems, live.recurrent, ctx.app.store, town);
+    const fromLog = await scoreFacts(replayed, recurrent, ctx.app.store, town);
+    for (const month of ['2026-09', '2026-10', '2026-11', '2026-12', '2027-01']) {
+      const villages = town.communities.map((c) => c.id);
+      const unitIds = town.units.map((u) => u.id);
+      expect(scoreMonth(fromLog, month, 'community', villages), month).toEqual(scoreMonth(fromLive, month, 'community', villages));
+      expect(scoreMonth(fromLog, month, 'unit', unitIds), month).toEqual(scoreMonth(fromLive, month, 'unit', unitIds));
+    }
+    // and the work moved the scores at all
+    const lines = scoreMonth(
+      fromLive,
+      '2026-12',
+      'unit',
+      town.units.map((u) => u.id),
+    ).flatMap((s) => s.lines);
+    expect(lines.length).toBeGreaterThan(0);
   });
 });
