@@ -56,7 +56,7 @@ function addChart(pptx: PptxGenJS, slide: PptxGenJS.Slide, chart: Chart, box: { 
     catAxisLabelFontSize: 14,
     valAxisLabelFontFace: FONT,
     valAxisLabelFontSize: 14,
-    chartColors: percent ? ['1565C0'] : ['C62828', '2E7D32'],
+    chartColors: percent || chart.format === 'score' ? ['1565C0'] : ['C62828', '2E7D32'],
     showTitle: true,
     title: chart.title,
     titleFontFace: FONT,
@@ -73,7 +73,7 @@ function addChart(pptx: PptxGenJS, slide: PptxGenJS.Slide, chart: Chart, box: { 
     showValue: true,
     dataLabelFontFace: FONT,
     dataLabelFontSize: 12,
-    dataLabelFormatCode: percent ? '0.0%' : '0',
+    dataLabelFormatCode: percent ? '0.0%' : chart.format === 'score' ? '0.0' : '0',
     valAxisLabelFormatCode: percent ? '0%' : '0',
     ...(percent ? { valAxisMaxVal: 1, valAxisMinVal: 0 } : {}),
   });

@@ -58,11 +58,11 @@ export interface Kpi {
 }
 
 export interface Chart {
-  kind: 'trend' | 'categories' | 'ranking';
+  kind: 'trend' | 'categories' | 'ranking' | 'scores';
   title: string;
   labels: string[];
   series: { name: string; values: (number | null)[] }[];
-  format: 'count' | 'percent';
+  format: 'count' | 'percent' | 'score';
 }
 
 export interface Table {
@@ -146,6 +146,21 @@ export async function loadSideData(scene: SceneValue): Promise<SideData> {
               { name: '已整改', values: rows.map((r) => r.closed) },
             ],
             format: 'count',
+          },
+        };
+      }
+      if (side.chart === 'scores') {
+        // the assessment of the month the scene's period starts in (this month without one)
+        const month = (f.period?.from ?? new Date().toISOString()).slice(0, 7);
+        const { scores } = await api.scores(month);
+        return {
+          kind: 'chart',
+          chart: {
+            kind: 'scores',
+            title: `${Number(month.slice(5, 7))}月村居考核得分`,
+            labels: scores.map((s) => (s.vetoes.length > 0 ? `${s.name}（否决）` : s.name)),
+            series: [{ name: '得分', values: scores.map((s) => s.score) }],
+            format: 'score',
           },
         };
       }

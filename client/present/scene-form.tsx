@@ -29,6 +29,7 @@ const CHARTS = [
   { code: 'trend', name: '按月趋势' },
   { code: 'categories', name: '问题类型' },
   { code: 'ranking', name: '村居整改率排名' },
+  { code: 'scores', name: '村居考核得分（红黑榜）' },
 ] as const;
 
 /** A new side element of a kind, with sensible contents. */

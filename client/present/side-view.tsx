@@ -25,7 +25,7 @@ function chartOption(chart: Chart, fontPx: number, dark: boolean): echarts.EChar
   const text = dark ? '#e5edf8' : '#1f2937';
   const line = dark ? '#334766' : '#d1d5db';
   const percent = chart.format === 'percent';
-  const value = (v: number) => (percent ? `${(v * 100).toFixed(1)}%` : String(v));
+  const value = (v: number) => (percent ? `${(v * 100).toFixed(1)}%` : chart.format === 'score' ? v.toFixed(1) : String(v));
   const axisLabel = { fontSize: fontPx, color: text, fontFamily: FONT };
   const legend = chart.series.length > 1 ? { top: 0, textStyle: axisLabel, itemWidth: fontPx, itemHeight: fontPx * 0.6 } : undefined;
   if (chart.kind === 'trend') {
@@ -63,7 +63,7 @@ function chartOption(chart: Chart, fontPx: number, dark: boolean): echarts.EChar
       type: 'bar',
       name: s.name,
       data: s.values,
-      color: percent ? '#1565c0' : SERIES_COLORS[i],
+      color: percent || chart.format === 'score' ? '#1565c0' : SERIES_COLORS[i],
       label: { show: true, position: 'right', fontSize: fontPx, color: text, fontFamily: FONT, formatter: (p: { value: number }) => value(p.value) },
     })),
   };

@@ -1,5 +1,6 @@
 import type { Static } from 'typebox';
 import type { SceneValue } from '../schemas/decks.ts';
+import type { ScoresAnswer } from '../schemas/scores.ts';
 import type { AreaRow, HotspotRow } from '../schemas/stats.ts';
 import type { DeckDraft } from '../store/deck-store.ts';
 
@@ -9,10 +10,6 @@ import type { DeckDraft } from '../store/deck-store.ts';
  * hotspots, villages and cases all come from the data.
  */
 
-/** A village makes the 红黑榜 with at least this many problems in the month (fewer say little). */
-export const RED_BLACK_MIN_PROBLEMS = 10;
-/** How many villages each list names. */
-export const RED_BLACK_SIZE = 3;
 /** Hotspot scenes: the month's strongest hotspots. */
 export const HOTSPOT_SCENES = 2;
 /** Typical cases (典型案例): problems closed in the month with a before and an after photo. */
@@ -47,22 +44,14 @@ export function monthSpan(month: string): MonthSpan {
   };
 }
 
-/** The 红黑榜 rule: villages with enough problems in the month, by 整改率 (then more problems first, then id). */
-export function redBlack(rows: readonly Static<typeof AreaRow>[]): { red: Static<typeof AreaRow>[]; black: Static<typeof AreaRow>[] } {
-  const ranked = rows
-    .filter((r) => r.total >= RED_BLACK_MIN_PROBLEMS && r.rectificationRate !== null)
-    .sort((a, b) => (b.rectificationRate ?? 0) - (a.rectificationRate ?? 0) || b.total - a.total || a.id.localeCompare(b.id));
-  const red = ranked.slice(0, RED_BLACK_SIZE);
-  const black = ranked.slice(Math.max(red.length, ranked.length - RED_BLACK_SIZE)).reverse();
-  return { red, black };
-}
-
 /** What the deck is made from: the API's answers for the month, and the town's name. */
 export interface MonthFacts {
   town: string;
   span: MonthSpan;
   hotspots: Static<typeof HotspotRow>[];
   communities: Static<typeof AreaRow>[];
+  /** The month's assessment of the villages (GET /api/scores), best first, with its 红黑榜. */
+  scores: Static<typeof ScoresAnswer>;
   /** Problems closed in the month with a before and an after photo, most recent first. */
   cases: { id: number; title: string; place: string }[];
   recurrences: number;
@@ -121,13 +110,22 @@ export function monthlyDeck(f: MonthFacts): DeckDraft {
       }),
     );
   }
-  const { red, black } = redBlack(f.communities);
+  const scored = new Map(f.scores.scores.map((x) => [x.area, x]));
+  const named = (ids: readonly string[], why: boolean) =>
+    ids
+      .flatMap((id) => {
+        const x = scored.get(id);
+        if (!x) return [];
+        const reason = x.vetoes.length > 0 ? `一票否决：${x.vetoes.map((v) => v.name).join('、')}` : [...x.lines].sort((a, b) => a.points - b.points)[0]?.name;
+        return [`${x.name} ${x.score.toFixed(1)} 分${why && reason ? `（${reason}）` : ''}`];
+      })
+      .join('、') || '—';
   scenes.push(
     base('red-black', '村居红黑榜', {
       map: { mode: 'grid', metric: 'rate' },
-      side: { kind: 'chart', chart: 'ranking' },
-      caption: `红榜：${red.map((r) => `${r.name} ${percent(r.rectificationRate)}`).join('、') || '—'}；黑榜：${black.map((r) => `${r.name} ${percent(r.rectificationRate)}`).join('、') || '—'}`,
-      notes: `规则：本月问题不少于 ${RED_BLACK_MIN_PROBLEMS} 件的村居按整改率排序，前 ${RED_BLACK_SIZE} 名上红榜、后 ${RED_BLACK_SIZE} 名上黑榜（整改率相同时问题多者在前）。`,
+      side: { kind: 'chart', chart: 'scores' },
+      caption: `红榜：${named(f.scores.red, false)}；黑榜：${named(f.scores.black, true)}`,
+      notes: `按本月考核得分排名（基础分加减各项考核规则，规则自 ${f.scores.rulesFrom ?? '—'} 起施行）：未被一票否决的前 3 名上红榜；后 3 名上黑榜，被一票否决的村居一律上黑榜。黑榜后括号内为扣分最多的一项或否决原因。`,
     }),
     base('overdue-units', '逾期未改问题（按责任单位）', {
       map: { mode: 'heat', metric: 'overdue' },

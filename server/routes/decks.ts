@@ -172,12 +172,17 @@ const deckRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return res.json();
       };
       const period = `from=${span.from}&to=${span.to}`;
-      const [hotspots, communities] = await Promise.all([read(`/api/hotspots?${period}`), read(`/api/stats/communities?${period}&sort=id`)]);
+      const [hotspots, communities, scores] = await Promise.all([
+        read(`/api/hotspots?${period}`),
+        read(`/api/stats/communities?${period}&sort=id`),
+        read(`/api/scores?month=${span.month}&by=community`),
+      ]);
       const facts: MonthFacts = {
         town: app.townData.town.name,
         span,
         hotspots: hotspots.hotspots,
         communities: communities.communities,
+        scores,
         cases: await monthCases(app, parseInstant(span.from, 'month', false), parseInstant(span.to, 'month', true)),
         recurrences: (communities.communities as { recurrences: number }[]).reduce((n, c) => n + c.recurrences, 0),
       };

@@ -44,7 +44,12 @@ export const SideElement = Type.Union([
     { additionalProperties: false },
   ),
   Type.Object(
-    { kind: Type.Literal('chart'), chart: Type.Enum(['trend', 'categories', 'ranking'], { description: '12-month trend · categories · village ranking' }) },
+    {
+      kind: Type.Literal('chart'),
+      chart: Type.Enum(['trend', 'categories', 'ranking', 'scores'], {
+        description: '12-month trend · categories · village ranking by rectification rate · village assessment scores (考核得分) of the period’s month',
+      }),
+    },
     { additionalProperties: false },
   ),
   Type.Object(

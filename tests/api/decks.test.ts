@@ -141,23 +141,17 @@ describe('the generated monthly deck (月度创文工作通报)', () => {
       expect(s.caption).toContain(`本月 ${hot[i].count} 件`);
       expect(s.compareWith).toEqual({ from: '2026-09-01', to: '2026-09-30' });
     }
-    // 红黑榜 by the stated rule, worked out here from /api/stats/communities.
-    const rows = (await send('leader', 'GET', '/api/stats/communities?from=2026-10-01&to=2026-10-31')).json().communities as {
-      id: string;
-      name: string;
-      total: number;
-      rectificationRate: number | null;
-      recurrences: number;
-    }[];
-    const eligible = rows
-      .filter((r) => r.total >= 10 && r.rectificationRate !== null)
-      .sort((a, b) => (b.rectificationRate ?? 0) - (a.rectificationRate ?? 0) || b.total - a.total || a.id.localeCompare(b.id));
+    // 红黑榜 by the month's assessment scores, as /api/scores ranks them
+    const rows = (await send('leader', 'GET', '/api/stats/communities?from=2026-10-01&to=2026-10-31')).json().communities as { recurrences: number }[];
+    const assessed = (await send('leader', 'GET', '/api/scores?month=2026-10')).json();
+    const nameOf = (id: string) => assessed.scores.find((x: { area: string }) => x.area === id);
     const caption = byId('red-black').caption;
     const [redPart, blackPart] = caption.split('；');
-    expect(redPart).toContain(eligible[0].name);
-    expect(redPart.indexOf(eligible[0].name)).toBeLessThan(redPart.indexOf(eligible[2].name));
-    expect(blackPart).toContain(eligible[eligible.length - 1].name);
-    expect(byId('red-black').notes).toContain('不少于 10 件');
+    expect(assessed.red).toHaveLength(3);
+    expect(redPart).toBe(`红榜：${assessed.red.map((id: string) => `${nameOf(id).name} ${nameOf(id).score.toFixed(1)} 分`).join('、')}`);
+    for (const id of assessed.black) expect(blackPart).toContain(`${nameOf(id).name} ${nameOf(id).score.toFixed(1)} 分（`);
+    expect(byId('red-black').side).toEqual({ kind: 'chart', chart: 'scores' });
+    expect(byId('red-black').notes).toContain('一票否决');
     // The cases are the two photographed problems, most recently closed first.
     expect([byId('case-1').side, byId('case-2').side]).toEqual(picked.map((problemId) => ({ kind: 'case', problemId })));
     expect(byId('recurrences').caption).toContain(`本月反弹 ${rows.reduce((n, r) => n + r.recurrences, 0)} 件`);

@@ -247,6 +247,11 @@ describe('taking a deck away', () => {
           { name: '问题数', labels: rows.map((r) => r.name).reverse(), values: rows.map((r) => r.total).reverse() },
           { name: '已整改', labels: rows.map((r) => r.name).reverse(), values: rows.map((r) => r.closed).reverse() },
         ]);
+      } else if (scene.side.chart === 'scores') {
+        // the month's assessment, best first, a vetoed village marked
+        const { scores } = (await api(`/api/scores?month=${period?.from.slice(0, 7)}`)) as { scores: { name: string; score: number; vetoes: unknown[] }[] };
+        const labels = scores.map((x) => (x.vetoes.length > 0 ? `${x.name}（否决）` : x.name));
+        expect(series).toEqual([{ name: '得分', labels: labels.reverse(), values: scores.map((x) => x.score).reverse() }]);
       } else {
         const rows = (
           (await api(`/api/stats/communities?${q}&sort=rectificationRate`)).communities as { name: string; total: number; rectificationRate: number }[]
