@@ -105,6 +105,8 @@ export async function call<R extends ApiRoute>(route: R, options: CallOptions = 
 /** The If-Match header for a problem's version (its ETag). */
 const ifMatch = (version: number) => ({ 'if-match': `"${version}"` });
 
+/** A month's assessment (考核) as `/api/scores` gives it. */
+export type Scores = Answer<'GET /api/scores'>;
 /** 环比 as `/api/stats/compare` gives it. */
 export type Comparison = Answer<'GET /api/stats/compare'>;
 /** A row of `/api/stats/units`. */

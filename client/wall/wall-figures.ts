@@ -8,6 +8,7 @@ import {
   type FeedItem,
   type GridStats,
   type Hotspot,
+  type Scores,
   type Summary,
   type TrendPoint,
 } from '../api/client.ts';
@@ -23,8 +24,8 @@ export interface Figures {
   categories: CategoryRow[];
   /** By density (problems per km²): the tour's "densest community" scenes. */
   communities: AreaRow[];
-  /** By rectification rate: the 村居整改排名 panel. */
-  ranking: AreaRow[];
+  /** This month's assessment of the villages, best first, with the 红黑榜: the 村居考核排名 panel. */
+  ranking: Scores;
   /** By overdue: the tour's "grid most behind" scene. */
   grids: GridStats[];
   trend: TrendPoint[];
@@ -82,7 +83,7 @@ export async function loadFigures(now: number): Promise<Figures> {
     api.summary(),
     api.categoryStats(),
     api.communityStats('', 'perKm2'),
-    api.communityStats('', 'rectificationRate'),
+    api.scores(shanghaiDate(now).slice(0, 7)),
     api.gridStats('', 'overdue'),
     api.trend(`?from=${trend.from}&to=${trend.to}`, 'day'),
     api.hotspots(`?from=${hot.from}&to=${hot.to}`),

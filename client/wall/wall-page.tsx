@@ -224,9 +224,9 @@ export function WallPage({ session }: { session: Session }) {
         </section>
         <section className="wall-panel wall-grow" data-panel="communities">
           <h2>
-            村居整改排名 <small>按整改率 · 累计</small>
+            村居考核排名 <small>本月考核得分 · 红黑榜</small>
           </h2>
-          <CommunityRanking rows={figures?.ranking ?? []} rateClass={rateClass} />
+          <CommunityRanking ranking={figures?.ranking ?? null} />
         </section>
       </aside>
       <aside className="wall-side wall-right">

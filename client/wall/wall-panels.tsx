@@ -1,17 +1,19 @@
 import { useEffect, useRef, useState } from 'react';
 import { toShanghaiIso } from '../../server/domain/calendar.ts';
-import type { AreaRow, FeedItem, Hotspot } from '../api/client.ts';
+import type { FeedItem, Hotspot, Scores } from '../api/client.ts';
 import { ACTION_NAMES } from '../panels/problem-card.tsx';
 
-/** The wall's list panels: the community ranking, the hotspots and the feed. */
+/** The wall's list panels: the villages' assessment ranking, the hotspots and the feed. */
 
-const percent = (r: number) => `${(r * 100).toFixed(1)}%`;
-
-/** 村居整改排名: every community; scrolls slowly when the list is longer than its box. */
-export function CommunityRanking({ rows, rateClass }: { rows: AreaRow[]; rateClass: (r: number | null) => string }) {
+/**
+ * 村居考核排名: every village by this month's assessment score, its place on the 红榜 or 黑榜 and a
+ * veto (否决) marked; scrolls slowly when the list is longer than its box.
+ */
+export function CommunityRanking({ ranking }: { ranking: Scores | null }) {
   const box = useRef<HTMLDivElement>(null);
   const list = useRef<HTMLOListElement>(null);
   const [scrolls, setScrolls] = useState(false);
+  const rows = ranking?.scores ?? [];
   // biome-ignore lint/correctness/useExhaustiveDependencies: new rows change the list's height
   useEffect(() => {
     const check = () => setScrolls(!!box.current && !!list.current && list.current.scrollHeight > box.current.clientHeight + 2);
@@ -20,19 +22,24 @@ export function CommunityRanking({ rows, rateClass }: { rows: AreaRow[]; rateCla
     if (box.current) ro.observe(box.current);
     return () => ro.disconnect();
   }, [rows]);
-  const item = (r: AreaRow, i: number, copy: boolean) => (
-    <li key={`${copy ? 'c' : ''}${r.id}`} aria-hidden={copy || undefined}>
-      <span className="wall-rank">{i + 1}</span>
+  const board = (id: string) => (ranking?.red.includes(id) ? 'red' : ranking?.black.includes(id) ? 'black' : '');
+  const item = (r: Scores['scores'][number], copy: boolean) => (
+    <li key={`${copy ? 'c' : ''}${r.area}`} aria-hidden={copy || undefined} data-board={board(r.area)} data-area={r.area}>
+      <span className="wall-rank">{r.rank}</span>
       <span className="wall-name">{r.name}</span>
-      <span className="wall-num">{r.total}</span>
-      <span className={`wall-rate ${rateClass(r.rectificationRate)}`}>{r.rectificationRate === null ? '—' : percent(r.rectificationRate)}</span>
+      {r.vetoes.length > 0 && (
+        <span className="wall-veto" title={r.vetoes.map((v) => v.name).join('；')}>
+          否决
+        </span>
+      )}
+      <span className={`wall-rate ${board(r.area) === 'red' ? 'good' : board(r.area) === 'black' ? 'bad' : ''}`}>{r.score.toFixed(1)}</span>
     </li>
   );
   return (
     <div ref={box} className={`wall-ranking${scrolls ? ' scrolling' : ''}`}>
       <ol ref={list} style={{ animationDuration: `${rows.length * 2.5}s` }}>
-        {rows.map((r, i) => item(r, i, false))}
-        {scrolls && rows.map((r, i) => item(r, i, true))}
+        {rows.map((r) => item(r, false))}
+        {scrolls && rows.map((r) => item(r, true))}
       </ol>
     </div>
   );

@@ -167,7 +167,7 @@ describe('the wall display', () => {
     });
   }
 
-  it('says what each panel ranks and over which window: 30 whole days of trend, hotspots against the 30 days before, rank by 整改率, every category counted', async () => {
+  it('says what each panel ranks and over which window: 30 whole days of trend, hotspots against the 30 days before, villages by this month’s assessment score, every category counted', async () => {
     const { page, consoleErrors } = await openWall({ width: 1920, height: 1080 }, 1000);
     const get = async (url: string) => (await suite.ctx.app.inject({ url, headers: suite.ctx.as.display })).json();
     const day = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
@@ -182,11 +182,13 @@ describe('the wall display', () => {
     expect(await rows.locator('.wall-name').allTextContents()).toEqual(hot.hotspots.slice(0, 5).map((h: { name: string }) => h.name));
     expect(await page.locator('[data-panel="hotspots"] h2').textContent()).toContain('近30天');
     expect((await rows.evaluateAll((es) => es.map((e) => e.getAttribute('data-change')))).some((c) => c !== '')).toBe(true);
-    // 村居整改排名 ranks by the rectification rate, as its title says.
-    expect(await page.locator('[data-panel="communities"] h2').textContent()).toContain('按整改率');
-    const ranking = await get('/api/stats/communities?sort=rectificationRate');
-    const names = await page.locator('[data-panel="communities"] li:not([aria-hidden]) .wall-name').allTextContents();
-    expect(names).toEqual(ranking.communities.map((c: { name: string }) => c.name));
+    // 村居考核排名: this month's assessment scores, as its title says, with the 红黑榜 marked
+    expect(await page.locator('[data-panel="communities"] h2').textContent()).toContain('本月考核得分');
+    const ranking = await get(`/api/scores?month=${day(DEMO_NOW).slice(0, 7)}`);
+    const listed = page.locator('[data-panel="communities"] li:not([aria-hidden])');
+    expect(await listed.locator('.wall-name').allTextContents()).toEqual(ranking.scores.map((c: { name: string }) => c.name));
+    expect(await listed.locator('.wall-rate').allTextContents()).toEqual(ranking.scores.map((c: { score: number }) => c.score.toFixed(1)));
+    expect(await page.locator('[data-panel="communities"] li:not([aria-hidden])[data-board="red"]').count()).toBe(ranking.red.length);
     // 问题类型分布: at most 10 bars that still add up to every problem (the rest as 其他（N类）).
     const bars = ((await page.locator('[data-panel="categories"] [data-bars]').getAttribute('data-bars')) ?? '').split('|');
     const summary = await get('/api/stats/summary');
