@@ -9,6 +9,8 @@ import { WallPage } from './wall/wall-page.tsx';
 
 /** The presentation pages (decks, show, export) load when first opened: most sessions never need them. */
 /** The import wizard (exceljs-free in the browser: the server reads the sheet) loads when opened. */
+/** 现场检查 (inspectors' checklists) loads when opened. */
+const InspectPage = lazy(() => import('./inspect/inspect-page.tsx').then((m) => ({ default: m.InspectPage })));
 const ImportPage = lazy(() => import('./import/import-page.tsx').then((m) => ({ default: m.ImportPage })));
 const PresentRoute = lazy(() => import('./present/present-route.tsx').then((m) => ({ default: m.PresentRoute })));
 
@@ -83,6 +85,12 @@ export function Root() {
     return (
       <Suspense fallback={<div className="loading">正在加载…</div>}>
         <ImportPage session={session} onSignedOut={signedOut} />
+      </Suspense>
+    );
+  if (page === '/inspect')
+    return (
+      <Suspense fallback={<div className="loading">正在加载…</div>}>
+        <InspectPage session={session} onSignedOut={signedOut} />
       </Suspense>
     );
   if (page === '/admin') return <AdminPage session={session} onSignedOut={signedOut} />;

@@ -54,6 +54,7 @@ export const CLIENT_PAGES = [
   '/login',
   '/admin',
   '/admin/import',
+  '/inspect',
   '/wall',
   '/tasks',
   '/map',

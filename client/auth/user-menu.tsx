@@ -28,6 +28,11 @@ export function UserMenu({ session, onSignedOut }: { session: Session; onSignedO
               导入台账
             </a>
           )}
+          {(user.role === 'admin' || user.role === 'grid_manager') && (
+            <a href="/inspect" data-inspect-link>
+              现场检查（测评）
+            </a>
+          )}
           {(user.role === 'admin' || user.role === 'leader') && (
             <a href="/present" data-present-link>
               演示文稿（动员会）

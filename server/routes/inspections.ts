@@ -262,6 +262,7 @@ const inspectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
               name: site.name,
               kind: site.kind,
               communityName: town.communityById.get(site.communityId)?.name ?? '',
+              gridId: site.gridId,
               items: list.map((i) => ({ code: i.code, text: i.text, veto: i.veto })),
               checkId: checkOf.get(site.id) ?? null,
             },

@@ -103,6 +103,7 @@ export const RoundDetail = Type.Object({
       name: Type.String(),
       kind: Type.String(),
       communityName: Type.String(),
+      gridId: Type.String(),
       items: Type.Array(Type.Object({ code: Type.String(), text: Type.String(), veto: Type.Boolean() }), { description: 'what to check here' }),
       checkId: Type.Union([Type.Integer(), Type.Null()]),
     }),

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { pointOnFeature } from '@turf/turf';
 import type { Feature } from 'geojson';
 import type { Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO_NOW, ORIGIN } from '../helpers/demo.ts';
 import { ARTIFACTS, type BrowserSuite, browserSuite, changeWords, pagePoint, pixels, settled, watchedPage } from './browser.ts';
@@ -250,6 +251,99 @@ describe('the wall display', () => {
     console.log(`wall: a new problem on the KPIs after ${shownAfter} ms`);
     expect(consoleErrors).toEqual([]);
     await page.context().close();
+  });
+
+  it('an inspector’s check on a phone at 390×844, with a photo: the problem made, the village vetoed, the wall’s ranking moved within 2 s', async () => {
+    const { ctx } = suite;
+    const site = ctx.app.townData.sites.find((x) => x.kind === '农贸市场') ?? ctx.app.townData.sites[0];
+    const round = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/inspections/rounds',
+      headers: { ...ctx.as.admin, origin: ORIGIN },
+      payload: {
+        kind: 'mock_evaluation',
+        name: '十一月模拟测评',
+        startsOn: '2026-11-26',
+        endsOn: '2026-11-30',
+        team: ['王检查'],
+        deadline: 'immediate',
+        sample: { mode: 'chosen', siteIds: [site.id] },
+      },
+    });
+    expect(round.statusCode, round.body).toBe(201);
+    const wall = await openWall({ width: 1920, height: 1080 });
+    await settled(wall.page, 2000);
+    const row = wall.page.locator(`[data-panel="communities"] li:not([aria-hidden])[data-area="${site.communityId}"]`);
+    const before = await row.locator('.wall-rate').textContent();
+
+    const phone = await suite.browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      deviceScaleFactor: 3,
+      locale: 'zh-CN',
+    });
+    await phone.addCookies([{ name: 'cw_session', value: ctx.sessions.admin, url: suite.origin }]);
+    const page = await phone.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await page.goto(`${suite.origin}/inspect`);
+    await page.locator(`[data-round="${round.json().id}"]`).click();
+    await page.locator(`[data-site="${site.id}"]`).click();
+    const items = page.locator('.inspect-item');
+    const codes = await items.evaluateAll((es) => es.map((e) => e.getAttribute('data-item') ?? ''));
+    const veto = (await page.locator('.inspect-item:has(.inspect-veto)').first().getAttribute('data-item')) ?? codes[0];
+    for (const code of codes) await page.locator(`[data-item="${code}"] [data-answer="${code === veto ? 'fail' : 'pass'}"]`).tap();
+    await page.locator(`[data-item="${veto}"] input[type="text"]`).fill('东门外三处占道');
+    const png = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#a33' } })
+      .png()
+      .toBuffer();
+    await page.locator(`[data-photo="${veto}"]`).setInputFiles({ name: '占道.png', mimeType: 'image/png', buffer: png });
+    await page.screenshot({ path: join(ARTIFACTS, 'inspect-390-checklist.png'), fullPage: true });
+    // every tap target a thumb can hit
+    const small = await page
+      .locator('.inspect-results button, .inspect-submit, .inspect-back')
+      .evaluateAll((es) => es.map((e) => e.getBoundingClientRect()).filter((r) => r.width < 44 || r.height < 44).length);
+    expect(small).toBe(0);
+
+    const shown = wall.page.evaluate(
+      ([area, was]) =>
+        new Promise<number>((resolve, reject) => {
+          const el = () => document.querySelector(`[data-panel="communities"] li:not([aria-hidden])[data-area="${area}"] .wall-rate`);
+          const check = () => el() && el()?.textContent !== was && resolve(Date.now());
+          new MutationObserver(check).observe(document.querySelector('[data-panel="communities"]') as Element, {
+            subtree: true,
+            childList: true,
+            characterData: true,
+          });
+          setTimeout(() => reject(new Error('the ranking did not change in 10 s')), 10_000);
+        }),
+      [site.communityId, before ?? ''] as const,
+    );
+    const [answer] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/checks') && r.request().method() === 'POST'),
+      page.locator('[data-check-submit]').tap(),
+    ]);
+    const answeredAt = Date.now();
+    expect(answer.status()).toBe(201);
+    await page.locator('[data-check-done]').waitFor();
+    expect(await page.locator('[data-check-done]').textContent()).toContain('含一票否决项');
+    await page.screenshot({ path: join(ARTIFACTS, 'inspect-390-done.png') });
+    const movedAfter = (await shown) - answeredAt;
+    console.log(`wall: an inspector's check on the ranking after ${movedAfter} ms`);
+    expect(movedAfter).toBeLessThan(2000);
+    // the wall shows the API's score, with the veto
+    const scores = (await ctx.app.inject({ url: '/api/scores?month=2026-11', headers: ctx.as.leader })).json();
+    const village = scores.scores.find((x: { area: string }) => x.area === site.communityId);
+    await expect.poll(() => row.locator('.wall-rate').textContent()).toBe(village.score.toFixed(1));
+    expect(await row.locator('.wall-veto').count()).toBe(1);
+    // the problem carries the photo
+    const problemId = (await answer.json()).problems[0].id;
+    await expect.poll(async () => (await ctx.app.store.photos(problemId)).length).toBe(1);
+    expect(errors).toEqual([]);
+    expect(wall.consoleErrors).toEqual([]);
+    await phone.close();
+    await wall.page.context().close();
   });
 
   it('comes back by itself after a server restart: 离线 with the last data while away, live again within 10 s, no reload', async () => {
