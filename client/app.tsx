@@ -7,6 +7,7 @@ import { showsChange, useLive } from './api/use-live.ts';
 import { withStats } from './map/choropleth.ts';
 import { download, exportPng } from './map/export-png.ts';
 import { homeArea } from './map/home-area.ts';
+import { withResults } from './map/layers.ts';
 import { MapView } from './map/map-view.tsx';
 import { useBasemap } from './map/use-basemap.ts';
 import { AppHeader } from './panels/app-header.tsx';
@@ -173,6 +174,9 @@ export function App({ session, onSignedOut }: AppProps) {
   const [coverageLoad] = useKeyedLoad(showsCoverage ? `${revision}` : null, () => api.coverage(7), fail);
   const patrolDays = useMemo(() => (showsCoverage && coverageLoad ? patrolDaysOf(coverageLoad.value) : undefined), [showsCoverage, coverageLoad]);
   const gridsWithStats = useMemo(() => (town && filtered ? withStats(town.grids, filtered.gridStats, patrolDays) : null), [town, filtered, patrolDays]);
+  // key sites coloured by their latest check, reloaded with every change
+  const [resultsLoad] = useKeyedLoad(`${revision}`, () => api.siteResults(), fail);
+  const sites = useMemo(() => (town ? withResults(town.sites, resultsLoad?.value ?? null) : []), [town, resultsLoad]);
   const onGridClick = useCallback((grid: string) => setView((v) => (v ? { ...v, grid, problem: null } : v)), []);
   const onProblemClick = useCallback(
     (id: number) => {
@@ -271,7 +275,7 @@ export function App({ session, onSignedOut }: AppProps) {
             mode={view.mode}
             weight={view.weight}
             metric={view.metric}
-            sites={town.sites}
+            sites={sites}
             hotspots={filtered.hotspots}
             selectedProblem={view.problem}
             onGridClick={onGridClick}

@@ -153,6 +153,8 @@ export const api = {
   trend: async (query = '', interval: 'day' | 'week' | 'month' = 'month') =>
     (await call('GET /api/stats/trend', { query: withParams(query, `interval=${interval}`) })).periods,
   hotspots: async (query = '') => (await call('GET /api/hotspots', { query })).hotspots,
+  /** Each key site's latest check (the map colours sites by it). */
+  siteResults: async () => (await call('GET /api/sites/results')).sites,
   /** The month's assessment (考核) of the villages or units, best first, with its 红黑榜. */
   scores: (month: string, by: 'community' | 'unit' = 'community') => call('GET /api/scores', { query: `?month=${month}&by=${by}` }),
   /** 环比 for the filters but their dates (pass the timeless query). */

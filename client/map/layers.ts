@@ -129,6 +129,22 @@ export interface SiteMarker {
   kind: string;
   lon: number;
   lat: number;
+  /** Its latest check: all passed, an item failed, a veto item failed; none yet (undefined). */
+  result?: 'pass' | 'fail' | 'veto';
+}
+
+/** Key sites' fill by their latest check (none yet: the town's navy). */
+export const SITE_RESULT_COLORS: Record<'pass' | 'fail' | 'veto' | 'none', [number, number, number, number]> = {
+  pass: [21, 128, 61, 240],
+  fail: [234, 88, 12, 240],
+  veto: [185, 28, 28, 240],
+  none: [20, 50, 92, 230],
+};
+
+/** The sites with their latest results (a new array: deck.gl redraws). */
+export function withResults(sites: readonly SiteMarker[], results: readonly { siteId: string; result: SiteMarker['result'] }[] | null): SiteMarker[] {
+  const byId = new Map((results ?? []).map((r) => [r.siteId, r.result]));
+  return sites.map((s) => ({ ...s, result: byId.get(s.id) }));
 }
 
 export interface HotspotLabel {
@@ -269,7 +285,9 @@ export function buildLayers({ columns, mode, weight, zoom, sites, hotspots, sele
         getPosition: (s) => [s.lon, s.lat],
         getRadius: 7,
         radiusUnits: 'pixels',
-        getFillColor: [20, 50, 92, 230],
+        getFillColor: (s) => SITE_RESULT_COLORS[s.result ?? 'none'],
+        // pickable: a site under the pointer is found by what it is (its card, tests)
+        pickable: true,
         getLineColor: [255, 255, 255, 255],
         stroked: true,
         lineWidthUnits: 'pixels',

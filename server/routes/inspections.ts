@@ -8,7 +8,17 @@ import { DEADLINE_RULE_NAMES, type DeadlineRule, failedItemDeadline, roundKinds,
 import { cleanText } from '../domain/text.ts';
 import { badRequest, notFound, RequestError } from '../errors.ts';
 import { ErrorResponse, errorResponses } from '../schemas/common.ts';
-import { CheckDone, CheckInput, ChecklistsAnswer, RoundDetail, RoundInput, RoundSummary, type SiteCheck, SiteHistory } from '../schemas/inspections.ts';
+import {
+  CheckDone,
+  CheckInput,
+  ChecklistsAnswer,
+  RoundDetail,
+  RoundInput,
+  RoundSummary,
+  type SiteCheck,
+  SiteHistory,
+  SiteResults,
+} from '../schemas/inspections.ts';
 import type { UserRecord } from '../store/account-store.ts';
 import type { RoundRecord, RoundSite, SampleRecord, SiteCheckRecord } from '../store/inspection-store.ts';
 import type { ProblemDraft, SiteRecord } from '../store/records.ts';
@@ -354,6 +364,36 @@ const inspectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         check: checkJson(done.check),
         problems: done.check.items.flatMap((i) => (i.problemId === null ? [] : [{ id: i.problemId, item: i.item, created: created.has(i.problemId) }])),
       });
+    },
+  );
+
+  app.get(
+    '/api/sites/results',
+    {
+      config: { access: 'aggregate' },
+      schema: {
+        tags: ['inspections'],
+        summary: '各重点点位最近一次检查的结果（地图按此着色）',
+        response: { 200: SiteResults, ...errorResponses },
+      },
+    },
+    async () => {
+      const latest = new Map<string, Awaited<ReturnType<typeof app.store.inspections.checkFailures>>[number]>();
+      for (const c of await app.store.inspections.checkFailures()) latest.set(c.siteId, c); // oldest first: the last one stays
+      return {
+        sites: [...latest.values()]
+          .filter((c) => siteOf(c.siteId))
+          .map((c) => {
+            const veto = c.failed.some((i) => findItem(i)?.veto === true);
+            return {
+              siteId: c.siteId,
+              checkedAt: toShanghaiIso(c.checkedAt),
+              roundKind: c.roundKind,
+              failed: c.failed.length,
+              result: veto ? ('veto' as const) : c.failed.length > 0 ? ('fail' as const) : ('pass' as const),
+            };
+          }),
+      };
     },
   );
 

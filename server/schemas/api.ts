@@ -10,7 +10,7 @@ import { FeatureCollection } from './common.ts';
 import { Deck, DeckSummary } from './decks.ts';
 import { DispatchRulesAnswer } from './dispatch.ts';
 import { DryRunAnswer, ImportBatch, ImportDone } from './imports.ts';
-import { CheckDone, ChecklistsAnswer, RoundDetail, RoundSummary, SiteHistory } from './inspections.ts';
+import { CheckDone, ChecklistsAnswer, RoundDetail, RoundSummary, SiteHistory, SiteResults } from './inspections.ts';
 import { Meta } from './meta.ts';
 import { CheckinAnswer, CoverageAnswer, PatrolDetail, PatrolSummary, PlanAnswer, TrackFeature } from './patrols.ts';
 import { Created, Photo, ProblemCollection, ProblemDetail } from './problems.ts';
@@ -95,6 +95,7 @@ export const API_ANSWERS = {
   'GET /api/inspections/rounds/:id': RoundDetail,
   'POST /api/inspections/rounds/:id/checks': CheckDone,
   'GET /api/sites/:id/checks': SiteHistory,
+  'GET /api/sites/results': SiteResults,
   'GET /api/scores': ScoresAnswer,
 } satisfies Record<string, TSchema>;
 

@@ -149,3 +149,18 @@ export const SiteHistory = Type.Object({
   site: Type.Object({ id: Type.String(), name: Type.String(), kind: Type.String(), unitName: Type.Union([Type.String(), Type.Null()]) }),
   checks: Type.Array(Type.Intersect([SiteCheck, Type.Object({ round: Type.Object({ id: Type.Integer(), kindName: Type.String(), name: Type.String() }) })])),
 });
+
+/** Each key site's latest check (GET /api/sites/results): the map colours sites by it. */
+export const SiteResults = Type.Object({
+  sites: Type.Array(
+    Type.Object({
+      siteId: Type.String(),
+      checkedAt: Type.String(),
+      roundKind: Type.String(),
+      failed: Type.Integer(),
+      result: Type.Union([Type.Literal('pass'), Type.Literal('fail'), Type.Literal('veto')], {
+        description: 'pass 全部合格 · fail 有不合格项 · veto 一票否决项不合格',
+      }),
+    }),
+  ),
+});

@@ -362,6 +362,8 @@ const ROWS: Row[] = [
     call: () => ({ method: 'POST' as const, url: '/api/inspections/rounds/999/checks', payload: { siteId: 'x', items: [{ item: 'x', result: 'pass' }] } }),
     expect: { ...all(403), anonymous: 401, admin: 404, grid_manager: 404 },
   },
+  // the sites' latest results colour the map: every screen
+  { route: 'GET /api/sites/results', call: get('/api/sites/results'), expect: aggregate },
   // the monthly assessment and its 红黑榜: every screen, the wall included
   { route: 'GET /api/scores', call: get('/api/scores?month=2026-10'), expect: aggregate },
   {

@@ -243,6 +243,7 @@ describe(`${RUNS} generated bad inputs to every route`, () => {
     'GET /api/inspections/rounds/:id',
     'POST /api/inspections/rounds/:id/checks',
     'GET /api/sites/:id/checks',
+    'GET /api/sites/results',
     'GET /api/scores',
     'GET /api/tiles/tianditu/:layer/:z/:x/:y',
     'POST /api/auth/login',

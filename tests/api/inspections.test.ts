@@ -132,6 +132,13 @@ describe('inspection rounds (测评轮次)', () => {
     expect(repeat.json().problems).toEqual([{ id: done.problems[0].id, item: failed.code, created: false }]);
     expect(ctx.app.problemTable.size).toBe(before + 1);
 
+    // the map colours the site by its latest check: the 回头看, an item failed again
+    const results = (await send('GET', '/api/sites/results', undefined, 'display')).json().sites;
+    expect(results.find((r: { siteId: string }) => r.siteId === site.id)).toMatchObject({
+      roundKind: 'recheck',
+      failed: 1,
+      result: findItem(failed.code)?.veto ? 'veto' : 'fail',
+    });
     // the round's report and the site's history
     const report = (await send('GET', `/api/inspections/rounds/${round}`, undefined, 'leader')).json().report;
     expect(report.byKind).toEqual([

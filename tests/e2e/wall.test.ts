@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO_NOW, ORIGIN } from '../helpers/demo.ts';
-import { ARTIFACTS, type BrowserSuite, browserSuite, changeWords, pagePoint, pixels, settled, watchedPage } from './browser.ts';
+import { ARTIFACTS, type BrowserSuite, browserSuite, changeWords, openMap, pagePoint, pixels, settled, watchedPage } from './browser.ts';
 
 vi.setConfig({ testTimeout: 300_000 });
 
@@ -253,7 +253,7 @@ describe('the wall display', () => {
     await page.context().close();
   });
 
-  it('an inspector’s check on a phone at 390×844, with a photo: the problem made, the village vetoed, the wall’s ranking moved within 2 s', async () => {
+  it('an inspector’s check on a phone at 390×844, with a photo: the problem made, the village vetoed, the wall’s ranking moved within 2 s, the site red on the map', async () => {
     const { ctx } = suite;
     const site = ctx.app.townData.sites.find((x) => x.kind === '农贸市场') ?? ctx.app.townData.sites[0];
     const round = await ctx.app.inject({
@@ -344,6 +344,39 @@ describe('the wall display', () => {
     expect(wall.consoleErrors).toEqual([]);
     await phone.close();
     await wall.page.context().close();
+    // on the map, the site is drawn in the veto's red
+    const map = await watchedPage(suite.browser, suite.origin, ctx.sessions.leader, { width: 1366, height: 768 });
+    // (grids coloured, no heat and no hotspot labels: the marker is what is drawn at the site)
+    await openMap(map.page, `${suite.origin}/?mode=grid`);
+    // the market's sites crowd together: closer in, without the sites' names over the markers
+    await map.page.evaluate(
+      (c) => {
+        window.__map?.setLayoutProperty('site-label', 'visibility', 'none');
+        window.__map?.jumpTo({ center: c, zoom: 15.5 });
+      },
+      [site.lon, site.lat] as [number, number],
+    );
+    const marker = async () =>
+      map.page.evaluate(
+        (ll) => {
+          const p = window.__map?.project(ll);
+          const hit = p && window.__deck?.overlay.pickObject({ x: p.x, y: p.y, radius: 2, layerIds: ['sites'] });
+          return (hit?.object as { id: string; result?: string } | undefined) ?? null;
+        },
+        [site.lon, site.lat] as [number, number],
+      );
+    await expect.poll(async () => (await marker())?.result, { timeout: 30_000 }).toBe('veto');
+    expect((await marker())?.id).toBe(site.id);
+    // the frame after the camera moved: the marker in the veto's red
+    const redness = async () => {
+      const shot = await map.page.screenshot();
+      const [[r, g, b]] = await pixels(map.page, shot, [await pagePoint(map.page, [site.lon, site.lat])]);
+      return Math.hypot(r - 185, g - 28, b - 28);
+    };
+    await expect.poll(redness, { timeout: 30_000 }).toBeLessThan(30);
+    await map.page.screenshot({ path: join(ARTIFACTS, 'map-site-veto.png') });
+    expect(map.consoleErrors).toEqual([]);
+    await map.page.context().close();
   });
 
   it('comes back by itself after a server restart: 离线 with the last data while away, live again within 10 s, no reload', async () => {
