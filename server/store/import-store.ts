@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { INSERT_NEW_PROBLEM, toBatch } from './problem-batch.ts';
+import { DraftWriter } from './problem-batch.ts';
 import type { ProblemDraft } from './records.ts';
 
 /** An import batch as stored: what was imported, by whom, and whether it was undone. */
@@ -68,10 +68,7 @@ export class SqliteImportStore implements ImportStore {
     rows: readonly ImportRow[],
   ): Promise<{ batch: ImportBatchRecord; problemIds: number[] } | null> {
     const db = this.db;
-    const insertProblem = db.prepare(INSERT_NEW_PROBLEM);
-    const insertEvent = db.prepare(
-      'INSERT INTO problem_events (problem_id, at, actor, action, from_status, to_status, note, photos, changes, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
+    const drafts = new DraftWriter(db);
     const insertRow = db.prepare('INSERT INTO import_rows (fingerprint, batch, problem_id, line) VALUES (?, ?, ?, ?)');
     const run = db.transaction(() => {
       const id = Number(
@@ -81,9 +78,7 @@ export class SqliteImportStore implements ImportStore {
       );
       const problemIds: number[] = [];
       for (const r of rows) {
-        const problemId = Number(insertProblem.run(toBatch([r.draft]).problems).lastInsertRowid);
-        for (const e of r.draft.events)
-          insertEvent.run(problemId, e.at, e.actor, e.action, e.fromStatus, e.toStatus, e.note, JSON.stringify(e.photos), JSON.stringify(e.changes), id);
+        const problemId = drafts.write(r.draft, id);
         insertRow.run(r.fingerprint, id, problemId, r.line);
         problemIds.push(problemId);
       }

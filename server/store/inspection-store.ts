@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { DeadlineRule, ItemResult, RoundKind } from '../domain/inspections.ts';
-import { INSERT_NEW_PROBLEM, toBatch } from './problem-batch.ts';
+import { DraftWriter } from './problem-batch.ts';
 import type { ProblemDraft } from './records.ts';
 
 /** Which sites a round visits: all, those chosen, or a seeded random sample stratified by type. */
@@ -148,10 +148,7 @@ export class SqliteInspectionStore implements InspectionStore {
 
   async submitCheck(c: CheckSubmission): Promise<{ check: SiteCheckRecord; created: number[] } | null> {
     const db = this.db;
-    const insertProblem = db.prepare(INSERT_NEW_PROBLEM);
-    const insertEvent = db.prepare(
-      'INSERT INTO problem_events (problem_id, at, actor, action, from_status, to_status, note, photos, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
+    const drafts = new DraftWriter(db);
     // the problem a failed item of this site made before and that is not closed yet
     const openFor = db.prepare(
       `SELECT i.problem_id FROM check_items i JOIN site_checks c ON c.id = i.check_id JOIN problems p ON p.id = i.problem_id
@@ -171,9 +168,7 @@ export class SqliteInspectionStore implements InspectionStore {
         if (i.result === 'fail') {
           problemId = (openFor.pluck().get(c.siteId, i.item) as number | undefined) ?? null;
           if (problemId === null && i.draft) {
-            problemId = Number(insertProblem.run(toBatch([i.draft]).problems).lastInsertRowid);
-            for (const e of i.draft.events)
-              insertEvent.run(problemId, e.at, e.actor, e.action, e.fromStatus, e.toStatus, e.note, JSON.stringify(e.photos), JSON.stringify(e.changes));
+            problemId = drafts.write(i.draft);
             created.push(problemId);
           }
         }

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { ProblemDraft } from './records.ts';
 
 /**
@@ -62,4 +63,29 @@ export function toBatch(drafts: readonly ProblemDraft[]): ProblemBatch {
     batch.eventCounts.push(events.length);
   }
   return batch;
+}
+
+/**
+ * Writes drafted problems with their events, each under a new id (INSERT_NEW_PROBLEM), inside the
+ * caller's transaction; the statements are prepared once per writer. `batch`: the import batch the
+ * events belong to (its undo removes them), or null.
+ */
+export class DraftWriter {
+  readonly #problem: Database.Statement;
+  readonly #event: Database.Statement;
+
+  constructor(db: Database.Database) {
+    this.#problem = db.prepare(INSERT_NEW_PROBLEM);
+    this.#event = db.prepare(
+      'INSERT INTO problem_events (problem_id, at, actor, action, from_status, to_status, note, photos, changes, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+  }
+
+  /** The new problem's id. */
+  write(draft: ProblemDraft, batch: number | null = null): number {
+    const id = Number(this.#problem.run(toBatch([draft]).problems).lastInsertRowid);
+    for (const e of draft.events)
+      this.#event.run(id, e.at, e.actor, e.action, e.fromStatus, e.toStatus, e.note, JSON.stringify(e.photos), JSON.stringify(e.changes), batch);
+    return id;
+  }
 }
