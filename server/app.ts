@@ -39,6 +39,7 @@ import photoRoutes from './routes/photos.ts';
 import problemChangeRoutes from './routes/problem-changes.ts';
 import problemReportRoutes from './routes/problem-report.ts';
 import problemRoutes from './routes/problems.ts';
+import projectRoutes from './routes/projects.ts';
 import scoreRoutes from './routes/scores.ts';
 import statsRoutes from './routes/stats.ts';
 import taskRoutes from './routes/tasks.ts';
@@ -162,6 +163,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'patrols', description: '网格巡查' },
         { name: 'decks', description: '动员会演示文稿' },
         { name: 'inspections', description: '重点点位测评：检查表、测评轮次、检查结果' },
+        { name: 'projects', description: '重点项目推进表' },
       ],
     },
   });
@@ -239,6 +241,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(boundaryRoutes, { accounts: options.accounts });
   await app.register(inspectionRoutes);
   await app.register(scoreRoutes);
+  await app.register(projectRoutes);
   await app.register(statsRoutes);
   await app.register(hotspotRoutes);
   await app.register(authRoutes, { auth, loginPerMinute: (options.rateLimits ?? DEFAULT_RATE_LIMITS).loginPerMinute });

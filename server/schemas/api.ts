@@ -14,6 +14,7 @@ import { CheckDone, ChecklistsAnswer, RoundDetail, RoundSummary, SiteHistory, Si
 import { Meta } from './meta.ts';
 import { CheckinAnswer, CoverageAnswer, PatrolDetail, PatrolSummary, PlanAnswer, TrackFeature } from './patrols.ts';
 import { Created, Photo, ProblemCollection, ProblemDetail } from './problems.ts';
+import { Project, ProjectDetail, ProjectsAnswer } from './projects.ts';
 import { ScoresAnswer } from './scores.ts';
 import { AreaRow, CategoryRow, ComparisonAnswer, HotspotRow, Summary, TrendPeriod, UnitRow } from './stats.ts';
 import { TasksAnswer } from './tasks.ts';
@@ -97,6 +98,10 @@ export const API_ANSWERS = {
   'GET /api/sites/:id/checks': SiteHistory,
   'GET /api/sites/results': SiteResults,
   'GET /api/scores': ScoresAnswer,
+  'GET /api/projects': ProjectsAnswer,
+  'GET /api/projects/:id': ProjectDetail,
+  'POST /api/projects': Project,
+  'PATCH /api/projects/:id': Project,
 } satisfies Record<string, TSchema>;
 
 export type ApiRoute = keyof typeof API_ANSWERS;

@@ -289,4 +289,44 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX check_items_problem ON check_items(problem_id) WHERE problem_id IS NOT NULL;
   `,
+  // v12: key projects (重点项目推进表) — a project's place (point, line or area, GeoJSON), dates and
+  // progress, its milestones with planned and actual dates, and every update made to it (append-only).
+  `
+  CREATE TABLE projects (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    unit_id TEXT NOT NULL REFERENCES units(id),
+    community_id TEXT REFERENCES communities(id),
+    geometry TEXT NOT NULL,
+    description TEXT NOT NULL,
+    starts_on TEXT NOT NULL,
+    due_on TEXT NOT NULL,
+    percent INTEGER NOT NULL CHECK (percent BETWEEN 0 AND 100),
+    version INTEGER NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE project_milestones (
+    id INTEGER PRIMARY KEY,
+    project_id INTEGER NOT NULL REFERENCES projects(id),
+    name TEXT NOT NULL,
+    planned_on TEXT NOT NULL,
+    done_on TEXT
+  );
+  CREATE INDEX project_milestones_project ON project_milestones(project_id);
+  CREATE TABLE project_updates (
+    id INTEGER PRIMARY KEY,
+    project_id INTEGER NOT NULL REFERENCES projects(id),
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    note TEXT NOT NULL,
+    changes TEXT NOT NULL
+  );
+  CREATE INDEX project_updates_project ON project_updates(project_id, id);
+  CREATE TRIGGER project_updates_append_only_update BEFORE UPDATE ON project_updates
+    BEGIN SELECT RAISE(ABORT, 'project_updates is append-only'); END;
+  CREATE TRIGGER project_updates_append_only_delete BEFORE DELETE ON project_updates
+    BEGIN SELECT RAISE(ABORT, 'project_updates is append-only'); END;
+  `,
 ];

@@ -9,6 +9,7 @@ import { SqliteInspectionStore } from './inspection-store.ts';
 import { migrations } from './migrations.ts';
 import { SqlitePatrolStore } from './patrol-store.ts';
 import { EVENT_FIELDS, INSERT_NEW_PROBLEM, PROBLEM_COLUMNS, type ProblemBatch, ROW_WIDTH, toBatch } from './problem-batch.ts';
+import { SqliteProjectStore } from './project-store.ts';
 import type {
   BasemapFeature,
   CommunityRecord,
@@ -106,6 +107,7 @@ export class SqliteStore implements Store {
   readonly imports: SqliteImportStore;
   readonly boundaries: SqliteBoundaryStore;
   readonly inspections: SqliteInspectionStore;
+  readonly projects: SqliteProjectStore;
   private readonly stmts;
 
   constructor(path: string) {
@@ -127,6 +129,7 @@ export class SqliteStore implements Store {
     this.imports = new SqliteImportStore(this.db);
     this.boundaries = new SqliteBoundaryStore(this.db);
     this.inspections = new SqliteInspectionStore(this.db);
+    this.projects = new SqliteProjectStore(this.db);
     this.stmts = {
       problem: this.db.prepare(`SELECT ${PROBLEM_COLUMNS} FROM problems WHERE id = ?`).raw(true),
       events: this.db.prepare('SELECT * FROM problem_events WHERE problem_id = ? ORDER BY id'),

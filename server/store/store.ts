@@ -4,6 +4,7 @@ import type { DeckStore } from './deck-store.ts';
 import type { ImportStore } from './import-store.ts';
 import type { InspectionStore } from './inspection-store.ts';
 import type { PatrolStore } from './patrol-store.ts';
+import type { ProjectStore } from './project-store.ts';
 import type {
   BasemapFeature,
   CommunityRecord,
@@ -53,6 +54,8 @@ export interface Store {
   readonly boundaries: BoundaryStore;
   /** Inspection rounds (测评轮次) of key sites, their checks and the problems failed items made. */
   readonly inspections: InspectionStore;
+  /** Key projects (重点项目), their milestones and audited updates. */
+  readonly projects: ProjectStore;
   /** Whether no dataset has been loaded yet (a fresh database). */
   isEmpty(): Promise<boolean>;
   /** Loads a whole dataset into an empty store, atomically. */

@@ -371,6 +371,34 @@ const ROWS: Row[] = [
     call: get('/api/sites/nope/checks'),
     expect: { ...all(403), anonymous: 401, admin: 404, leader: 404, grid_manager: 404 },
   },
+  // Key projects (重点项目): every screen reads the table; admins set them up; admins and the owner unit update them (tests/api/projects.test.ts)
+  { route: 'GET /api/projects', call: get('/api/projects'), expect: aggregate },
+  {
+    route: 'GET /api/projects/:id',
+    call: get('/api/projects/999'),
+    expect: { ...all(403), anonymous: 401, admin: 404, leader: 404, grid_manager: 404, unit: 404 },
+  },
+  {
+    route: 'POST /api/projects',
+    call: () => ({
+      method: 'POST' as const,
+      url: '/api/projects',
+      payload: {
+        name: '访问测试项目',
+        unitId: ctx.app.townData.units[0].id,
+        geometry: { type: 'Point', coordinates: ctx.app.townData.communities[0].center },
+        startsOn: '2026-11-01',
+        dueOn: '2026-12-31',
+        milestones: [{ name: '完工', plannedOn: '2026-12-31' }],
+      },
+    }),
+    expect: adminOnly(201),
+  },
+  {
+    route: 'PATCH /api/projects/:id',
+    call: () => ({ method: 'PATCH' as const, url: '/api/projects/999', payload: { note: '访问测试' }, headers: { 'if-match': '"1"' } }),
+    expect: { ...all(403), anonymous: 401, admin: 404, unit: 404 },
+  },
   // (a row outside the demo town: nothing to import, which only an admin is told; the town stays as it is)
   {
     route: 'POST /api/imports',
