@@ -11,6 +11,8 @@ import { WallPage } from './wall/wall-page.tsx';
 /** The import wizard (exceljs-free in the browser: the server reads the sheet) loads when opened. */
 /** 现场检查 (inspectors' checklists) loads when opened. */
 const InspectPage = lazy(() => import('./inspect/inspect-page.tsx').then((m) => ({ default: m.InspectPage })));
+/** 重点项目推进表 (its own map) loads when opened. */
+const ProjectsPage = lazy(() => import('./projects/projects-page.tsx').then((m) => ({ default: m.ProjectsPage })));
 const ImportPage = lazy(() => import('./import/import-page.tsx').then((m) => ({ default: m.ImportPage })));
 const PresentRoute = lazy(() => import('./present/present-route.tsx').then((m) => ({ default: m.PresentRoute })));
 
@@ -91,6 +93,12 @@ export function Root() {
     return (
       <Suspense fallback={<div className="loading">正在加载…</div>}>
         <InspectPage session={session} onSignedOut={signedOut} />
+      </Suspense>
+    );
+  if (page === '/projects')
+    return (
+      <Suspense fallback={<div className="loading">正在加载…</div>}>
+        <ProjectsPage session={session} onSignedOut={signedOut} />
       </Suspense>
     );
   if (page === '/admin') return <AdminPage session={session} onSignedOut={signedOut} />;

@@ -56,6 +56,7 @@ export const CLIENT_PAGES = [
   '/admin',
   '/admin/import',
   '/inspect',
+  '/projects',
   '/wall',
   '/tasks',
   '/map',

@@ -33,6 +33,9 @@ export function UserMenu({ session, onSignedOut }: { session: Session; onSignedO
               现场检查（测评）
             </a>
           )}
+          <a href="/projects" data-projects-link>
+            重点项目推进表
+          </a>
           {(user.role === 'admin' || user.role === 'leader') && (
             <a href="/present" data-present-link>
               演示文稿（动员会）
