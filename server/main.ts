@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { seedDemoAssessment } from '../scripts/demo/assessment.ts';
 import { buildApp } from './app.ts';
 import { scheduleAuditPurge } from './auth/audit-retention.ts';
 import { createFirstAccounts, demoAssignments, INITIAL_PASSWORDS_FILE } from './auth/bootstrap.ts';
@@ -37,6 +38,13 @@ async function main(): Promise<void> {
     if ((await store.datasetInfo())?.kind === 'demo' && (await store.patrols.list({ limit: 1 })).length === 0) {
       const n = await seedDemoPatrols(store, await TownData.fromStore(store), { seed: config.demoSeed, now: Date.now() });
       console.log(`added ${n} past patrols of the demo town's grid managers (演示数据)`);
+    }
+    // The demo's assessment year (rounds, checks, key projects): likewise, on a demo town without rounds.
+    if ((await store.datasetInfo())?.kind === 'demo' && (await store.inspections.rounds()).length === 0) {
+      const a = await seedDemoAssessment(store, await TownData.fromStore(store), { seed: config.demoSeed, now: Date.now() });
+      console.log(
+        `added a year of inspections (${a.rounds} rounds, ${a.checks} site checks, ${a.problems} problems from failed items) and ${a.projects} key projects (演示数据)`,
+      );
     }
   }
   if (await store.isEmpty()) {

@@ -107,7 +107,9 @@ export function ProjectsMap({ projects, selected, onSelect }: { projects: readon
           paint: { 'text-color': '#0f172a', 'text-halo-color': '#ffffff', 'text-halo-width': 1.8 },
         },
       );
-      const box = boxOf(latest.current.projects);
+      // the project chosen in the address, else all of them
+      const chosen = latest.current.projects.find((p) => p.id === latest.current.selected);
+      const box = boxOf(chosen ? [chosen] : latest.current.projects);
       map = new maplibregl.Map({
         container: container.current,
         style,

@@ -1,12 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { shanghaiDate, toShanghaiIso } from '../domain/calendar.ts';
-import { findCategory } from '../domain/catalogue.ts';
 import { checklistFor, checklists, findItem } from '../domain/checklists.ts';
-import { DEADLINE_RULE_NAMES, type DeadlineRule, failedItemDeadline, roundKinds, stratifiedSample } from '../domain/inspections.ts';
+import { type DeadlineRule, stratifiedSample } from '../domain/inspections.ts';
 import { cleanText } from '../domain/text.ts';
 import { badRequest, notFound, RequestError } from '../errors.ts';
+import { failedItemDraft, kindName, ruleWords } from '../inspections/failed-item.ts';
 import { ErrorResponse, errorResponses } from '../schemas/common.ts';
 import {
   CheckDone,
@@ -21,7 +20,7 @@ import {
 } from '../schemas/inspections.ts';
 import type { UserRecord } from '../store/account-store.ts';
 import type { RoundRecord, RoundSite, SampleRecord, SiteCheckRecord } from '../store/inspection-store.ts';
-import type { ProblemDraft, SiteRecord } from '../store/records.ts';
+import type { SiteRecord } from '../store/records.ts';
 
 /**
  * Inspection rounds (测评轮次): the campaign office sets up a round — 督导检查, 模拟测评, 暗访 or
@@ -30,17 +29,11 @@ import type { ProblemDraft, SiteRecord } from '../store/records.ts';
  */
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 31 - 1 }) });
-const kindName = (k: string) => roundKinds.find((r) => r.code === k)?.name ?? k;
 
 function ruleOf(input: Static<typeof RoundInput>['deadline']): DeadlineRule {
   if (input === 'category') return { kind: 'category' };
   if (input === 'immediate') return { kind: 'workdays', days: 1 };
   return { kind: 'workdays', days: input.workdays };
-}
-
-function ruleWords(rule: DeadlineRule): string {
-  if (rule.kind === 'category') return DEADLINE_RULE_NAMES.category;
-  return rule.days === 1 ? DEADLINE_RULE_NAMES.immediate : `${rule.days} 个工作日`;
 }
 
 const roundJson = (r: RoundRecord & { sites: number; checked: number }): Static<typeof RoundSummary> => ({
@@ -101,54 +94,6 @@ function passRates(
       rate: g.passed + g.failed === 0 ? null : Math.round((g.passed / (g.passed + g.failed)) * 10_000) / 10_000,
     }))
     .sort((a, b) => (a.rate ?? 2) - (b.rate ?? 2) || a.key.localeCompare(b.key));
-}
-
-/** The problem a failed item makes: at the site, of the item's category, from the round's source, to the site's unit. */
-function failedItemDraft(app: FastifyInstance, round: RoundRecord, site: SiteRecord, itemCode: string, note: string, actor: string, at: number): ProblemDraft {
-  const item = findItem(itemCode);
-  const category = item && findCategory(item.category);
-  if (!item || !category) throw new Error(`checklist item ${itemCode}`);
-  const deadline = failedItemDeadline(round.deadlineRule, itemCode, at);
-  const source = roundKinds.find((k) => k.code === round.kind)?.source ?? 'inspection';
-  const unitId = site.unitId && app.townData.unitById.has(site.unitId) ? site.unitId : null;
-  const description = `${round.name}：${site.name}「${item.text}」不合格${note ? `，${note}` : ''}`;
-  const draft: ProblemDraft = {
-    problem: {
-      townId: app.townData.town.id,
-      lon: site.lon,
-      lat: site.lat,
-      gridId: site.gridId,
-      communityId: site.communityId,
-      category: category.code,
-      source,
-      status: 'reported',
-      unitId: null,
-      siteId: site.id,
-      description,
-      address: site.name,
-      measure: null,
-      reportedAt: at,
-      deadline,
-      closedAt: null,
-      updatedAt: at,
-      version: 1,
-    },
-    events: [{ at, actor, action: 'report', fromStatus: null, toStatus: 'reported', note: `${kindName(round.kind)}发现`, photos: [], changes: { deadline } }],
-  };
-  if (unitId) {
-    Object.assign(draft.problem, { status: 'open', unitId, version: 2 });
-    draft.events.push({
-      at,
-      actor,
-      action: 'assign',
-      fromStatus: 'reported',
-      toStatus: 'open',
-      note: `交办点位责任单位${app.townData.unitById.get(unitId)?.name ?? unitId}（${ruleWords(round.deadlineRule)}）`,
-      photos: [],
-      changes: { unitId },
-    });
-  }
-  return draft;
 }
 
 const inspectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -348,7 +293,7 @@ const inspectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           item: i.item,
           result: i.result,
           note: itemNote,
-          draft: i.result === 'fail' ? failedItemDraft(app, round, site, i.item, itemNote, user.displayName, now) : null,
+          draft: i.result === 'fail' ? failedItemDraft(app.townData, round, site, i.item, itemNote, user.displayName, now) : null,
         };
       });
       const done = await app.store.inspections.submitCheck({ roundId: round.id, siteId: site.id, checkedAt: now, inspector: user.displayName, note, items });

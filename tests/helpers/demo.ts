@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { seedDemoAssessment } from '../../scripts/demo/assessment.ts';
 import { generateDemo } from '../../scripts/demo/generate.ts';
 import { drawDemoPhoto } from '../../scripts/demo/photos.ts';
 import { buildApp } from '../../server/app.ts';
@@ -85,6 +86,8 @@ export async function demoApp(
     requestTimeoutMs?: number;
     /** the demo's past patrols (about 2 s) */
     patrols?: boolean;
+    /** the demo's assessment year: rounds, checks, key projects */
+    assessment?: boolean;
     /** 天地图 through the tile proxy (tests point it at a fake upstream) */
     tianditu?: TiandituOptions;
   } = {},
@@ -93,6 +96,7 @@ export async function demoApp(
   await t.store.load(generateDemo({ seed: DEMO_SEED, count, endMs: DEMO_NOW }));
   await markRecurrences(t.store);
   if (options.patrols) await seedDemoPatrols(t.store, await TownData.fromStore(t.store), { seed: DEMO_SEED, now: DEMO_NOW });
+  if (options.assessment) await seedDemoAssessment(t.store, await TownData.fromStore(t.store), { seed: DEMO_SEED, now: DEMO_NOW });
   const build = (store: SqliteStore, accounts: SqliteAccountStore) =>
     buildApp({
       store,
