@@ -1,35 +1,34 @@
-import type { MapLibreOverlay } from '@deck.gl/maplibre';
-import type * as maplibregl from 'maplibre-gl';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { shanghaiDate, toShanghaiIso } from '../server/domain/calendar.ts';
-import { api, type ProblemDetail, patrolDaysOf, type Session, withParams } from './api/client.ts';
-import { showsChange, useLive } from './api/use-live.ts';
+import { shanghaiDate } from '../server/domain/calendar.ts';
+import { api, type Session, withParams } from './api/client.ts';
 import { withStats } from './map/choropleth.ts';
-import { download, exportPng } from './map/export-png.ts';
 import { homeArea } from './map/home-area.ts';
 import { withResults } from './map/layers.ts';
 import { MapView } from './map/map-view.tsx';
 import { useBasemap } from './map/use-basemap.ts';
+import { usePngExport } from './map/use-png-export.ts';
 import { AppHeader } from './panels/app-header.tsx';
 import { CategoryFilter } from './panels/category-filter.tsx';
 import { Charts } from './panels/charts.tsx';
-import { Select } from './panels/controls.tsx';
 import { FilterBar } from './panels/filter-bar.tsx';
 import { GridPanel } from './panels/grid-panel.tsx';
 import { KpiStrip, MineStrip } from './panels/kpi-strip.tsx';
 import { Legend } from './panels/legend.tsx';
-import { MONTH_MS, Playback } from './panels/playback.tsx';
-import { ACTION_NAMES, ProblemCard } from './panels/problem-card.tsx';
+import { MapTools } from './panels/map-tools.tsx';
+import { Playback, usePlaybackTimer } from './panels/playback.tsx';
+import { ProblemCard } from './panels/problem-card.tsx';
 import { ReportForm } from './panels/report-form.tsx';
+import { SiteCard } from './panels/site-card.tsx';
 import { Toasts, useToasts } from './panels/toasts.tsx';
 import { filteredKey, loadFiltered } from './state/filtered.ts';
+import { useGridMetric } from './state/use-grid-metric.ts';
 import { useKeyedLoad } from './state/use-keyed-load.ts';
+import { useOpenProblem } from './state/use-open-problem.ts';
 import { useTown } from './state/use-town.ts';
 import {
   apiFilterQuery,
   apiTimelessQuery,
   describeFilters,
-  METRICS,
   parseViewState,
   toggleCategory,
   type ViewState,
@@ -64,15 +63,14 @@ export function App({ session, onSignedOut }: AppProps) {
   const [street, setStreet] = useState(false);
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState(1);
-  const [exporting, setExporting] = useState(false);
   // Narrow screens: the filters fold away behind a button of the header.
   const [filtersOpen, setFiltersOpen] = useState(false);
   const [toasts, notify] = useToasts();
   // The map and its overlay, for the PNG export.
-  const drawn = useRef<{ map: maplibregl.Map; overlay: MapLibreOverlay } | null>(null);
-  const onMap = useCallback((map: maplibregl.Map, overlay: MapLibreOverlay) => {
-    drawn.current = { map, overlay };
-  }, []);
+  const png = usePngExport((e) => notify('export-failed', `导出失败：${message(e)}`));
+  // Key sites drawn (their legend), and the one whose card is open.
+  const [sitesShown, setSitesShown] = useState(false);
+  const [siteId, setSiteId] = useState<string | null>(null);
 
   // The filters come from the address once the catalogues are known.
   useEffect(() => {
@@ -117,31 +115,8 @@ export function App({ session, onSignedOut }: AppProps) {
   const [compareLoad] = useKeyedLoad(timeless === null ? null : `${revision}|${timeless}`, (key) => api.compare(key.slice(key.indexOf('|') + 1)), fail);
   const trend = trendLoad && { query: trendLoad.key, periods: trendLoad.value };
 
-  const problemId = view?.problem ?? null;
-  // Bumped when a live change touches the open problem, so that its card reloads.
-  const [problemRevision, setProblemRevision] = useState(0);
-  const problemKey = problemId !== null && readsProblems ? `${problemId}#${problemRevision}` : null;
-  const [problemLoad, setProblemLoad] = useKeyedLoad(problemKey, (key) => api.problem(Number(key.split('#')[0])), fail);
-  const problem = problemLoad && problemLoad.value.id === problemId ? problemLoad.value : null;
-  const setProblem = (p: ProblemDetail) => {
-    setProblemLoad({ key: problemKey ?? String(p.id), value: p });
-    setRevision((r) => r + 1);
-  };
-
-  // Live changes: reload what the filters show (once for a burst), the open card if it does not show the change yet, and say what happened.
-  const live = useLive({
-    refresh: () => setRevision((r) => r + 1),
-    change: (c) => {
-      if (c.problemId === problemId && !(problem && showsChange(problem, c))) {
-        // The new status shows at once, from the message; the reload brings the rest of the card.
-        setProblemLoad((l) => (l && l.value.id === c.problemId ? { ...l, value: { ...l.value, status: c.toStatus } } : l));
-        setProblemRevision((r) => r + 1);
-      }
-      notify(`event-${c.eventId}`, `编号 ${c.problemId}：${ACTION_NAMES[c.action] ?? c.action}`);
-    },
-    // Back on: what changed meanwhile is reloaded (the figures by `refresh`), the open card too.
-    online: (up) => up && setProblemRevision((r) => r + 1),
-  });
+  // The open problem's card, and the live changes (reloading what the filters show, once for a burst).
+  const { problem, setProblem, live } = useOpenProblem(view?.problem ?? null, readsProblems, setRevision, notify, fail);
 
   const gridId = view?.grid ?? null;
   const overdueQuery = view && town ? apiFilterQuery({ ...view, filterGrid: null }, now) : '';
@@ -159,25 +134,35 @@ export function App({ session, onSignedOut }: AppProps) {
   // Playback: the next month once the current one is on screen.
   const months = useMemo(() => trend?.periods.map((p) => p.period) ?? [], [trend]);
   const shown = filtered?.query === query;
-  useEffect(() => {
-    if (!playing || !view?.month || !shown) return;
-    const i = months.indexOf(view.month);
-    const timer = setTimeout(() => {
-      if (i < 0 || i >= months.length - 1) setPlaying(false);
-      else setView((v) => (v ? { ...v, month: months[i + 1] } : v));
-    }, MONTH_MS / speed);
-    return () => clearTimeout(timer);
-  }, [playing, view?.month, shown, months, speed]);
+  usePlaybackTimer({
+    playing,
+    month: view?.month ?? null,
+    shown,
+    months,
+    speed,
+    onMonth: (month) => setView((v) => (v ? { ...v, month } : v)),
+    onEnd: () => setPlaying(false),
+  });
 
-  // 巡查覆盖: loaded while the grids are coloured by it (units see nothing of patrols: they are not offered it).
-  const showsCoverage = view?.mode === 'grid' && view.metric === 'patrol' && session.user?.role !== 'unit';
-  const [coverageLoad] = useKeyedLoad(showsCoverage ? `${revision}` : null, () => api.coverage(7), fail);
-  const patrolDays = useMemo(() => (showsCoverage && coverageLoad ? patrolDaysOf(coverageLoad.value) : undefined), [showsCoverage, coverageLoad]);
-  const gridsWithStats = useMemo(() => (town && filtered ? withStats(town.grids, filtered.gridStats, patrolDays) : null), [town, filtered, patrolDays]);
+  // 巡查覆盖 and 村居考核得分, while the grids are coloured by them.
+  const { patrolDays, scores, scoreMonth } = useGridMetric(view, session.user, revision, now, fail);
+  const gridsWithStats = useMemo(
+    () => (town && filtered ? withStats(town.grids, filtered.gridStats, patrolDays, scores) : null),
+    [town, filtered, patrolDays, scores],
+  );
   // key sites coloured by their latest check, reloaded with every change
   const [resultsLoad] = useKeyedLoad(`${revision}`, () => api.siteResults(), fail);
   const sites = useMemo(() => (town ? withResults(town.sites, resultsLoad?.value ?? null) : []), [town, resultsLoad]);
-  const onGridClick = useCallback((grid: string) => setView((v) => (v ? { ...v, grid, problem: null } : v)), []);
+  const onGridClick = useCallback((grid: string) => {
+    setSiteId(null);
+    setView((v) => (v ? { ...v, grid, problem: null } : v));
+  }, []);
+  // 点位档案: a site's checks, for those who read the inspections
+  const readsChecks = session.user?.role === 'admin' || session.user?.role === 'leader' || session.user?.role === 'grid_manager';
+  const onSiteClick = useCallback((id: string) => {
+    setSiteId(id);
+    setView((v) => (v ? { ...v, problem: null } : v));
+  }, []);
   const onProblemClick = useCallback(
     (id: number) => {
       if (readsProblems) setView((v) => (v ? { ...v, problem: id } : v));
@@ -206,30 +191,19 @@ export function App({ session, onSignedOut }: AppProps) {
     unit: name('unit'),
   });
 
-  const onExport = async (scale: 1 | 2) => {
-    if (!drawn.current) return;
-    const { map, overlay } = drawn.current;
-    setExporting(true);
-    try {
-      const stamp = toShanghaiIso(Date.now()).slice(0, 16).replace('T', ' ');
-      const blob = await exportPng(map, overlay, scale, {
-        title,
-        filters: filterText,
-        timestamp: stamp,
-        mode: view.mode,
-        metric: view.metric,
-        weightName,
-        street,
-        statuses: meta.statuses,
-        demo: meta.demo,
-      });
-      download(blob, `创文一张图-${stamp.replace(/[-: ]/g, '')}${scale === 2 ? '@2x' : ''}.png`);
-    } catch (e) {
-      notify('export-failed', `导出失败：${message(e)}`);
-    } finally {
-      setExporting(false);
-    }
-  };
+  const onExport = (scale: 1 | 2) =>
+    png.run(scale, {
+      title,
+      filters: filterText,
+      mode: view.mode,
+      metric: view.metric,
+      weightName,
+      street,
+      sites: sitesShown,
+      scoreMonth,
+      statuses: meta.statuses,
+      demo: meta.demo,
+    });
 
   return (
     <div className="app" data-query={filtered.query} data-loading={!shown} data-live={live} data-filters-open={filtersOpen}>
@@ -240,7 +214,7 @@ export function App({ session, onSignedOut }: AppProps) {
         offline={live === 'off'}
         mode={view.mode}
         onMode={(mode) => setView({ ...view, mode })}
-        exporting={exporting}
+        exporting={png.exporting}
         onExport={onExport}
         ledgerQuery={readsProblems && session.user?.role !== 'display' && query !== null ? query : null}
         ledgerRows={shown ? filtered.summary.total : null}
@@ -282,29 +256,20 @@ export function App({ session, onSignedOut }: AppProps) {
             onProblemClick={onProblemClick}
             onStreetChange={setStreet}
             pick={pick}
-            onMap={onMap}
+            onMap={png.onMap}
+            onSitesShownChange={setSitesShown}
+            onSiteClick={readsChecks ? onSiteClick : undefined}
           />
-          <div className="map-tools">
-            {view.mode === 'grid' ? (
-              <Select
-                label="着色指标"
-                value={view.metric}
-                choices={session.user?.role === 'unit' ? METRICS.filter((m) => m.code !== 'patrol') : METRICS}
-                onChange={(metric) => metric && setView({ ...view, metric })}
-              />
-            ) : (
-              <Select label="热力权重" value={view.weight} choices={WEIGHTS} onChange={(weight) => weight && setView({ ...view, weight })} />
-            )}
-            {basemap.basemaps.length > 1 && (
-              <Select
-                label="底图"
-                value={basemap.chosen?.id ?? 'offline'}
-                choices={basemap.basemaps.map((b) => ({ code: b.id, name: b.name }))}
-                onChange={(id) => id && basemap.choose(id)}
-              />
-            )}
-          </div>
-          <Legend mode={view.mode} metric={view.metric} weightName={weightName} street={street} statuses={meta.statuses} />
+          <MapTools view={view} unit={session.user?.role === 'unit'} basemap={basemap} onView={setView} />
+          <Legend
+            mode={view.mode}
+            metric={view.metric}
+            weightName={weightName}
+            street={street}
+            sites={sitesShown}
+            scoreMonth={scoreMonth}
+            statuses={meta.statuses}
+          />
           <Playback
             months={months}
             month={view.month}
@@ -340,6 +305,8 @@ export function App({ session, onSignedOut }: AppProps) {
               onChanged={setProblem}
               onOpen={onProblemClick}
             />
+          ) : siteId !== null ? (
+            <SiteCard siteId={siteId} revision={revision} onProblem={onProblemClick} onClose={() => setSiteId(null)} />
           ) : (
             selected && (
               <GridPanel

@@ -3,6 +3,9 @@ import type { ExpressionSpecification } from 'maplibre-gl';
 import type { GridStats } from '../api/client.ts';
 import type { Metric } from '../state/view-state.ts';
 
+/** The score a vetoed village is coloured as (below every score). */
+export const VETO_SCORE = -1;
+
 export interface ScaleStep {
   from: number;
   color: string;
@@ -63,6 +66,19 @@ export const SCALES: Record<Metric, { title: string; property: string; steps: Sc
       { from: 15, color: '#b71c1c', label: '15 天以上或未巡查' },
     ],
   },
+  // 村居考核得分: the village's score of the month (its grids share it); a veto (一票否决) below every step.
+  score: {
+    title: '村居考核得分（月度）',
+    property: 'score',
+    steps: [
+      { from: VETO_SCORE, color: '#1f2937', label: '一票否决' },
+      { from: 0, color: '#c62828', label: '< 70' },
+      { from: 70, color: '#ef6c00', label: '70–80' },
+      { from: 80, color: '#f9a825', label: '80–90' },
+      { from: 90, color: '#9ccc65', label: '90–95' },
+      { from: 95, color: '#2e7d32', label: '≥ 95' },
+    ],
+  },
 };
 export const NO_DATA_COLOR = '#cfd8dc';
 
@@ -78,9 +94,16 @@ export function metricColor(metric: Metric): ExpressionSpecification {
 
 /**
  * The grids with the choropleth's properties (new objects; the fetched data stays as it was);
- * `patrolDays` from the coverage (days since last patrolled, null: never), when it was loaded.
+ * `patrolDays` from the coverage (days since last patrolled, null: never), when it was loaded;
+ * `score` the grid's village's, when the scores were loaded.
  */
-export function withStats(grids: FeatureCollection, stats: Map<string, GridStats>, patrolDays?: Map<string, number | null>): FeatureCollection {
+export function withStats(
+  grids: FeatureCollection,
+  stats: Map<string, GridStats>,
+  patrolDays?: Map<string, number | null>,
+  /** the month's score per village id (VETO_SCORE: vetoed), when loaded */
+  scores?: Map<string, number>,
+): FeatureCollection {
   return {
     ...grids,
     features: grids.features.map((f) => {
@@ -94,6 +117,7 @@ export function withStats(grids: FeatureCollection, stats: Map<string, GridStats
           overdue: total > 0 ? (s?.overdue ?? 0) : null,
           density: total > 0 ? (s?.perKm2 ?? 0) : null,
           patrolDays: patrolDays ? (patrolDays.get(String(f.properties?.id)) ?? NEVER_PATROLLED_DAYS) : null,
+          score: scores?.get(String(f.properties?.communityId)) ?? null,
         },
       };
     }),

@@ -122,6 +122,8 @@ export const HEAT_COLORS: [number, number, number][] = [
 
 /** Street zoom: from here on single problems are drawn. */
 export const STREET_ZOOM = 15;
+/** Key sites are drawn from here on. */
+export const SITES_ZOOM = 13;
 
 export interface SiteMarker {
   id: string;
@@ -139,6 +141,14 @@ export const SITE_RESULT_COLORS: Record<'pass' | 'fail' | 'veto' | 'none', [numb
   fail: [234, 88, 12, 240],
   veto: [185, 28, 28, 240],
   none: [20, 50, 92, 230],
+};
+
+/** What each colour of a key site means (legend, site card). */
+export const SITE_RESULT_NAMES: Record<'pass' | 'fail' | 'veto' | 'none', string> = {
+  pass: '全部合格',
+  fail: '有不合格项',
+  veto: '一票否决项不合格',
+  none: '尚未检查',
 };
 
 /** The sites with their latest results (a new array: deck.gl redraws). */
@@ -276,7 +286,7 @@ export function buildLayers({ columns, mode, weight, zoom, sites, hotspots, sele
       }),
     );
   }
-  if (sites.length > 0 && zoom >= 13) {
+  if (sites.length > 0 && zoom >= SITES_ZOOM) {
     layers.push(
       new ScatterplotLayer<SiteMarker>({
         id: 'sites',

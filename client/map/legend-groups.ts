@@ -1,6 +1,6 @@
 import type { Metric, Mode } from '../state/view-state.ts';
 import { NO_DATA_COLOR, SCALES } from './choropleth.ts';
-import { HEAT_COLORS, OVERDUE_OUTLINE, STATUS_COLORS } from './layers.ts';
+import { HEAT_COLORS, OVERDUE_OUTLINE, SITE_RESULT_COLORS, SITE_RESULT_NAMES, STATUS_COLORS } from './layers.ts';
 
 /** A legend entry: a colour swatch (areas), a dot (points) or the overdue outline. */
 export interface LegendRow {
@@ -24,6 +24,10 @@ export interface LegendInput {
   /** Single problems are drawn (street zoom). */
   street: boolean;
   statuses: { code: string; name: string }[];
+  /** Key sites are drawn (coloured by their latest check). */
+  sites?: boolean;
+  /** The month the village scores are of (YYYY-MM), when the grids are coloured by them. */
+  scoreMonth?: string | null;
 }
 
 const rgb = (c: readonly number[]) => `rgb(${c.slice(0, 3).join(',')})`;
@@ -41,11 +45,11 @@ export function legendGroups(v: LegendInput): LegendGroup[] {
   if (v.mode === 'grid') {
     const scale = SCALES[v.metric];
     groups.push({
-      title: scale.title,
+      title: v.metric === 'score' && v.scoreMonth ? `村居考核得分（${Number(v.scoreMonth.slice(0, 4))}年${Number(v.scoreMonth.slice(5))}月）` : scale.title,
       rows: [
         ...[...scale.steps].reverse().map((s) => ({ color: s.color, label: s.label, shape: 'swatch' as const })),
-        // Every grid has a coverage colour; the problem metrics leave a grid without problems grey.
-        ...(v.metric === 'patrol' ? [] : [{ color: NO_DATA_COLOR, label: '无问题', shape: 'swatch' as const }]),
+        // Every grid has a coverage colour and a score; the problem metrics leave a grid without problems grey.
+        ...(v.metric === 'patrol' || v.metric === 'score' ? [] : [{ color: NO_DATA_COLOR, label: '无问题', shape: 'swatch' as const }]),
       ],
     });
   } else if (!(v.mode === 'heat' && v.street)) {
@@ -58,6 +62,12 @@ export function legendGroups(v: LegendInput): LegendGroup[] {
         ...v.statuses.map((s, i) => ({ color: rgb(STATUS_COLORS[i]), label: s.name, shape: 'dot' as const })),
         { color: '#ffffff', label: '逾期（深红描边）', shape: 'overdue' },
       ],
+    });
+  }
+  if (v.sites) {
+    groups.push({
+      title: '重点点位：最近一次检查',
+      rows: (['pass', 'fail', 'veto', 'none'] as const).map((r) => ({ color: rgb(SITE_RESULT_COLORS[r]), label: SITE_RESULT_NAMES[r], shape: 'dot' as const })),
     });
   }
   return groups;

@@ -10,7 +10,7 @@ import { LOCAL_IDEOGRAPH_FONTS } from './basemap-style.ts';
 import { metricColor } from './choropleth.ts';
 import { setDeckLayers } from './deck-layers.ts';
 import { deckSurface } from './deck-surface.ts';
-import { buildLayers, type HotspotLabel, type PointColumns, pointIndex, type SiteMarker, STREET_ZOOM } from './layers.ts';
+import { buildLayers, type HotspotLabel, type PointColumns, pointIndex, SITES_ZOOM, type SiteMarker, STREET_ZOOM } from './layers.ts';
 import { MAPLIBRE_LOCALE_ZH } from './locale-zh.ts';
 import { applyTileBasemap, type Basemap } from './tile-basemap.ts';
 
@@ -51,6 +51,10 @@ export interface MapViewProps {
   onProblemClick: (id: number) => void;
   /** Called when single problems start or stop being drawn. */
   onStreetChange?: (street: boolean) => void;
+  /** Called when the key sites start or stop being drawn (their legend). */
+  onSitesShownChange?: (shown: boolean) => void;
+  /** A key site clicked (its card). */
+  onSiteClick?: (siteId: string) => void;
   /** A tile basemap under the town's layers (天地图), or the offline basemap alone (null). */
   basemap?: Basemap | null;
   /** Shows the zoom buttons and scale (default); the wall shows neither. */
@@ -142,6 +146,11 @@ export function MapView(props: MapViewProps) {
         pick.onPick([Math.round(e.lngLat.lng * 1e7) / 1e7, Math.round(e.lngLat.lat * 1e7) / 1e7]);
         return;
       }
+      const site = handlers.current.onSiteClick && deck.pickObject({ x: e.point.x, y: e.point.y, radius: 4, layerIds: ['sites'] });
+      if (site?.object) {
+        handlers.current.onSiteClick?.((site.object as SiteMarker).id);
+        return;
+      }
       const hit = deck.pickObject({ x: e.point.x, y: e.point.y, radius: 4, layerIds: ['problem-points'] });
       const points = handlers.current.columns?.points;
       if (hit && hit.index >= 0 && points && hit.index < points.count) {
@@ -190,6 +199,10 @@ export function MapView(props: MapViewProps) {
   useEffect(() => {
     handlers.current.onStreetChange?.(street);
   }, [street]);
+  const sitesShown = zoom >= SITES_ZOOM && sites.length > 0;
+  useEffect(() => {
+    handlers.current.onSitesShownChange?.(sitesShown);
+  }, [sitesShown]);
 
   // Where the open problem is among the points: found once, for the ring and the flight.
   const selectedIndex = useMemo(() => (columns && selectedProblem !== null ? pointIndex(columns.points, selectedProblem) : -1), [columns, selectedProblem]);

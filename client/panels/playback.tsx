@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 export const SPEEDS = [
   { code: 0.5, name: '0.5×' },
   { code: 1, name: '1×' },
@@ -6,6 +7,33 @@ export const SPEEDS = [
 
 /** Milliseconds a month stays on screen at speed 1×. */
 export const MONTH_MS = 1600;
+
+/**
+ * Plays the months: the next one once the current one is on screen (`shown`), every MONTH_MS at
+ * speed 1; `onEnd` after the last.
+ */
+export function usePlaybackTimer(p: {
+  playing: boolean;
+  month: string | null;
+  shown: boolean;
+  months: readonly string[];
+  speed: number;
+  onMonth: (month: string) => void;
+  onEnd: () => void;
+}): void {
+  const handlers = useRef(p);
+  handlers.current = p;
+  const { playing, month, shown, months, speed } = p;
+  useEffect(() => {
+    if (!playing || !month || !shown) return;
+    const i = months.indexOf(month);
+    const timer = setTimeout(() => {
+      if (i < 0 || i >= months.length - 1) handlers.current.onEnd();
+      else handlers.current.onMonth(months[i + 1]);
+    }, MONTH_MS / speed);
+    return () => clearTimeout(timer);
+  }, [playing, month, shown, months, speed]);
+}
 
 export interface PlaybackProps {
   months: string[];

@@ -33,6 +33,7 @@ export const METRICS = [
   { code: 'overdue', name: '逾期数' },
   { code: 'density', name: '每平方公里问题数' },
   { code: 'patrol', name: '巡查覆盖' },
+  { code: 'score', name: '村居考核得分' },
 ] as const;
 export type Metric = (typeof METRICS)[number]['code'];
 

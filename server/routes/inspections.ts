@@ -60,7 +60,7 @@ function checkJson(c: SiteCheckRecord): Static<typeof SiteCheck> {
     checkedAt: toShanghaiIso(c.checkedAt),
     inspector: c.inspector,
     note: c.note,
-    items: c.items.map((i) => ({ ...i, text: findItem(i.item)?.text ?? i.item })),
+    items: c.items.map((i) => ({ ...i, text: findItem(i.item)?.text ?? i.item, veto: findItem(i.item)?.veto === true })),
     passed: c.items.filter((i) => i.result === 'pass').length,
     failed: c.items.filter((i) => i.result === 'fail').length,
     vetoFailed: c.items.some((i) => i.result === 'fail' && findItem(i.item)?.veto === true),

@@ -69,6 +69,7 @@ export const RoundSummary = Type.Object({
 const CheckItem = Type.Object({
   item: Type.String(),
   text: Type.String(),
+  veto: Type.Boolean({ description: 'a veto item (一票否决项)' }),
   result: Result,
   note: Type.String(),
   problemId: Type.Union([Type.Integer(), Type.Null()]),
