@@ -8,9 +8,6 @@ type Milestone = ProjectRow['milestones'][number];
 
 const reason = (e: unknown) => (e instanceof ApiError ? e.message : String(e));
 
-/** Today's date in Asia/Shanghai (YYYY-MM-DD), for a milestone reached today. */
-const shanghaiToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-
 /** How a milestone stands today: reached (on time or late), overdue, or still ahead. */
 function milestoneState(m: Milestone, today: string): { text: string; tone: 'ok' | 'late' | 'ahead' } {
   if (m.doneOn !== null) return m.doneOn <= m.plannedOn ? { text: `${m.doneOn} 完成`, tone: 'ok' } : { text: `${m.doneOn} 完成（推迟）`, tone: 'late' };
@@ -24,18 +21,20 @@ function milestoneState(m: Milestone, today: string): { text: string; tone: 'ok'
  */
 export function ProjectDetailPanel({
   project,
+  today,
   user,
   onClose,
   onChanged,
 }: {
   project: ProjectRow;
+  /** The server's today (YYYY-MM-DD, Asia/Shanghai): what the statuses are of. */
+  today: string;
   user: Session['user'];
   onClose: () => void;
   onChanged: () => void;
 }) {
   const [detail, setDetail] = useState<Detail | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const today = shanghaiToday();
   const mayUpdate = user?.role === 'admin' || (user?.role === 'unit' && user.unitId === project.unitId);
 
   useEffect(() => {

@@ -148,6 +148,7 @@ export function ProjectsPage({ session, onSignedOut }: { session: Session; onSig
               <ProjectDetailPanel
                 key={`${chosen.id}-${chosen.version}`}
                 project={chosen}
+                today={data.today}
                 user={session.user}
                 onClose={() => select(null)}
                 onChanged={() => setRevision((r) => r + 1)}

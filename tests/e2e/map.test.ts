@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { monthEnd, periodStart } from '../../client/state/view-state.ts';
-import { DEMO_NOW, TEST_PASSWORD } from '../helpers/demo.ts';
+import { DEMO_NOW, ORIGIN, TEST_PASSWORD } from '../helpers/demo.ts';
 import { pmtilesArchive, tileOf } from '../helpers/pmtiles-fixture.ts';
 import { ARTIFACTS, type BrowserSuite, browserSuite, openMap, pagePoint, pixels, signIn, watchedPage } from './browser.ts';
 
@@ -429,5 +429,91 @@ describe('PNG export', () => {
       expect((await pixels(page, png, ring)).some(([r, g, b]) => r > 180 && g < 150 && b < 110)).toBe(true);
     }
     expect(consoleErrors).toEqual([]);
+  });
+});
+
+describe('重点项目推进表', () => {
+  it('shows the projects on a map in traffic-light colours beside the table, late first; the owner unit reports progress and the status follows', async () => {
+    const unitId = ctx.users.unit.unitId as string;
+    const other = ctx.app.townData.units.find((u) => u.id !== unitId)?.id as string;
+    const [x, y] = ctx.app.townData.communities.find((c) => c.id === 'lizao')?.center ?? [0, 0];
+    const create = async (payload: Record<string, unknown>) => {
+      const res = await ctx.app.inject({ method: 'POST', url: '/api/projects', headers: { ...ctx.as.admin, origin: ORIGIN }, payload });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json() as { id: number };
+    };
+    // DEMO_NOW is 2026-11-27: 方案批复 was due 2026-10-15 (late); the road is on track
+    const late = await create({
+      name: '测试滞后项目',
+      unitId,
+      geometry: { type: 'Point', coordinates: [x, y] },
+      startsOn: '2026-09-01',
+      dueOn: '2026-12-31',
+      percent: 30,
+      milestones: [
+        { name: '方案批复', plannedOn: '2026-10-15' },
+        { name: '完工', plannedOn: '2026-12-31' },
+      ],
+    });
+    await create({
+      name: '测试道路项目',
+      unitId: other,
+      geometry: {
+        type: 'LineString',
+        coordinates: [
+          [x + 0.004, y - 0.002],
+          [x + 0.012, y - 0.002],
+        ],
+      },
+      startsOn: '2026-11-01',
+      dueOn: '2027-03-01',
+      percent: 10,
+      milestones: [{ name: '完工', plannedOn: '2027-03-01' }],
+    });
+    const { page, consoleErrors } = await watchedPage(browser, origin, ctx.sessions.unit, { width: 1024, height: 768 });
+    await page.goto(`${origin}/projects`, { waitUntil: 'load' });
+    const rows = page.locator('[data-projects-table] tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.first().getAttribute('data-project')).toBe(String(late.id));
+    expect(await rows.first().getAttribute('data-status')).toBe('late');
+    // the late project's point in red on the map (the legend's red dot left out), the road in green
+    await page.waitForFunction(() => document.querySelector('[data-projects-map] canvas') !== null);
+    await page.waitForTimeout(3000);
+    const png = await page.screenshot({ path: join(ARTIFACTS, 'projects-1024.png') });
+    const [mapBox, legendBox] = await page.evaluate(() =>
+      ['[data-projects-map]', '.projects-legend'].map((s) => (document.querySelector(s) as HTMLElement).getBoundingClientRect().toJSON() as DOMRect),
+    );
+    const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+    const near = (rgb: [number, number, number]) => {
+      let n = 0;
+      for (let py = Math.ceil(mapBox.top); py < mapBox.bottom; py++)
+        for (let px = Math.ceil(mapBox.left); px < mapBox.right; px++) {
+          if (px >= legendBox.left && px <= legendBox.right && py >= legendBox.top && py <= legendBox.bottom) continue;
+          const i = (py * info.width + px) * info.channels;
+          if (Math.hypot(data[i] - rgb[0], data[i + 1] - rgb[1], data[i + 2] - rgb[2]) < 40) n++;
+        }
+      return n;
+    };
+    expect(near([220, 38, 38])).toBeGreaterThan(60);
+    expect(near([22, 163, 74])).toBeGreaterThan(60);
+    // the owner unit reports progress: 方案批复 reached, 65%
+    await rows.first().click();
+    const detail = page.locator(`[data-project-detail="${late.id}"]`);
+    await detail.waitFor();
+    expect(await detail.locator('[data-project-reasons]').textContent()).toContain('方案批复');
+    await detail.locator('input[type=number]').fill('65');
+    await detail.locator('label.reached input[type=checkbox]').first().check();
+    await detail.locator('textarea').fill('方案已批复，主体施工过半');
+    await detail.locator('button[type=submit]').click();
+    await expect.poll(() => rows.first().getAttribute('data-status'), { timeout: 10_000 }).not.toBe('late');
+    const row = page.locator(`[data-projects-table] tr[data-project="${late.id}"]`);
+    expect(await row.getAttribute('data-status')).toBe('on_track');
+    await page.locator(`[data-project-detail="${late.id}"] .project-updates li`).first().waitFor();
+    expect(await page.locator(`[data-project-detail="${late.id}"] .project-updates li`).first().textContent()).toContain('方案已批复，主体施工过半');
+    const stored = (await ctx.app.inject({ url: `/api/projects/${late.id}`, headers: ctx.as.leader })).json();
+    expect(stored.project).toMatchObject({ percent: 65, status: 'on_track' });
+    expect(stored.project.milestones[0].doneOn).toBe('2026-11-27');
+    expect(consoleErrors).toEqual([]);
+    await page.context().close();
   });
 });

@@ -375,6 +375,16 @@ describe('the wall display', () => {
     };
     await expect.poll(redness, { timeout: 30_000 }).toBeLessThan(30);
     await map.page.screenshot({ path: join(ARTIFACTS, 'map-site-veto.png') });
+    // a click on the site opens its 点位档案: this check first, its veto item marked, the problem it made
+    const [x, y] = await pagePoint(map.page, [site.lon, site.lat]);
+    await map.page.mouse.click(x, y);
+    const card = map.page.locator(`[data-site-card="${site.id}"]`);
+    const latest = card.locator('.site-checks li').first();
+    await latest.waitFor();
+    expect(await latest.getAttribute('data-result')).toBe('veto');
+    expect(await latest.locator('.veto-tag').count()).toBeGreaterThan(0);
+    await latest.locator(`[data-problem="${problemId}"]`).click();
+    await map.page.locator(`.problem-card[data-problem="${problemId}"]`).waitFor();
     expect(map.consoleErrors).toEqual([]);
     await map.page.context().close();
   });
