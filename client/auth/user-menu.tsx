@@ -33,6 +33,11 @@ export function UserMenu({ session, onSignedOut }: { session: Session; onSignedO
               现场检查（测评）
             </a>
           )}
+          {user.role === 'leader' && (
+            <a href="/inspect" data-inspect-link>
+              测评轮次与报告
+            </a>
+          )}
           <a href="/projects" data-projects-link>
             重点项目推进表
           </a>

@@ -2,6 +2,8 @@ import { useEffect, useState } from 'react';
 import type { Answer } from '../../server/schemas/api.ts';
 import { ApiError, call, failure, type Session } from '../api/client.ts';
 import { UserMenu } from '../auth/user-menu.tsx';
+import { RoundForm } from './round-form.tsx';
+import { RoundReport } from './round-report.tsx';
 import './inspect.css';
 
 type Round = Answer<'GET /api/inspections/rounds'>['rounds'][number];
@@ -38,12 +40,16 @@ export function InspectPage({ session, onSignedOut }: { session: Session; onSign
   const [site, setSite] = useState<RoundSite | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  const [creating, setCreating] = useState(false);
+  // Bumped when a round is made here: the list reloads.
+  const [listed, setListed] = useState(0);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `listed` asks for the reload
   useEffect(() => {
     call('GET /api/inspections/rounds')
       .then((r) => setRounds(r.rounds))
       .catch((e: unknown) => setError(reason(e)));
-  }, []);
+  }, [listed]);
   /** Opens a round (again after a check: what was done stays said). */
   const open = async (id: number, after = false) => {
     setError(null);
@@ -55,13 +61,14 @@ export function InspectPage({ session, onSignedOut }: { session: Session; onSign
       setError(reason(e));
     }
   };
-  // a grid manager checks the sites of their own grids
+  // a grid manager checks the sites of their own grids; an admin any; a leader reads the report
+  const checks = user?.role === 'admin' || user?.role === 'grid_manager';
   const mine = (s: RoundSite) => user?.role !== 'grid_manager' || user.gridIds.includes(s.gridId);
 
   return (
     <div className="inspect">
       <header className="title">
-        <h1>现场检查</h1>
+        <h1>{user?.role === 'leader' ? '测评轮次与报告' : '现场检查'}</h1>
         <UserMenu session={session} onSignedOut={onSignedOut} />
       </header>
       <main className="inspect-main">
@@ -75,9 +82,26 @@ export function InspectPage({ session, onSignedOut }: { session: Session; onSign
             {done}
           </p>
         )}
-        {!detail && (
+        {creating && rounds && (
+          <RoundForm
+            rounds={rounds}
+            onCancel={() => setCreating(false)}
+            onCreated={(id) => {
+              setCreating(false);
+              setListed((n) => n + 1);
+              setDone('已创建测评轮次');
+              void open(id, true);
+            }}
+          />
+        )}
+        {!detail && !creating && (
           <section>
             <h2>测评轮次</h2>
+            {user?.role === 'admin' && (
+              <button type="button" className="inspect-new" onClick={() => setCreating(true)} data-new-round>
+                ＋ 新建测评轮次
+              </button>
+            )}
             {rounds?.length === 0 && <p className="muted">还没有测评轮次（由创文办管理员新建）。</p>}
             <ul className="inspect-list">
               {rounds?.map((r) => (
@@ -104,7 +128,15 @@ export function InspectPage({ session, onSignedOut }: { session: Session; onSign
             <ul className="inspect-list">
               {detail.sites.filter(mine).map((s) => (
                 <li key={s.siteId}>
-                  <button type="button" disabled={s.checkId !== null} onClick={() => setSite(s)} data-site={s.siteId}>
+                  <button
+                    type="button"
+                    disabled={!checks || s.checkId !== null}
+                    onClick={() => {
+                      setDone(null);
+                      setSite(s);
+                    }}
+                    data-site={s.siteId}
+                  >
                     <strong>{s.name}</strong>
                     <span>
                       {s.kind} · {s.communityName} · {s.checkId !== null ? '已检查' : `${s.items.length} 项`}
@@ -113,6 +145,7 @@ export function InspectPage({ session, onSignedOut }: { session: Session; onSign
                 </li>
               ))}
             </ul>
+            <RoundReport report={detail.report} checked={detail.round.checked} sites={detail.round.sites} />
           </section>
         )}
         {detail && site && (
