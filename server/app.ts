@@ -41,6 +41,7 @@ import problemReportRoutes from './routes/problem-report.ts';
 import problemRoutes from './routes/problems.ts';
 import projectRoutes from './routes/projects.ts';
 import scoreRoutes from './routes/scores.ts';
+import siteRoutes from './routes/sites.ts';
 import statsRoutes from './routes/stats.ts';
 import taskRoutes from './routes/tasks.ts';
 import userRoutes from './routes/users.ts';
@@ -243,6 +244,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(inspectionRoutes);
   await app.register(scoreRoutes);
   await app.register(projectRoutes);
+  await app.register(siteRoutes);
   await app.register(statsRoutes);
   await app.register(hotspotRoutes);
   await app.register(authRoutes, { auth, loginPerMinute: (options.rateLimits ?? DEFAULT_RATE_LIMITS).loginPerMinute });

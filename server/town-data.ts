@@ -149,6 +149,7 @@ export class TownData {
           kind: s.kind,
           communityId: s.communityId,
           gridId: s.gridId,
+          unitId: s.unitId,
         },
       })),
     };

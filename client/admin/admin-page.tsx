@@ -3,6 +3,7 @@ import type { Answer } from '../../server/schemas/api.ts';
 import { ApiError, api, call, ROLE_NAMES, type Session, type User } from '../api/client.ts';
 import { UserMenu } from '../auth/user-menu.tsx';
 import { minuteText } from '../format.ts';
+import { SiteRegister } from './site-register.tsx';
 import { WallSettings } from './wall-settings.tsx';
 
 type AdminUser = Answer<'GET /api/users'>['users'][number];
@@ -187,6 +188,11 @@ export function AdminPage({ session, onSignedOut }: { session: Session; onSigned
           }
         />
       )}
+      <section data-section="sites">
+        <h2>重点点位</h2>
+        <p className="muted">测评检查的对象：类型决定检查表，责任单位接收不合格项生成的问题；村居、网格由坐标确定。</p>
+        <SiteRegister />
+      </section>
       <section data-section="wall-settings">
         <h2>大屏设置</h2>
         <p className="muted">指挥大屏的标题、轮播场景与整改率颜色阈值；保存后运行中的大屏随即应用，无需到现场刷新。</p>

@@ -1,6 +1,7 @@
 import { type Static, type TSchema, Type } from 'typebox';
 import { Unit } from '../routes/areas.ts';
 import { TokenInfo } from '../routes/display-tokens.ts';
+import { SiteAnswer } from '../routes/sites.ts';
 import { AdminUser } from '../routes/users.ts';
 import { FeedItem, WallConfigAnswer } from '../routes/wall.ts';
 import { Me } from './auth.ts';
@@ -98,6 +99,10 @@ export const API_ANSWERS = {
   'GET /api/sites/:id/checks': SiteHistory,
   'GET /api/sites/results': SiteResults,
   'GET /api/scores': ScoresAnswer,
+  'GET /api/sites/register': Type.Object({ sites: Type.Array(SiteAnswer) }),
+  'POST /api/sites': SiteAnswer,
+  'PATCH /api/sites/:id': SiteAnswer,
+  'DELETE /api/sites/:id': Type.Null(),
   'GET /api/projects': ProjectsAnswer,
   'GET /api/projects/:id': ProjectDetail,
   'POST /api/projects': Project,

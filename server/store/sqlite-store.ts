@@ -305,6 +305,35 @@ export class SqliteStore implements Store {
     }));
   }
 
+  async saveSite(s: SiteRecord): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO sites (id, town_id, community_id, grid_id, name, kind, lon, lat, unit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET community_id = excluded.community_id, grid_id = excluded.grid_id, name = excluded.name,
+           kind = excluded.kind, lon = excluded.lon, lat = excluded.lat, unit_id = excluded.unit_id`,
+      )
+      .run(s.id, s.townId, s.communityId, s.gridId, s.name, s.kind, s.lon, s.lat, s.unitId);
+  }
+
+  async deleteSite(id: string): Promise<'deleted' | 'referenced' | 'missing'> {
+    const db = this.db;
+    return db
+      .transaction(() => {
+        if (!db.prepare('SELECT 1 FROM sites WHERE id = ?').get(id)) return 'missing' as const;
+        const used = db
+          .prepare(
+            `SELECT EXISTS (SELECT 1 FROM problems WHERE site_id = @id) OR EXISTS (SELECT 1 FROM round_sites WHERE site_id = @id)
+               OR EXISTS (SELECT 1 FROM site_checks WHERE site_id = @id) OR EXISTS (SELECT 1 FROM patrol_checkins WHERE site_id = @id)`,
+          )
+          .pluck()
+          .get({ id });
+        if (used) return 'referenced' as const;
+        db.prepare('DELETE FROM sites WHERE id = ?').run(id);
+        return 'deleted' as const;
+      })
+      .immediate();
+  }
+
   async sites(): Promise<SiteRecord[]> {
     return (this.db.prepare('SELECT * FROM sites ORDER BY rowid').all() as Row[]).map((r) => ({
       id: r.id as string,

@@ -69,6 +69,10 @@ export interface Store {
   grids(): Promise<GridRecord[]>;
   units(): Promise<UnitRecord[]>;
   sites(): Promise<SiteRecord[]>;
+  /** Adds a key site, or replaces the one with its id (the register, 重点点位). */
+  saveSite(site: SiteRecord): Promise<void>;
+  /** Deletes a key site nothing refers to yet: no problem, round, check or patrol check-in. */
+  deleteSite(id: string): Promise<'deleted' | 'referenced' | 'missing'>;
   basemap(): Promise<BasemapFeature[]>;
   /** The automatic dispatch rules (自动派遣), in their order. */
   dispatchRules(): Promise<DispatchRule[]>;

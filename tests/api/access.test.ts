@@ -371,6 +371,16 @@ const ROWS: Row[] = [
     call: get('/api/sites/nope/checks'),
     expect: { ...all(403), anonymous: 401, admin: 404, leader: 404, grid_manager: 404 },
   },
+  // The key-site register: admins keep it, leaders read it (tests/api/sites.test.ts)
+  { route: 'GET /api/sites/register', call: get('/api/sites/register'), expect: { ...all(403), anonymous: 401, admin: 200, leader: 200 } },
+  // (a place outside the town: only an admin is told so)
+  {
+    route: 'POST /api/sites',
+    call: () => ({ method: 'POST' as const, url: '/api/sites', payload: { name: '访问测试', kind: '农贸市场', lon: 116.4, lat: 39.9 } }),
+    expect: adminOnly(422),
+  },
+  { route: 'PATCH /api/sites/:id', call: () => ({ method: 'PATCH' as const, url: '/api/sites/nope', payload: { name: '访问测试' } }), expect: adminOnly(404) },
+  { route: 'DELETE /api/sites/:id', call: () => ({ method: 'DELETE' as const, url: '/api/sites/nope' }), expect: adminOnly(404) },
   // Key projects (重点项目): every screen reads the table; admins set them up; admins and the owner unit update them (tests/api/projects.test.ts)
   { route: 'GET /api/projects', call: get('/api/projects'), expect: aggregate },
   {

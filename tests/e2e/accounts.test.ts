@@ -329,6 +329,32 @@ describe('the admin page', () => {
     expect(consoleErrors.filter((e) => !e.startsWith('Failed to load resource'))).toEqual([]);
   });
 
+  it('adds a key site to the register: its village and grid found from the coordinates, a refusal naming the field', async () => {
+    const { page, consoleErrors } = await watchedPage(browser, origin, ctx.sessions.admin);
+    await page.goto(`${origin}/admin`);
+    const register = page.locator('[data-site-register]');
+    await register.locator('[data-site-row]').first().waitFor();
+    const before = await register.locator('[data-site-row]').count();
+    await register.locator('[data-new-site]').click();
+    await register.locator('input[name=name]').fill('东南村新菜场');
+    await register.locator('select[name=kind]').selectOption('农贸市场');
+    await register.locator('select[name=unitId]').selectOption('dept-market');
+    // a place outside the town is refused, naming where
+    await register.locator('input[name=lon]').fill('116.4');
+    await register.locator('input[name=lat]').fill('39.9');
+    await register.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => register.locator('.form-error').textContent()).toContain('不在');
+    const [lon, lat] = ctx.app.townData.communityById.get('dongnan')?.center ?? [0, 0];
+    await register.locator('input[name=lon]').fill(String(lon));
+    await register.locator('input[name=lat]').fill(String(lat));
+    await register.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => register.locator('[data-site-row]').count()).toBe(before + 1);
+    const site = ctx.app.townData.sites.find((s) => s.name === '东南村新菜场');
+    expect(site).toMatchObject({ communityId: 'dongnan', kind: '农贸市场', unitId: 'dept-market', gridId: ctx.app.townData.gridIndex.locate(lon, lat) });
+    expect(await register.locator(`[data-site-row="${site?.id}"]`).textContent()).toContain('东南村');
+    expect(consoleErrors.filter((e) => !e.startsWith('Failed to load resource'))).toEqual([]);
+  });
+
   it('issues a display token whose wall URL shows the map to a screen that reads aggregates only', async () => {
     const admin = await watchedPage(browser, origin, ctx.sessions.admin);
     await admin.page.goto(`${origin}/admin`);
