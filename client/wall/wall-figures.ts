@@ -24,8 +24,10 @@ export interface Figures {
   categories: CategoryRow[];
   /** By density (problems per km²): the tour's "densest community" scenes. */
   communities: AreaRow[];
-  /** This month's assessment of the villages, best first, with the 红黑榜: the 村居考核排名 panel. */
+  /** This month's assessment of the villages (last month's in its first days), best first, with the 红黑榜: the 村居考核排名 panel. */
   ranking: Scores;
+  /** Which month the ranking is of, in words: 本月考核得分, or 11月考核得分. */
+  rankingLabel: string;
   /** By overdue: the tour's "grid most behind" scene. */
   grids: GridStats[];
   trend: TrendPoint[];
@@ -75,6 +77,26 @@ export function categoryBars(rows: readonly CategoryRow[], max = 10): CategoryBa
   return [...shown, { name: `其他（${rest.length}类）`, total: rest.reduce((n, r) => n + r.total, 0), color: OTHER_COLOR }];
 }
 
+/** The month before a YYYY-MM month. */
+const monthBefore = (month: string) => {
+  const [y, m] = month.split('-').map(Number);
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+};
+
+/**
+ * The villages' assessment for the wall: this month's, or last month's while this one has neither a
+ * 红榜 nor a 黑榜 yet (its first days: every village at the same score), so the panel never ranks
+ * villages that nothing tells apart.
+ */
+async function rankingOf(now: number): Promise<{ ranking: Scores; rankingLabel: string }> {
+  const month = shanghaiDate(now).slice(0, 7);
+  const current = await api.scores(month);
+  // a 红榜 or a 黑榜: the scores tell the villages apart (server/domain/scores.ts redBlackLists)
+  if (current.red.length > 0 || current.black.length > 0) return { ranking: current, rankingLabel: '本月考核得分' };
+  const last = monthBefore(month);
+  return { ranking: await api.scores(last), rankingLabel: `${Number(last.slice(5))}月考核得分` };
+}
+
 /** Loads every panel's figures at once, as of the server's `now`. */
 export async function loadFigures(now: number): Promise<Figures> {
   const trend = trendWindow(now);
@@ -83,7 +105,7 @@ export async function loadFigures(now: number): Promise<Figures> {
     api.summary(),
     api.categoryStats(),
     api.communityStats('', 'perKm2'),
-    api.scores(shanghaiDate(now).slice(0, 7)),
+    rankingOf(now),
     api.gridStats('', 'overdue'),
     api.trend(`?from=${trend.from}&to=${trend.to}`, 'day'),
     api.hotspots(`?from=${hot.from}&to=${hot.to}`),
@@ -91,5 +113,5 @@ export async function loadFigures(now: number): Promise<Figures> {
     api.compare(),
     api.coverage(7),
   ]);
-  return { summary, categories, communities, ranking, grids, trend: trendPeriods, hotspots, feed, compare, coverage, at: Date.now() };
+  return { summary, categories, communities, ...ranking, grids, trend: trendPeriods, hotspots, feed, compare, coverage, at: Date.now() };
 }

@@ -224,7 +224,7 @@ export function WallPage({ session }: { session: Session }) {
         </section>
         <section className="wall-panel wall-grow" data-panel="communities">
           <h2>
-            村居考核排名 <small>本月考核得分 · 红黑榜</small>
+            村居考核排名 <small>{figures?.rankingLabel ?? '本月考核得分'} · 红黑榜</small>
           </h2>
           <CommunityRanking ranking={figures?.ranking ?? null} />
         </section>

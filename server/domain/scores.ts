@@ -222,15 +222,22 @@ export function scoreMonth(
 }
 
 /**
- * The 红黑榜 of a month: the best `n` not vetoed (红榜) and the worst `n`, every vetoed one among
- * them (黑榜), with their reasons; ties by score then id.
+ * The 红黑榜 of a month, with their reasons, best first and worst first:
+ * - 红榜: the best `n` not vetoed, and any tied with the last of them — none while every one not
+ *   vetoed has the same score (nothing tells them apart);
+ * - 黑榜: every vetoed one, then the worst of those that lost points (below their base) and are not
+ *   on the red list, up to `n` in all with any tied with the last — none of them while they all tie.
  */
 export function redBlackLists(scores: readonly AreaScore[], n = 3): { red: AreaScore[]; black: AreaScore[] } {
   const ranked = [...scores].sort((a, b) => b.score - a.score || a.area.localeCompare(b.area));
-  const red = ranked.filter((s) => s.vetoes.length === 0).slice(0, n);
+  const clean = ranked.filter((s) => s.vetoes.length === 0);
+  const apart = new Set(clean.map((s) => s.score)).size > 1;
+  /** The first `k` of a list and those tied with the k-th. */
+  const withTies = (list: AreaScore[], k: number) =>
+    k <= 0 || list.length === 0 ? [] : list.filter((s) => s.score === list[Math.min(k, list.length) - 1].score || list.indexOf(s) < k);
+  const red = apart ? withTies(clean, n) : [];
   const vetoed = ranked.filter((s) => s.vetoes.length > 0);
-  const room = Math.max(0, n - vetoed.length);
-  const worst = room === 0 ? [] : ranked.filter((s) => !red.includes(s) && s.vetoes.length === 0).slice(-room);
-  const black = [...vetoed, ...worst.filter((s) => !vetoed.includes(s))].sort((a, b) => a.score - b.score || a.area.localeCompare(b.area));
+  const losing = apart ? clean.filter((s) => !red.includes(s) && s.score < s.base).reverse() : [];
+  const black = [...vetoed, ...withTies(losing, n - vetoed.length)].sort((a, b) => a.score - b.score || a.area.localeCompare(b.area));
   return { red, black };
 }

@@ -138,6 +138,20 @@ describe('the monthly assessment (考核), worked by hand', () => {
     expect(black.map((s) => s.area)).toEqual(['B', 'C']);
   });
 
+  it('the 红黑榜 when scores tie: nobody listed while all tie, ties at the cut listed together, nobody black-listed at the base', () => {
+    const area = (name: string, score: number, base = 100) => ({ area: name, base, score, lines: [], vetoes: [] });
+    // every village capped alike (the first day of a month): nothing tells them apart
+    expect(redBlackLists(['A', 'B', 'C', 'D', 'E'].map((x) => area(x, 90)))).toEqual({ red: [], black: [] });
+    // ties at the cut go together: four share the third place; the two worst lost points
+    const list = [area('A', 95), area('B', 94), area('C', 92), area('D', 92), area('E', 92), area('F', 92), area('G', 88), area('H', 85)];
+    const { red, black } = redBlackLists(list);
+    expect(red.map((s) => s.area)).toEqual(['A', 'B', 'C', 'D', 'E', 'F']);
+    expect(black.map((s) => s.area)).toEqual(['H', 'G']);
+    // at or above the base: never black-listed; a vetoed one always is
+    const vetoed = { ...area('V', 100, 90), vetoes: [{ rule: 'veto_item', name: 'x', problems: [], checks: [1] }] };
+    expect(redBlackLists([area('A', 95, 90), area('B', 91, 90), vetoed])).toEqual({ red: [area('A', 95, 90), area('B', 91, 90)], black: [vetoed] });
+  });
+
   it('by unit: a problem counts against its unit; one with none against nobody', () => {
     const facts = october();
     const withUnits = { ...facts, problems: facts.problems.map((p) => ({ ...p, unitId: p.communityId === 'B' ? 'U1' : null })) };
