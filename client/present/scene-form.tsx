@@ -16,6 +16,7 @@ const METRICS: { code: SceneValue['map']['metric']; name: string }[] = [
   { code: 'rate', name: '整改率' },
   { code: 'overdue', name: '逾期未改数' },
   { code: 'density', name: '问题密度' },
+  { code: 'score', name: '村居考核得分' },
 ];
 const SIDES: { code: Side['kind']; name: string }[] = [
   { code: 'none', name: '无' },

@@ -4,7 +4,7 @@ import { monthSpan } from '../../server/present/monthly-deck.ts';
 import type { SceneValue } from '../../server/schemas/decks.ts';
 import { api, type Meta, patrolDaysOf } from '../api/client.ts';
 import { basemapStyle } from '../map/basemap-style.ts';
-import { withStats } from '../map/choropleth.ts';
+import { VETO_SCORE, withStats } from '../map/choropleth.ts';
 import { type PointColumns, pointColumns, type SiteMarker } from '../map/layers.ts';
 import { type Bin, type BinScale, binGrid, binPoints, binScale, sharedMax } from './bins.ts';
 import { isWholeMonth, loadSideData, type SideData, sceneQuery } from './scene-data.ts';
@@ -72,16 +72,24 @@ export const binned = (scene: SceneValue) => scene.compareWith !== null && (scen
 async function loadMap(scene: SceneValue, town: PresentTown, period: Period | null, bins: boolean): Promise<MapData> {
   const q = sceneQuery(scene.filters, period);
   const mode = scene.map.mode;
-  const [points, stats, coverage] = await Promise.all([
+  // 村居考核得分: the scores of the period's month (this month's when the scene has no period)
+  const scoreMonth = mode === 'grid' && scene.map.metric === 'score' ? (period?.from ?? town.meta.now).slice(0, 7) : null;
+  const [points, stats, coverage, scores] = await Promise.all([
     api.points(q),
     mode === 'grid' ? api.gridStats(q) : Promise.resolve([]),
     mode === 'patrol' ? api.coverage() : Promise.resolve(null),
+    scoreMonth ? api.scores(scoreMonth) : Promise.resolve(null),
   ]);
   return {
     period,
     label: periodLabel(period),
     columns: pointColumns(points),
-    grids: withStats(town.grids, new Map(stats.map((g) => [g.id, g])), coverage ? patrolDaysOf(coverage) : undefined),
+    grids: withStats(
+      town.grids,
+      new Map(stats.map((g) => [g.id, g])),
+      coverage ? patrolDaysOf(coverage) : undefined,
+      scores ? new Map(scores.scores.map((s) => [s.area, s.vetoes.length > 0 ? VETO_SCORE : s.score])) : undefined,
+    ),
     bins: bins ? binPoints(points, binGrid(town.meta.bbox)) : null,
   };
 }

@@ -122,10 +122,10 @@ export function monthlyDeck(f: MonthFacts): DeckDraft {
       .join('、') || '—';
   scenes.push(
     base('red-black', '村居红黑榜', {
-      map: { mode: 'grid', metric: 'rate' },
+      map: { mode: 'grid', metric: 'score' },
       side: { kind: 'chart', chart: 'scores' },
       caption: `红榜：${named(f.scores.red, false)}；黑榜：${named(f.scores.black, true)}`,
-      notes: `按本月考核得分排名（基础分加减各项考核规则，规则自 ${f.scores.rulesFrom ?? '—'} 起施行）：未被一票否决的前 3 名上红榜；后 3 名上黑榜，被一票否决的村居一律上黑榜。黑榜后括号内为扣分最多的一项或否决原因。`,
+      notes: `按本月考核得分排名（基础分加减各项考核规则，规则自 ${f.scores.rulesFrom ?? '—'} 起施行）：未被一票否决的前 3 名上红榜，后 3 名中扣了分的上黑榜（与第 3 名同分的一并列入），被一票否决的村居一律上黑榜；各村得分相同时不排红黑榜。地图按考核得分给村居着色。黑榜后括号内为扣分最多的一项或否决原因。`,
     }),
     base('overdue-units', '逾期未改问题（按责任单位）', {
       map: { mode: 'heat', metric: 'overdue' },

@@ -69,7 +69,9 @@ export const Scene = Type.Object(
     map: Type.Object(
       {
         mode: Type.Enum(['heat', 'hex', 'grid', 'patrol', 'none'], { description: 'none: a slide without a map (cover, text)' }),
-        metric: Type.Enum(['rate', 'overdue', 'density']),
+        metric: Type.Enum(['rate', 'overdue', 'density', 'score'], {
+          description: 'grid colouring: score colours each village by its assessment score of the period’s month',
+        }),
       },
       { additionalProperties: false },
     ),

@@ -151,6 +151,8 @@ describe('the generated monthly deck (月度创文工作通报)', () => {
     expect(redPart).toBe(`红榜：${assessed.red.map((id: string) => `${nameOf(id).name} ${nameOf(id).score.toFixed(1)} 分`).join('、')}`);
     for (const id of assessed.black) expect(blackPart).toContain(`${nameOf(id).name} ${nameOf(id).score.toFixed(1)} 分（`);
     expect(byId('red-black').side).toEqual({ kind: 'chart', chart: 'scores' });
+    // its map: the villages coloured by the same scores
+    expect(byId('red-black').map).toEqual({ mode: 'grid', metric: 'score' });
     expect(byId('red-black').notes).toContain('一票否决');
     // The cases are the two photographed problems, most recently closed first.
     expect([byId('case-1').side, byId('case-2').side]).toEqual(picked.map((problemId) => ({ kind: 'case', problemId })));
