@@ -1,13 +1,7 @@
-import * as maplibregl from 'maplibre-gl';
-import 'maplibre-gl/dist/maplibre-gl.css';
 import type { FeatureCollection } from 'geojson';
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import type * as maplibregl from 'maplibre-gl';
 import { useEffect, useRef } from 'react';
-import { api } from '../api/client.ts';
-import { basemapStyle, LOCAL_IDEOGRAPH_FONTS } from '../map/basemap-style.ts';
-import { MAPLIBRE_LOCALE_ZH } from '../map/locale-zh.ts';
-
-maplibregl.setWorkerUrl(workerUrl);
+import { boxOf, townMap, townStyle } from '../map/town-map.ts';
 
 /** What each area of a boundary file would be, and how the preview draws it. */
 export const CHANGE_STYLE = {
@@ -18,7 +12,6 @@ export const CHANGE_STYLE = {
   unnamed: { name: '无名称', color: '#7c3aed' },
 } as const;
 
-const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
 const colorOf = [
   'match',
   ['get', 'change'],
@@ -27,20 +20,9 @@ const colorOf = [
 ] as unknown as maplibregl.ExpressionSpecification;
 
 /** The box of the areas that change (all areas when none does): what the clerk must look at. */
-function boxOf(fc: FeatureCollection): [number, number, number, number] {
+function changedBox(fc: FeatureCollection): [number, number, number, number] {
   const changed = fc.features.filter((f) => f.properties?.change !== 'unchanged');
-  const b = [180, 90, -180, -90];
-  const walk = (c: unknown): void => {
-    if (typeof (c as number[])[0] === 'number') {
-      const [x, y] = c as number[];
-      b[0] = Math.min(b[0], x);
-      b[1] = Math.min(b[1], y);
-      b[2] = Math.max(b[2], x);
-      b[3] = Math.max(b[3], y);
-    } else for (const p of c as unknown[]) walk(p);
-  };
-  for (const f of changed.length > 0 ? changed : fc.features) if (f.geometry && 'coordinates' in f.geometry) walk(f.geometry.coordinates);
-  return b as [number, number, number, number];
+  return boxOf((changed.length > 0 ? changed : fc.features).map((f) => f.geometry)) ?? [-180, -90, 180, 90];
 }
 
 /**
@@ -56,9 +38,8 @@ export function BoundaryMap({ preview }: { preview: FeatureCollection }) {
   useEffect(() => {
     let map: maplibregl.Map | null = null;
     let gone = false;
-    Promise.all([api.communities(), api.basemap()]).then(([communities, basemap]) => {
+    townStyle().then((style) => {
       if (gone || !container.current) return;
-      const style = basemapStyle({ communities, grids: EMPTY, basemap, sites: EMPTY });
       style.sources.preview = { type: 'geojson', data: preview };
       style.layers.push(
         {
@@ -91,16 +72,7 @@ export function BoundaryMap({ preview }: { preview: FeatureCollection }) {
           paint: { 'text-color': colorOf, 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 },
         },
       );
-      map = new maplibregl.Map({
-        container: container.current,
-        style,
-        bounds: boxOf(preview),
-        fitBoundsOptions: { padding: 40, maxZoom: 16 },
-        localIdeographFontFamily: LOCAL_IDEOGRAPH_FONTS,
-        locale: MAPLIBRE_LOCALE_ZH,
-        attributionControl: false,
-      });
-      map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+      map = townMap(container.current, style, changedBox(preview), { padding: 40, maxZoom: 16 });
       mapRef.current = map;
     });
     return () => {
@@ -115,7 +87,7 @@ export function BoundaryMap({ preview }: { preview: FeatureCollection }) {
     const source = map?.getSource('preview') as maplibregl.GeoJSONSource | undefined;
     if (!map || !source) return;
     source.setData(preview);
-    map.fitBounds(boxOf(preview), { padding: 40, maxZoom: 16, duration: 0 });
+    map.fitBounds(changedBox(preview), { padding: 40, maxZoom: 16, duration: 0 });
   }, [preview]);
 
   return (

@@ -1,17 +1,10 @@
-import * as maplibregl from 'maplibre-gl';
-import 'maplibre-gl/dist/maplibre-gl.css';
 import type { Feature, FeatureCollection } from 'geojson';
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import type * as maplibregl from 'maplibre-gl';
 import { useEffect, useRef } from 'react';
 import { PROJECT_STATUS_COLORS, PROJECT_STATUS_NAMES, type ProjectStatus } from '../../server/domain/projects.ts';
-import { api } from '../api/client.ts';
-import { basemapStyle, LOCAL_IDEOGRAPH_FONTS } from '../map/basemap-style.ts';
-import { MAPLIBRE_LOCALE_ZH } from '../map/locale-zh.ts';
+import { boxOf, townMap, townStyle } from '../map/town-map.ts';
 import type { ProjectRow } from './projects-page.tsx';
 
-maplibregl.setWorkerUrl(workerUrl);
-
-const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
 const STATUS_ORDER: ProjectStatus[] = ['late', 'at_risk', 'on_track', 'done'];
 const colorOf = [
   'match',
@@ -35,22 +28,6 @@ function featuresOf(projects: readonly ProjectRow[], selected: number | null): F
   };
 }
 
-/** The box of the projects, or null when there are none. */
-function boxOf(projects: readonly ProjectRow[]): [number, number, number, number] | null {
-  const b = [180, 90, -180, -90];
-  const walk = (c: unknown): void => {
-    if (typeof (c as number[])[0] === 'number') {
-      const [x, y] = c as number[];
-      b[0] = Math.min(b[0], x);
-      b[1] = Math.min(b[1], y);
-      b[2] = Math.max(b[2], x);
-      b[3] = Math.max(b[3], y);
-    } else for (const p of c as unknown[]) walk(p);
-  };
-  for (const p of projects) walk(p.geometry.coordinates);
-  return b[0] > b[2] ? null : (b as [number, number, number, number]);
-}
-
 /**
  * The key projects on the town's offline basemap: points, roads and areas in traffic-light colours
  * (滞后 red, 存在风险 amber, 正常推进 green, 已完成 blue) with their names; a click selects one.
@@ -64,9 +41,8 @@ export function ProjectsMap({ projects, selected, onSelect }: { projects: readon
   useEffect(() => {
     let map: maplibregl.Map | null = null;
     let gone = false;
-    Promise.all([api.communities(), api.basemap()]).then(([communities, basemap]) => {
+    townStyle().then((style) => {
       if (gone || !container.current) return;
-      const style = basemapStyle({ communities, grids: EMPTY, basemap, sites: EMPTY });
       style.sources.projects = { type: 'geojson', data: featuresOf(latest.current.projects, latest.current.selected) };
       const selectedWidth = (normal: number, wide: number) =>
         ['case', ['get', 'selected'], wide, normal] as unknown as maplibregl.DataDrivenPropertyValueSpecification<number>;
@@ -109,16 +85,8 @@ export function ProjectsMap({ projects, selected, onSelect }: { projects: readon
       );
       // the project chosen in the address, else all of them
       const chosen = latest.current.projects.find((p) => p.id === latest.current.selected);
-      const box = boxOf(chosen ? [chosen] : latest.current.projects);
-      map = new maplibregl.Map({
-        container: container.current,
-        style,
-        ...(box ? { bounds: box, fitBoundsOptions: { padding: 60, maxZoom: 15 } } : {}),
-        localIdeographFontFamily: LOCAL_IDEOGRAPH_FONTS,
-        locale: MAPLIBRE_LOCALE_ZH,
-        attributionControl: false,
-      });
-      map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+      const box = boxOf((chosen ? [chosen] : latest.current.projects).map((p) => p.geometry));
+      map = townMap(container.current, style, box, { padding: 60, maxZoom: 15 });
       for (const layer of ['project-area', 'project-line', 'project-point']) {
         map.on('click', layer, (e) => {
           const id = e.features?.[0]?.properties?.id;
@@ -150,7 +118,7 @@ export function ProjectsMap({ projects, selected, onSelect }: { projects: readon
   useEffect(() => {
     const map = mapRef.current;
     const p = projects.find((x) => x.id === selected);
-    const box = p && boxOf([p]);
+    const box = p && boxOf([p.geometry]);
     if (map && box) map.fitBounds(box, { padding: 80, maxZoom: 16, duration: 400 });
   }, [selected, projects]);
 
