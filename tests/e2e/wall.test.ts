@@ -378,6 +378,7 @@ describe('the wall display', () => {
     await latest.waitFor();
     expect(await latest.getAttribute('data-result')).toBe('veto');
     expect(await latest.locator('.veto-tag').count()).toBeGreaterThan(0);
+    await map.page.screenshot({ path: join(ARTIFACTS, 'map-site-card.png') });
     await latest.locator(`[data-problem="${problemId}"]`).click();
     await map.page.locator(`.problem-card[data-problem="${problemId}"]`).waitFor();
     expect(map.consoleErrors).toEqual([]);
