@@ -93,6 +93,23 @@ export async function watchedPage(
   return { page, consoleErrors, outside };
 }
 
+/**
+ * Keeps a screenshot in test-artifacts for a person to look at (not an assertion). Software GL on a
+ * busy machine now and then answers a capture with "Unable to capture screenshot": it is tried
+ * again, up to three times.
+ */
+export async function keepShot(page: Page, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.screenshot({ path: `${ARTIFACTS}/${name}` });
+      return;
+    } catch (e) {
+      if (attempt >= 3 || !String(e).includes('Unable to capture screenshot')) throw e;
+      await page.waitForTimeout(500);
+    }
+  }
+}
+
 /** RGBA of screenshot pixels, decoded by the browser itself (no PNG library needed here). */
 export async function pixels(page: Page, png: Buffer, at: [number, number][]): Promise<[number, number, number, number][]> {
   return page.evaluate(

@@ -7,7 +7,7 @@ import { binGrid, binPoints, sharedMax } from '../../client/present/bins.ts';
 import { decodePoints } from '../../server/domain/points-codec.ts';
 import type { SceneValue } from '../../server/schemas/decks.ts';
 import { addCasePhotos, ORIGIN } from '../helpers/demo.ts';
-import { ARTIFACTS, type BrowserSuite, browserSuite, pixels, sceneDrawnMs, watchedPage } from './browser.ts';
+import { ARTIFACTS, type BrowserSuite, browserSuite, keepShot, pixels, sceneDrawnMs, watchedPage } from './browser.ts';
 
 vi.setConfig({ testTimeout: 300_000 });
 
@@ -174,7 +174,7 @@ describe('showing a deck (放映)', () => {
       // 28 px at 1080 lines is 19.9 px at 768
       const sizes = (await textSizes(w.page)).map((t) => t.px);
       expect(Math.min(...sizes), id).toBeGreaterThanOrEqual(17);
-      await w.page.screenshot({ path: join(ARTIFACTS, `present-1024-${id}.png`) });
+      await keepShot(w.page, `present-1024-${id}.png`);
     }
     await w.page.context().close();
   });
