@@ -4,12 +4,12 @@ import { drawDemoPhoto, VARIANTS } from '../scripts/demo/photos.ts';
 import { findRecurrences, type RecurrenceFinder } from './analytics/recurrences.ts';
 import { type PhotoFiles, type ProcessedPhoto, processPhoto } from './photos.ts';
 import type { ProblemRecord } from './store/records.ts';
-import type { Store } from './store/store.ts';
+import type { CoreStore, Store } from './store/store.ts';
 import type { TownData } from './town-data.ts';
 
 /** Loads the demo town into an empty store; a store that holds data is left alone. */
 export async function seedDemoIfEmpty(
-  store: Store,
+  store: CoreStore,
   options: { seed: number; count: number; now: number },
 ): Promise<{ loaded: boolean; problems: number; events: number }> {
   if (!(await store.isEmpty())) return { loaded: false, problems: 0, events: 0 };
@@ -23,7 +23,7 @@ export async function seedDemoIfEmpty(
  * rule reads problems in report order, which is not id order (the generator numbers them otherwise,
  * an import by its sheet's rows).
  */
-export async function markRecurrences(store: Store): Promise<number> {
+export async function markRecurrences(store: CoreStore): Promise<number> {
   const reports: Parameters<RecurrenceFinder['add']>[0][] = [];
   for await (const batch of store.scanProblems())
     for (const { id, lon, lat, category, reportedAt, closedAt } of batch) reports.push({ id, lon, lat, category, reportedAt, closedAt });

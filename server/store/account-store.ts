@@ -120,14 +120,16 @@ export interface AccountStore {
   purgeAudit(before: number): Promise<number>;
 }
 
-interface UserRow {
+/** A users row with its grids (comma-separated), as both stores select it. */
+export interface UserRow {
   id: number;
   username: string;
   display_name: string;
   role: Role;
   password_hash: string;
   unit_id: string | null;
-  disabled: number;
+  /** 0 / 1 in SQLite, a boolean in PostgreSQL */
+  disabled: number | boolean;
   failed_logins: number;
   locked_until: number | null;
   created_at: number;
@@ -137,7 +139,7 @@ interface UserRow {
 
 const USER_SELECT = `SELECT u.*, (SELECT group_concat(grid_id, ',') FROM user_grids g WHERE g.user_id = u.id) AS grid_ids FROM users u`;
 
-function toUser(r: UserRow): UserRecord {
+export function toUser(r: UserRow): UserRecord {
   return {
     id: r.id,
     username: r.username,
@@ -146,7 +148,7 @@ function toUser(r: UserRow): UserRecord {
     passwordHash: r.password_hash,
     unitId: r.unit_id,
     gridIds: r.grid_ids ? r.grid_ids.split(',').sort() : [],
-    disabled: r.disabled === 1,
+    disabled: Boolean(r.disabled),
     failedLogins: r.failed_logins,
     lockedUntil: r.locked_until,
     createdAt: r.created_at,
@@ -154,7 +156,7 @@ function toUser(r: UserRow): UserRecord {
   };
 }
 
-interface DisplayTokenRow {
+export interface DisplayTokenRow {
   id: number;
   name: string;
   created_by: number | null;
@@ -162,7 +164,7 @@ interface DisplayTokenRow {
   revoked_at: number | null;
 }
 
-const toDisplayToken = (r: DisplayTokenRow): DisplayTokenRecord => ({
+export const toDisplayToken = (r: DisplayTokenRow): DisplayTokenRecord => ({
   id: r.id,
   name: r.name,
   createdBy: r.created_by,
@@ -170,7 +172,7 @@ const toDisplayToken = (r: DisplayTokenRow): DisplayTokenRecord => ({
   revokedAt: r.revoked_at,
 });
 
-interface AuditRow {
+export interface AuditRow {
   id: number;
   at: number;
   user_id: number | null;
@@ -180,6 +182,35 @@ interface AuditRow {
   object_type: string | null;
   object_id: string | null;
   detail: string;
+}
+
+export const toAudit = (r: AuditRow): AuditRecord => ({
+  id: r.id,
+  at: r.at,
+  userId: r.user_id,
+  username: r.username,
+  address: r.address,
+  action: r.action,
+  objectType: r.object_type,
+  objectId: r.object_id,
+  detail: JSON.parse(r.detail) as Record<string, unknown>,
+});
+
+/** The audit query's conditions, with a placeholder maker for the dialect (`?` or `$n`). */
+export function auditWhere(q: AuditQuery, placeholder: (n: number) => string): { where: string; args: (string | number)[] } {
+  const conditions: string[] = [];
+  const args: (string | number)[] = [];
+  const add = (condition: string, value: string | number | undefined) => {
+    if (value === undefined) return;
+    args.push(value);
+    conditions.push(`${condition} ${placeholder(args.length)}`);
+  };
+  add('at >=', q.from);
+  add('at <', q.to);
+  add('user_id =', q.userId);
+  add('action =', q.action);
+  add('id <', q.beforeId);
+  return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', args };
 }
 
 export class SqliteAccountStore implements AccountStore {
@@ -313,30 +344,9 @@ export class SqliteAccountStore implements AccountStore {
   }
 
   async audit(q: AuditQuery): Promise<AuditRecord[]> {
-    const where: string[] = [];
-    const args: (string | number)[] = [];
-    const add = (condition: string, value: string | number | undefined) => {
-      if (value === undefined) return;
-      where.push(condition);
-      args.push(value);
-    };
-    add('at >= ?', q.from);
-    add('at < ?', q.to);
-    add('user_id = ?', q.userId);
-    add('action = ?', q.action);
-    add('id < ?', q.beforeId);
-    const sql = `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
-    return (this.db.prepare(sql).all(...args, q.limit) as AuditRow[]).map((r) => ({
-      id: r.id,
-      at: r.at,
-      userId: r.user_id,
-      username: r.username,
-      address: r.address,
-      action: r.action,
-      objectType: r.object_type,
-      objectId: r.object_id,
-      detail: JSON.parse(r.detail) as Record<string, unknown>,
-    }));
+    const { where, args } = auditWhere(q, () => '?');
+    const sql = `SELECT * FROM audit_log ${where} ORDER BY id DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...args, q.limit) as AuditRow[]).map(toAudit);
   }
 
   async purgeAudit(before: number): Promise<number> {

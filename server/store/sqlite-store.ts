@@ -24,34 +24,8 @@ import type {
   TownRecord,
   UnitRecord,
 } from './records.ts';
+import { type Row, toBasemapFeature, toCommunity, toDispatchRule, toEvent, toGrid, toPhoto, toPlacedEvent, toProblem, toSite, toTown, toUnit } from './rows.ts';
 import type { CreateOptions, CreateResult, DatasetInfo, Store } from './store.ts';
-
-type Row = Record<string, unknown>;
-
-/** A problem from a raw row (an array in PROBLEM_COLUMNS order): no object per row from SQLite. */
-function toProblem(r: unknown[]): ProblemRecord {
-  return {
-    id: r[0] as number,
-    townId: r[1] as string,
-    lon: r[2] as number,
-    lat: r[3] as number,
-    gridId: r[4] as string,
-    communityId: r[5] as string,
-    category: r[6] as string,
-    source: r[7] as ProblemRecord['source'],
-    status: r[8] as ProblemRecord['status'],
-    unitId: r[9] as string | null,
-    siteId: r[10] as string | null,
-    description: r[11] as string,
-    address: r[12] as string,
-    measure: r[13] as string | null,
-    reportedAt: r[14] as number,
-    deadline: r[15] as number | null,
-    closedAt: r[16] as number | null,
-    updatedAt: r[17] as number,
-    version: r[18] as number,
-  };
-}
 
 /** Applies the migrations a database lacks, each in its own transaction. Returns the schema version. */
 export function migrate(db: Database.Database): number {
@@ -66,37 +40,6 @@ export function migrate(db: Database.Database): number {
     })();
   }
   return version;
-}
-
-function toEvent(r: Row): ProblemEventRecord {
-  return {
-    id: r.id as number,
-    problemId: r.problem_id as number,
-    at: r.at as number,
-    actor: r.actor as string,
-    action: r.action as ProblemEventRecord['action'],
-    fromStatus: r.from_status as ProblemEventRecord['fromStatus'],
-    toStatus: r.to_status as ProblemEventRecord['toStatus'],
-    note: r.note as string,
-    photos: JSON.parse(r.photos as string),
-    changes: JSON.parse(r.changes as string),
-  };
-}
-
-function toPhoto(r: Row): PhotoRecord {
-  return {
-    id: r.id as string,
-    problemId: r.problem_id as number,
-    kind: r.kind as PhotoRecord['kind'],
-    mime: r.mime as string,
-    width: r.width as number,
-    height: r.height as number,
-    bytes: r.bytes as number,
-    lon: r.lon as number | null,
-    lat: r.lat as number | null,
-    createdAt: r.created_at as number,
-    createdBy: r.created_by as string,
-  };
 }
 
 /** The embedded store: one SQLite file in WAL mode. */
@@ -242,46 +185,19 @@ export class SqliteStore implements Store {
   async town(): Promise<TownRecord> {
     const r = this.db.prepare('SELECT * FROM towns LIMIT 1').get() as Row | undefined;
     if (!r) throw new Error('the store holds no town');
-    return {
-      id: r.id as string,
-      name: r.name as string,
-      code: r.code as string,
-      boundary: JSON.parse(r.boundary as string),
-      bbox: JSON.parse(r.bbox as string),
-      center: JSON.parse(r.center as string),
-    };
+    return toTown(r);
   }
 
   async communities(): Promise<CommunityRecord[]> {
-    return (this.db.prepare('SELECT * FROM communities ORDER BY rowid').all() as Row[]).map((r) => ({
-      id: r.id as string,
-      townId: r.town_id as string,
-      name: r.name as string,
-      kind: r.kind as CommunityRecord['kind'],
-      geometry: JSON.parse(r.geometry as string),
-      center: JSON.parse(r.center as string),
-      areaKm2: r.area_km2 as number,
-    }));
+    return (this.db.prepare('SELECT * FROM communities ORDER BY rowid').all() as Row[]).map(toCommunity);
   }
 
   async grids(): Promise<GridRecord[]> {
-    return (this.db.prepare('SELECT * FROM grids ORDER BY rowid').all() as Row[]).map((r) => ({
-      id: r.id as string,
-      townId: r.town_id as string,
-      communityId: r.community_id as string,
-      name: r.name as string,
-      manager: r.manager as string,
-      geometry: JSON.parse(r.geometry as string),
-      areaKm2: r.area_km2 as number,
-    }));
+    return (this.db.prepare('SELECT * FROM grids ORDER BY rowid').all() as Row[]).map(toGrid);
   }
 
   async dispatchRules(): Promise<DispatchRule[]> {
-    return (this.db.prepare('SELECT category, community_id, unit_id FROM dispatch_rules ORDER BY position').all() as Row[]).map((r) => ({
-      category: r.category as string | null,
-      communityId: r.community_id as string | null,
-      unitId: r.unit_id as string,
-    }));
+    return (this.db.prepare('SELECT category, community_id, unit_id FROM dispatch_rules ORDER BY position').all() as Row[]).map(toDispatchRule);
   }
 
   async saveDispatchRules(rules: readonly DispatchRule[]): Promise<void> {
@@ -296,13 +212,7 @@ export class SqliteStore implements Store {
   }
 
   async units(): Promise<UnitRecord[]> {
-    return (this.db.prepare('SELECT * FROM units ORDER BY rowid').all() as Row[]).map((r) => ({
-      id: r.id as string,
-      townId: r.town_id as string,
-      name: r.name as string,
-      kind: r.kind as UnitRecord['kind'],
-      communityId: r.community_id as string | null,
-    }));
+    return (this.db.prepare('SELECT * FROM units ORDER BY rowid').all() as Row[]).map(toUnit);
   }
 
   async saveSite(s: SiteRecord): Promise<void> {
@@ -335,26 +245,11 @@ export class SqliteStore implements Store {
   }
 
   async sites(): Promise<SiteRecord[]> {
-    return (this.db.prepare('SELECT * FROM sites ORDER BY rowid').all() as Row[]).map((r) => ({
-      id: r.id as string,
-      townId: r.town_id as string,
-      communityId: r.community_id as string,
-      gridId: r.grid_id as string,
-      name: r.name as string,
-      kind: r.kind as SiteRecord['kind'],
-      lon: r.lon as number,
-      lat: r.lat as number,
-      unitId: (r.unit_id as string | null) ?? null,
-    }));
+    return (this.db.prepare('SELECT * FROM sites ORDER BY rowid').all() as Row[]).map(toSite);
   }
 
   async basemap(): Promise<BasemapFeature[]> {
-    return (this.db.prepare('SELECT * FROM basemap_features ORDER BY id').all() as Row[]).map((r) => ({
-      layer: r.layer as BasemapFeature['layer'],
-      name: r.name as string,
-      class: r.class as string,
-      geometry: JSON.parse(r.geometry as string),
-    }));
+    return (this.db.prepare('SELECT * FROM basemap_features ORDER BY id').all() as Row[]).map(toBasemapFeature);
   }
 
   async *scanProblems(batchSize = 20_000): AsyncIterable<ProblemRecord[]> {
@@ -523,24 +418,18 @@ export class SqliteStore implements Store {
          WHERE e.id > ? ORDER BY e.id LIMIT ?`,
       )
       .all(afterId, limit) as Row[];
-    return rows.map((r) => ({
-      ...toEvent(r),
-      category: r.category as string,
-      gridId: r.grid_id as string,
-      communityId: r.community_id as string,
-      unitId: r.unit_id as string | null,
-    }));
+    return rows.map(toPlacedEvent);
   }
 
   async recentEvents(limit: number, actions: readonly string[], unitId: string | null) {
     // Newest first by time (the at index); the action filter reads a few rows more than it returns.
     const rows = this.db
       .prepare(
-        `SELECT e.*, p.category, p.grid_id, p.community_id FROM problem_events e JOIN problems p ON p.id = e.problem_id
+        `SELECT e.*, p.category, p.grid_id, p.community_id, p.unit_id FROM problem_events e JOIN problems p ON p.id = e.problem_id
          WHERE e.action IN (${actions.map(() => '?').join(', ')}) AND (? IS NULL OR p.unit_id = ?) ORDER BY e.at DESC, e.id DESC LIMIT ?`,
       )
       .all(...actions, unitId, unitId, limit) as Row[];
-    return rows.map((r) => ({ ...toEvent(r), category: r.category as string, gridId: r.grid_id as string, communityId: r.community_id as string }));
+    return rows.map(toPlacedEvent);
   }
 
   async lastEventId(): Promise<number> {

@@ -40,10 +40,10 @@ export interface DatasetInfo {
 
 /**
  * The persistence boundary. Routes and analytics depend on this interface only; SQLite is the
- * embedded default and a PostgreSQL/PostGIS implementation can sit behind the same calls.
- * Methods are async so that a networked store fits without changing callers.
+ * embedded default (`SqliteStore`) and PostgreSQL + PostGIS sits behind the same calls
+ * (`server/store/pg/`). Methods are async so that a networked store fits without changing callers.
  */
-export interface Store {
+export interface Store extends CoreStore {
   /** Patrols (巡查): their tracks and check-ins. */
   readonly patrols: PatrolStore;
   /** Presentation decks (演示文稿). */
@@ -56,6 +56,10 @@ export interface Store {
   readonly inspections: InspectionStore;
   /** Key projects (重点项目), their milestones and audited updates. */
   readonly projects: ProjectStore;
+}
+
+/** The town, its problems with their event log, photos' records and idempotency keys. */
+export interface CoreStore {
   /** Whether no dataset has been loaded yet (a fresh database). */
   isEmpty(): Promise<boolean>;
   /** Loads a whole dataset into an empty store, atomically. */

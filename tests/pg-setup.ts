@@ -1,0 +1,33 @@
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** A PostgreSQL server with PostGIS for the store tests (its maintenance database), or null. */
+    pgUrl: string | null;
+  }
+}
+
+/** Where the PostgreSQL store tests find a server; CI's machines run one here. */
+export const PG_TEST_URL = process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/**
+ * Global setup: probes PostgreSQL + PostGIS once for the whole run. Without them the PostgreSQL
+ * cases are skipped, said in one line, unless CW_REQUIRE_PG=1 (set by .ci/run): then the run fails.
+ */
+export default async function setup(project: TestProject): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_TEST_URL, connectionTimeoutMillis: 3000 });
+  let reason: string | null = null;
+  try {
+    await client.connect();
+    const { rows } = await client.query("SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'");
+    if (rows.length === 0) reason = 'PostGIS is not installed (apt-get install postgresql-15-postgis-3)';
+  } catch (err) {
+    reason = `PostgreSQL is not reachable at ${PG_TEST_URL.replace(/:[^:@/]*@/, ':***@')} (${(err as Error).message})`;
+  } finally {
+    await client.end().catch(() => {});
+  }
+  if (reason && process.env.CW_REQUIRE_PG === '1') throw new Error(`${reason}; CW_REQUIRE_PG=1 requires the PostgreSQL store tests`);
+  if (reason) console.log(`PostgreSQL store tests skipped: ${reason}`);
+  project.provide('pgUrl', reason ? null : PG_TEST_URL);
+}
