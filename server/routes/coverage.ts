@@ -36,7 +36,7 @@ const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const siteDays = req.query.siteDays ?? 7;
       const now = app.now();
       const today = startOfShanghaiDay(now);
-      const key = `${app.store.patrols.revision()}|${today}|${days}|${siteDays}`;
+      const key = `${await app.store.patrols.revision()}|${today}|${days}|${siteDays}`;
       const cached = cache.get(key);
       if (cached) return cached;
       // The window is whole days: today and the days - 1 before.

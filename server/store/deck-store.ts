@@ -28,7 +28,7 @@ export interface DeckStore {
 
 type Row = Record<string, unknown>;
 
-const toDeck = (r: Row): DeckRecord => ({
+export const toDeck = (r: Row): DeckRecord => ({
   id: r.id as number,
   title: r.title as string,
   theme: r.theme as DeckRecord['theme'],

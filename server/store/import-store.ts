@@ -48,7 +48,7 @@ export interface ImportStore {
 
 type Row = Record<string, unknown>;
 
-const toBatchRecord = (r: Row): ImportBatchRecord => ({
+export const toBatchRecord = (r: Row): ImportBatchRecord => ({
   id: r.id as number,
   filename: r.filename as string,
   fileSha256: r.file_sha256 as string,

@@ -78,7 +78,7 @@ export interface InspectionStore {
 
 type Row = Record<string, unknown>;
 
-const toRound = (r: Row): RoundRecord => ({
+export const toRound = (r: Row): RoundRecord => ({
   id: r.id as number,
   kind: r.kind as RoundKind,
   name: r.name as string,
@@ -200,30 +200,37 @@ export class SqliteInspectionStore implements InspectionStore {
          FROM site_checks c JOIN inspection_rounds r ON r.id = c.round_id ORDER BY c.checked_at, c.id`,
       )
       .all() as Row[];
-    return rows.map((r) => ({
-      id: r.id as number,
-      siteId: r.site_id as string,
-      roundKind: r.kind as RoundKind,
-      checkedAt: r.checked_at as number,
-      failed: JSON.parse(r.failed as string) as string[],
-    }));
+    return rows.map(toCheckFailures);
   }
 
   private toCheck(c: Row): SiteCheckRecord {
-    const items = (this.db.prepare('SELECT item, result, note, problem_id FROM check_items WHERE check_id = ? ORDER BY rowid').all(c.id) as Row[]).map((i) => ({
+    return toCheck(c, this.db.prepare('SELECT item, result, note, problem_id FROM check_items WHERE check_id = ? ORDER BY rowid').all(c.id) as Row[]);
+  }
+}
+
+/** A check from its row and its items' rows (in the order they were written). */
+export function toCheck(c: Row, items: Row[]): SiteCheckRecord {
+  return {
+    id: c.id as number,
+    roundId: c.round_id as number,
+    siteId: c.site_id as string,
+    checkedAt: c.checked_at as number,
+    inspector: c.inspector as string,
+    note: c.note as string,
+    items: items.map((i) => ({
       item: i.item as string,
       result: i.result as ItemResult,
       note: i.note as string,
       problemId: (i.problem_id as number | null) ?? null,
-    }));
-    return {
-      id: c.id as number,
-      roundId: c.round_id as number,
-      siteId: c.site_id as string,
-      checkedAt: c.checked_at as number,
-      inspector: c.inspector as string,
-      note: c.note as string,
-      items,
-    };
-  }
+    })),
+  };
 }
+
+/** What scores read from a check row with its failed items (a JSON array). */
+export const toCheckFailures = (r: Row) => ({
+  id: r.id as number,
+  siteId: r.site_id as string,
+  roundKind: r.kind as RoundKind,
+  checkedAt: r.checked_at as number,
+  failed: JSON.parse(r.failed as string) as string[],
+});

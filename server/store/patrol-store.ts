@@ -54,8 +54,8 @@ export interface PatrolStore {
   track(id: string): Promise<TrackPoint[]>;
   /** Tracks of the patrols started since `from`, for coverage (patrol id → points). */
   tracksSince(from: number): Promise<Map<string, TrackPoint[]>>;
-  /** A number that changes whenever a patrol, a point or a check-in is written (what coverage is cached by). */
-  revision(): number;
+  /** A number that changes whenever a patrol, a point or a check-in is written, by any process (what coverage is cached by). */
+  revision(): Promise<number>;
   /** Adds a check-in unless its key was used in this patrol; returns the stored one and whether it is new. */
   addCheckin(checkin: Omit<CheckinRecord, 'id'>): Promise<{ checkin: CheckinRecord; created: boolean }>;
   checkinByKey(patrolId: string, key: string): Promise<CheckinRecord | null>;
@@ -72,7 +72,7 @@ export interface PatrolStore {
 
 type Row = Record<string, unknown>;
 
-const toPatrol = (r: Row): PatrolRecord => ({
+export const toPatrol = (r: Row): PatrolRecord => ({
   id: r.id as string,
   userId: r.user_id as number | null,
   actor: r.actor as string,
@@ -81,10 +81,10 @@ const toPatrol = (r: Row): PatrolRecord => ({
   startedAt: r.started_at as number,
   endedAt: r.ended_at as number | null,
   distanceM: r.distance_m as number,
-  trackPurged: r.track_purged === 1,
+  trackPurged: Boolean(r.track_purged),
 });
 
-const toCheckin = (r: Row): CheckinRecord => ({
+export const toCheckin = (r: Row): CheckinRecord => ({
   id: r.id as number,
   patrolId: r.patrol_id as string,
   key: r.key as string,
@@ -164,7 +164,7 @@ export class SqlitePatrolStore implements PatrolStore {
     return out;
   }
 
-  revision(): number {
+  async revision(): Promise<number> {
     return this.#revision;
   }
 

@@ -68,7 +68,7 @@ export class SqliteProjectStore implements ProjectStore {
 
   async list(): Promise<ProjectRecord[]> {
     const milestones = this.milestonesBy();
-    return (this.db.prepare('SELECT * FROM projects ORDER BY id').all() as Row[]).map((r) => this.toProject(r, milestones.get(r.id as number) ?? []));
+    return (this.db.prepare('SELECT * FROM projects ORDER BY id').all() as Row[]).map((r) => toProject(r, milestones.get(r.id as number) ?? []));
   }
 
   async get(id: number): Promise<ProjectRecord | null> {
@@ -142,19 +142,12 @@ export class SqliteProjectStore implements ProjectStore {
   }
 
   async updates(id: number): Promise<ProjectUpdateRecord[]> {
-    return (this.db.prepare('SELECT * FROM project_updates WHERE project_id = ? ORDER BY id DESC').all(id) as Row[]).map((r) => ({
-      id: r.id as number,
-      projectId: r.project_id as number,
-      at: r.at as number,
-      actor: r.actor as string,
-      note: r.note as string,
-      changes: JSON.parse(r.changes as string) as ProjectUpdateRecord['changes'],
-    }));
+    return (this.db.prepare('SELECT * FROM project_updates WHERE project_id = ? ORDER BY id DESC').all(id) as Row[]).map(toProjectUpdate);
   }
 
   private read(id: number): ProjectRecord | null {
     const r = this.db.prepare('SELECT * FROM projects WHERE id = ?').get(id) as Row | undefined;
-    return r ? this.toProject(r, this.milestonesBy(id).get(id) ?? []) : null;
+    return r ? toProject(r, this.milestonesBy(id).get(id) ?? []) : null;
   }
 
   private milestonesBy(projectId?: number): Map<number, MilestoneRecord[]> {
@@ -163,31 +156,45 @@ export class SqliteProjectStore implements ProjectStore {
         ? this.db.prepare('SELECT * FROM project_milestones ORDER BY planned_on, id').all()
         : this.db.prepare('SELECT * FROM project_milestones WHERE project_id = ? ORDER BY planned_on, id').all(projectId)
     ) as Row[];
-    const by = new Map<number, MilestoneRecord[]>();
-    for (const m of rows) {
-      const list = by.get(m.project_id as number) ?? [];
-      list.push({ id: m.id as number, name: m.name as string, plannedOn: m.planned_on as string, doneOn: (m.done_on as string | null) ?? null });
-      by.set(m.project_id as number, list);
-    }
-    return by;
-  }
-
-  private toProject(r: Row, milestones: MilestoneRecord[]): ProjectRecord {
-    return {
-      id: r.id as number,
-      name: r.name as string,
-      unitId: r.unit_id as string,
-      communityId: (r.community_id as string | null) ?? null,
-      geometry: JSON.parse(r.geometry as string) as Geometry,
-      description: r.description as string,
-      startsOn: r.starts_on as string,
-      dueOn: r.due_on as string,
-      percent: r.percent as number,
-      milestones,
-      version: r.version as number,
-      createdBy: r.created_by as string,
-      createdAt: r.created_at as number,
-      updatedAt: r.updated_at as number,
-    };
+    return milestonesByProject(rows);
   }
 }
+
+/** Milestone rows (ordered by plan) grouped by their project. */
+export function milestonesByProject(rows: Row[]): Map<number, MilestoneRecord[]> {
+  const by = new Map<number, MilestoneRecord[]>();
+  for (const m of rows) {
+    const list = by.get(m.project_id as number) ?? [];
+    list.push({ id: m.id as number, name: m.name as string, plannedOn: m.planned_on as string, doneOn: (m.done_on as string | null) ?? null });
+    by.set(m.project_id as number, list);
+  }
+  return by;
+}
+
+export function toProject(r: Row, milestones: MilestoneRecord[]): ProjectRecord {
+  return {
+    id: r.id as number,
+    name: r.name as string,
+    unitId: r.unit_id as string,
+    communityId: (r.community_id as string | null) ?? null,
+    geometry: JSON.parse(r.geometry as string) as Geometry,
+    description: r.description as string,
+    startsOn: r.starts_on as string,
+    dueOn: r.due_on as string,
+    percent: r.percent as number,
+    milestones,
+    version: r.version as number,
+    createdBy: r.created_by as string,
+    createdAt: r.created_at as number,
+    updatedAt: r.updated_at as number,
+  };
+}
+
+export const toProjectUpdate = (r: Row): ProjectUpdateRecord => ({
+  id: r.id as number,
+  projectId: r.project_id as number,
+  at: r.at as number,
+  actor: r.actor as string,
+  note: r.note as string,
+  changes: JSON.parse(r.changes as string) as ProjectUpdateRecord['changes'],
+});

@@ -6,7 +6,7 @@ import { inject } from 'vitest';
 import { type AccountStore, SqliteAccountStore } from '../../server/store/account-store.ts';
 import { PgAccountStore } from '../../server/store/pg/account-store.ts';
 import { migratePg } from '../../server/store/pg/client.ts';
-import { PgCoreStore } from '../../server/store/pg/pg-store.ts';
+import { PgStore } from '../../server/store/pg/pg-store.ts';
 import { SqliteStore } from '../../server/store/sqlite-store.ts';
 import type { CoreStore } from '../../server/store/store.ts';
 
@@ -48,7 +48,7 @@ function sqliteOpen(path: string, dir: string): OpenStore {
 }
 
 async function pgOpen(url: string, drop: () => Promise<void>): Promise<OpenStore> {
-  const store = await PgCoreStore.open(url, { max: 4 });
+  const store = await PgStore.open(url, { max: 4 });
   let closed = false;
   const close = async () => {
     if (!closed) await store.close();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateDemo, generateDemoInWorker } from '../../scripts/demo/generate.ts';
 import { createPool, migratePg } from '../../server/store/pg/client.ts';
 import { pgMigrations } from '../../server/store/pg/migrations.ts';
-import { PgCoreStore } from '../../server/store/pg/pg-store.ts';
+import { PgStore } from '../../server/store/pg/pg-store.ts';
 import type { ProblemRecord } from '../../server/store/records.ts';
 import { DEMO_NOW } from '../helpers/demo.ts';
 import { pgTestDatabase } from '../helpers/stores.ts';
@@ -12,10 +12,10 @@ const pgUrl = inject('pgUrl');
 
 describe.skipIf(!pgUrl)('PostgreSQL store', () => {
   let db: Awaited<ReturnType<typeof pgTestDatabase>>;
-  let store: PgCoreStore;
+  let store: PgStore;
   beforeAll(async () => {
     db = await pgTestDatabase(pgUrl as string);
-    store = await PgCoreStore.open(db.url);
+    store = await PgStore.open(db.url);
     await store.load(generateDemoInWorker({ seed: 4, count: 3000, endMs: DEMO_NOW }));
   });
   afterAll(async () => {
@@ -129,6 +129,6 @@ describe.skipIf(!pgUrl)('PostgreSQL store', () => {
   it('answers a clear error when the server is not there', async () => {
     const u = new URL(pgUrl as string);
     u.port = '1';
-    await expect(PgCoreStore.open(u.toString())).rejects.toThrow(/ECONNREFUSED/);
+    await expect(PgStore.open(u.toString())).rejects.toThrow(/ECONNREFUSED/);
   });
 });

@@ -184,6 +184,8 @@ export const pgMigrations: readonly string[] = [
     distance_m DOUBLE PRECISION NOT NULL DEFAULT 0, track_purged BOOLEAN NOT NULL DEFAULT false
   );
   CREATE INDEX patrols_started ON patrols(started_at);
+  -- Bumped after every committed patrol write, by any process: what coverage is cached by.
+  CREATE SEQUENCE patrol_revision;
   CREATE TABLE patrol_points (
     patrol_id TEXT NOT NULL REFERENCES patrols(id) ON DELETE CASCADE,
     at BIGINT NOT NULL, lon DOUBLE PRECISION NOT NULL, lat DOUBLE PRECISION NOT NULL,
@@ -217,6 +219,7 @@ export const pgMigrations: readonly string[] = [
     round_id BIGINT NOT NULL REFERENCES inspection_rounds(id),
     site_id TEXT NOT NULL REFERENCES sites(id),
     items TEXT,
+    position BIGINT GENERATED ALWAYS AS IDENTITY,
     PRIMARY KEY (round_id, site_id)
   );
   CREATE TABLE site_checks (
@@ -231,6 +234,7 @@ export const pgMigrations: readonly string[] = [
     check_id BIGINT NOT NULL REFERENCES site_checks(id),
     item TEXT NOT NULL, result TEXT NOT NULL CHECK (result IN ('pass', 'fail', 'na')),
     note TEXT NOT NULL, problem_id BIGINT REFERENCES problems(id),
+    position BIGINT GENERATED ALWAYS AS IDENTITY,
     PRIMARY KEY (check_id, item)
   );
   CREATE INDEX check_items_problem ON check_items(problem_id) WHERE problem_id IS NOT NULL;

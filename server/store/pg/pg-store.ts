@@ -30,17 +30,18 @@ import {
   toTown,
   toUnit,
 } from '../rows.ts';
-import type { CoreStore, CreateOptions, CreateResult, DatasetInfo } from '../store.ts';
+import type { CreateOptions, CreateResult, DatasetInfo, Store } from '../store.ts';
+import { PgBoundaryStore } from './boundary-store.ts';
 import { createPool, lockEventLog, migratePg, transaction } from './client.ts';
+import { PgDeckStore } from './deck-store.ts';
+import { PgImportStore } from './import-store.ts';
+import { PgInspectionStore } from './inspection-store.ts';
+import { PgPatrolStore } from './patrol-store.ts';
+import { PgProjectStore } from './project-store.ts';
+import { insertEvent, PROBLEM_INSERT_COLUMNS, params, valueRows } from './writes.ts';
 
-/** `$1, $2, …` for `n` parameters from `from`. */
-const params = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `$${from + i}`).join(', ');
-
-/** Multi-row VALUES for `rows` rows of `width` parameters. */
-const valueRows = (rows: number, width: number) => Array.from({ length: rows }, (_, r) => `(${params(width, r * width + 1)})`).join(', ');
-
-const PROBLEM_INSERT_COLUMNS = `${PROBLEM_COLUMNS.replace('id, ', '')}, reporter_name, reporter_phone`;
-const EVENT_COLUMNS = 'problem_id, at, actor, action, from_status, to_status, note, photos, changes';
+/** The columns a bulk load gives an event (no import batch). */
+const LOAD_EVENT_COLUMNS = 'problem_id, at, actor, action, from_status, to_status, note, photos, changes';
 /** Rows per multi-row INSERT of a bulk load: well below PostgreSQL's 65,535 parameters. */
 const BULK_ROWS = 2000;
 
@@ -50,15 +51,30 @@ class Abort<T> {
 }
 
 /**
- * The town, its problems and their event log on PostgreSQL + PostGIS. One pool per process; every
- * multi-statement write is one transaction at READ COMMITTED (see `transaction`), and each append
- * to the event log holds the event-log lock until commit, so event ids commit in order.
+ * The store on PostgreSQL + PostGIS, for a district's several server processes on one database.
+ * One pool per process; every multi-statement write is one transaction at READ COMMITTED (see
+ * `transaction`), and each append to the event log holds the event-log lock until commit, so
+ * event ids commit in order and a process catching up by id never skips one.
  */
-export class PgCoreStore implements CoreStore {
-  private constructor(readonly pool: pg.Pool) {}
+export class PgStore implements Store {
+  readonly patrols: PgPatrolStore;
+  readonly decks: PgDeckStore;
+  readonly imports: PgImportStore;
+  readonly boundaries: PgBoundaryStore;
+  readonly inspections: PgInspectionStore;
+  readonly projects: PgProjectStore;
 
-  /** Connects to `url`, migrates the schema, and returns the store. */
-  static async open(url: string, options: { max?: number } = {}): Promise<PgCoreStore> {
+  private constructor(readonly pool: pg.Pool) {
+    this.patrols = new PgPatrolStore(pool);
+    this.decks = new PgDeckStore(pool);
+    this.imports = new PgImportStore(pool);
+    this.boundaries = new PgBoundaryStore(pool);
+    this.inspections = new PgInspectionStore(pool);
+    this.projects = new PgProjectStore(pool);
+  }
+
+  /** Connects to `url` (`max` connections in this process's pool), migrates the schema, and returns the store. */
+  static async open(url: string, options: { max?: number } = {}): Promise<PgStore> {
     const pool = createPool(url, options.max);
     try {
       await migratePg(pool);
@@ -66,7 +82,7 @@ export class PgCoreStore implements CoreStore {
       await pool.end();
       throw err;
     }
-    return new PgCoreStore(pool);
+    return new PgStore(pool);
   }
 
   protected async rows(sql: string, values: unknown[] = []): Promise<Row[]> {
@@ -159,7 +175,7 @@ export class PgCoreStore implements CoreStore {
           const w = EVENT_FIELDS.length + 1;
           for (let r = 0; r < eventRows.length; r += BULK_ROWS * w) {
             const chunk = eventRows.slice(r, r + BULK_ROWS * w);
-            await c.query(`INSERT INTO problem_events (${EVENT_COLUMNS}) VALUES ${valueRows(chunk.length / w, w)}`, chunk);
+            await c.query(`INSERT INTO problem_events (${LOAD_EVENT_COLUMNS}) VALUES ${valueRows(chunk.length / w, w)}`, chunk);
           }
           events += (ei - ei0) / EVENT_FIELDS.length;
           ei0 = ei;
@@ -440,21 +456,6 @@ export class PgCoreStore implements CoreStore {
   async close(): Promise<void> {
     await this.pool.end();
   }
-}
-
-async function insertEvent(c: pg.PoolClient, problemId: number, e: Omit<ProblemEventRecord, 'id' | 'problemId'>): Promise<number> {
-  const { rows } = await c.query(`INSERT INTO problem_events (${EVENT_COLUMNS}) VALUES (${params(9)}) RETURNING id`, [
-    problemId,
-    e.at,
-    e.actor,
-    e.action,
-    e.fromStatus,
-    e.toStatus,
-    e.note,
-    JSON.stringify(e.photos),
-    JSON.stringify(e.changes),
-  ]);
-  return rows[0].id as number;
 }
 
 /** Replaces the dispatch rules (inside the caller's transaction). */
