@@ -121,6 +121,21 @@ function requestForLog(req: FastifyRequest) {
  * Builds the app without listening: external plugins, then our services (store, town data,
  * problem table), then routes. The store must already hold a dataset.
  */
+/** 400 naming `field` for a value no store can hold (see the preHandler in buildApp). */
+function checkValue(field: string, value: unknown): void {
+  if (typeof value === 'number' && (!Number.isFinite(value) || (Number.isInteger(value) && !Number.isSafeInteger(value)))) {
+    throw badRequest(field, `${field} 不是有效的数字`);
+  }
+  if (typeof value === 'string' && value.includes('\u0000')) throw badRequest(field, `${field} 含有不可见的空字符`);
+}
+
+/** Checks every value of a JSON body, naming the field by its path (`milestones.0.name`). */
+function checkBody(value: unknown, path: string): void {
+  if (Array.isArray(value)) value.forEach((v, i) => checkBody(v, path ? `${path}.${i}` : String(i)));
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) checkBody(v, path ? `${path}.${k}` : k);
+  else checkValue(path || 'body', value);
+}
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const requestTimeout = options.requestTimeoutMs ?? 30_000;
   const app = Fastify({
@@ -172,14 +187,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } });
 
   installErrorHandler(app);
-  // Ajv coerces "1e309" to Infinity and lets it pass integer and maximum checks: refuse any
-  // non-finite query number here, for every route, before a handler or SQLite sees it.
+  // Values no store can hold, refused here for every route before a handler or a database sees
+  // them: Ajv coerces "1e309" to Infinity and lets it pass integer and maximum checks; an integer
+  // past 2^53 is not exact (and past PostgreSQL's bigint); PostgreSQL's text cannot hold U+0000.
   app.addHook('preHandler', async (req) => {
-    const query = req.query as Record<string, unknown> | undefined;
-    if (!query || typeof query !== 'object') return;
-    for (const [field, value] of Object.entries(query)) {
-      if (typeof value === 'number' && !Number.isFinite(value)) throw badRequest(field, `${field} 不是有效的数字`);
+    for (const part of [req.params, req.query]) {
+      if (!part || typeof part !== 'object') continue;
+      for (const [field, value] of Object.entries(part as Record<string, unknown>)) checkValue(field, value);
     }
+    if (req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body)) checkBody(req.body, '');
   });
 
   const townData = await TownData.fromStore(options.store);

@@ -9,6 +9,10 @@ export interface Config {
   dataDir: string;
   /** The SQLite file's name inside dataDir. */
   dbFile: string;
+  /** PostgreSQL + PostGIS instead of SQLite (postgres://…); null: the SQLite file in dataDir. */
+  databaseUrl: string | null;
+  /** Connections this process opens to PostgreSQL at most. */
+  dbPoolSize: number;
   /** Load the demo town into an empty database on start. */
   demo: boolean;
   demoSeed: number;
@@ -51,6 +55,22 @@ function dbFile(name: string): string {
   return name;
 }
 
+/** DATABASE_URL: a PostgreSQL connection string, or unset for SQLite. */
+function databaseUrl(raw: string | undefined): string | null {
+  if (raw === undefined || raw === '') return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('DATABASE_URL must be a connection string like postgres://user@host:5432/database');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(`DATABASE_URL must start with postgres:// (PostgreSQL), got "${url.protocol}//"`);
+  }
+  if (url.pathname.length <= 1) throw new ConfigError('DATABASE_URL must name the database, e.g. postgres://user@host:5432/chuangwen');
+  return raw;
+}
+
 /** A 天地图 key: 32 hex digits as the console issues them. */
 function tiandituToken(raw: string | undefined): string | null {
   if (raw === undefined || raw === '') return null;
@@ -82,6 +102,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || '127.0.0.1',
     dataDir: resolve(env.DATA_DIR || './var'),
     dbFile: dbFile(env.DB_FILE || 'chuangwen.db'),
+    databaseUrl: databaseUrl(env.DATABASE_URL),
+    dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 2, 500),
     demo: flag(env, 'DEMO', true),
     demoSeed: integer(env, 'DEMO_SEED', 20260101, 0, 2 ** 32 - 1),
     demoCount: integer(env, 'DEMO_COUNT', 5000, 0, 1_000_000),

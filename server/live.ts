@@ -46,6 +46,7 @@ export const HEARTBEAT_MS = 15_000;
 export class LiveHub {
   readonly #subscribers = new Set<Subscriber>();
   readonly #timer: NodeJS.Timeout;
+  #closed = false;
 
   constructor(heartbeatMs = HEARTBEAT_MS) {
     this.#timer = setInterval(() => {
@@ -58,8 +59,12 @@ export class LiveHub {
     return this.#subscribers.size;
   }
 
-  /** Adds a stream; returns the function that removes it. */
+  /** Adds a stream; returns the function that removes it. A stream added after `close` ends at once. */
   add(s: Subscriber): () => void {
+    if (this.#closed) {
+      s.end();
+      return () => false;
+    }
     this.#subscribers.add(s);
     return () => this.#subscribers.delete(s);
   }
@@ -87,6 +92,7 @@ export class LiveHub {
 
   /** Ends every stream (server shutdown): clients reconnect to the next server. */
   close(): void {
+    this.#closed = true;
     clearInterval(this.#timer);
     for (const s of this.#subscribers) s.end();
     this.#subscribers.clear();

@@ -7,8 +7,7 @@ import { createFirstAccounts, demoAssignments, INITIAL_PASSWORDS_FILE } from './
 import { ConfigError, loadConfig } from './config.ts';
 import { seedDemoIfEmpty, seedDemoPatrols, seedDemoPhotos } from './demo-seed.ts';
 import { PhotoFiles } from './photos.ts';
-import { SqliteAccountStore } from './store/account-store.ts';
-import { SqliteStore } from './store/sqlite-store.ts';
+import { openStores } from './store/open.ts';
 import { TownData } from './town-data.ts';
 import { WALL_CONFIG_FILE } from './wall-config.ts';
 
@@ -24,34 +23,37 @@ async function main(): Promise<void> {
   process.umask(0o077);
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   chmodSync(config.dataDir, 0o700);
-  const store = new SqliteStore(join(config.dataDir, config.dbFile));
+  const { store, accounts, describe, startupLock } = await openStores(config);
+  console.log(`database: ${describe}`);
   const photoDir = join(config.dataDir, 'photos');
-  if (config.demo) {
-    const seeded = await seedDemoIfEmpty(store, { seed: config.demoSeed, count: config.demoCount, now: Date.now() });
-    if (seeded.loaded) {
-      const photos = await seedDemoPhotos(store, new PhotoFiles(photoDir), Date.now());
-      console.log(
-        `loaded the demo town 盐东镇: ${seeded.problems} problems, ${seeded.events} events, photos on ${photos.problems} recent problems from ${photos.files} drawn scenes (演示数据)`,
-      );
+  // Several processes on one PostgreSQL database start together: one seeds, the others find it done.
+  await startupLock(async () => {
+    if (config.demo) {
+      const seeded = await seedDemoIfEmpty(store, { seed: config.demoSeed, count: config.demoCount, now: Date.now() });
+      if (seeded.loaded) {
+        const photos = await seedDemoPhotos(store, new PhotoFiles(photoDir), Date.now());
+        console.log(
+          `loaded the demo town 盐东镇: ${seeded.problems} problems, ${seeded.events} events, photos on ${photos.problems} recent problems from ${photos.files} drawn scenes (演示数据)`,
+        );
+      }
+      // The demo's past patrols: on a new demo town, and on one made before patrols were recorded.
+      if ((await store.datasetInfo())?.kind === 'demo' && (await store.patrols.list({ limit: 1 })).length === 0) {
+        const n = await seedDemoPatrols(store, await TownData.fromStore(store), { seed: config.demoSeed, now: Date.now() });
+        console.log(`added ${n} past patrols of the demo town's grid managers (演示数据)`);
+      }
+      // The demo's assessment year (rounds, checks, key projects): likewise, on a demo town without rounds.
+      if ((await store.datasetInfo())?.kind === 'demo' && (await store.inspections.rounds()).length === 0) {
+        const a = await seedDemoAssessment(store, await TownData.fromStore(store), { seed: config.demoSeed, now: Date.now() });
+        console.log(
+          `added a year of inspections (${a.rounds} rounds, ${a.checks} site checks, ${a.problems} problems from failed items) and ${a.projects} key projects (演示数据)`,
+        );
+      }
     }
-    // The demo's past patrols: on a new demo town, and on one made before patrols were recorded.
-    if ((await store.datasetInfo())?.kind === 'demo' && (await store.patrols.list({ limit: 1 })).length === 0) {
-      const n = await seedDemoPatrols(store, await TownData.fromStore(store), { seed: config.demoSeed, now: Date.now() });
-      console.log(`added ${n} past patrols of the demo town's grid managers (演示数据)`);
-    }
-    // The demo's assessment year (rounds, checks, key projects): likewise, on a demo town without rounds.
-    if ((await store.datasetInfo())?.kind === 'demo' && (await store.inspections.rounds()).length === 0) {
-      const a = await seedDemoAssessment(store, await TownData.fromStore(store), { seed: config.demoSeed, now: Date.now() });
-      console.log(
-        `added a year of inspections (${a.rounds} rounds, ${a.checks} site checks, ${a.problems} problems from failed items) and ${a.projects} key projects (演示数据)`,
-      );
-    }
-  }
+  });
   if (await store.isEmpty()) {
     console.error('the database is empty and DEMO=off: load a dataset first (npm run generate -- --help)');
     process.exit(1);
   }
-  const accounts = new SqliteAccountStore(store.db);
   const app = await buildApp({
     store,
     accounts,
@@ -64,12 +66,14 @@ async function main(): Promise<void> {
     rateLimits: { perMinute: config.rateLimitPerMinute, loginPerMinute: config.loginRateLimitPerMinute },
     logger: { level: config.logLevel },
   });
-  const first = await createFirstAccounts(accounts, {
-    dataDir: config.dataDir,
-    demo: config.demo,
-    now: Date.now(),
-    ...demoAssignments(app),
-  });
+  const first = await startupLock(() =>
+    createFirstAccounts(accounts, {
+      dataDir: config.dataDir,
+      demo: config.demo,
+      now: Date.now(),
+      ...demoAssignments(app),
+    }),
+  );
   const stopAuditPurge = scheduleAuditPurge(accounts, config.auditRetentionDays, {
     purged: (n) => n > 0 && app.log.info({ rows: n, days: config.auditRetentionDays }, 'purged old audit rows'),
     failed: (e) => app.log.error(e, 'audit purge failed'),

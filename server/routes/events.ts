@@ -57,10 +57,12 @@ const eventRoutes: FastifyPluginAsyncTypebox<{ hub: LiveHub; auth: AuthService }
 
       // Changes published while the missed ones are read wait in `pending`, so none is lost or doubled.
       let replaying = true;
-      let lastSent = after ?? (await app.store.lastEventId());
+      // Set once known (below); the stream is on the hub before any await, so that a change or a
+      // shutdown meanwhile is not missed: changes wait in `pending` until then.
+      let lastSent = after ?? Number.POSITIVE_INFINITY;
       const pending: LiveChange[] = [];
       const send = (c: LiveChange) => {
-        if (c.eventId <= lastSent || !sees(c)) return;
+        if (ended || c.eventId <= lastSent || !sees(c)) return;
         lastSent = c.eventId;
         res.write(sseMessage(c));
       };
@@ -96,6 +98,7 @@ const eventRoutes: FastifyPluginAsyncTypebox<{ hub: LiveHub; auth: AuthService }
         },
       });
       req.raw.on('close', remove);
+      if (after === null) lastSent = await app.store.lastEventId();
       if (after !== null) {
         const missed = await app.store.eventsAfter(after, REPLAY_LIMIT + 1);
         if (missed.length > REPLAY_LIMIT) {

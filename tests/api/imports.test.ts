@@ -297,14 +297,13 @@ describe('importing and undoing', () => {
     const twice = await empty.app.inject({ method: 'POST', url: `/api/imports/${batch}/undo`, headers: { ...empty.as.admin, origin: ORIGIN } });
     expect(twice.statusCode).toBe(409);
     // the log of events keeps everything else: only an undone batch's events may go
-    const db = (full.app.store as unknown as { db: { prepare(sql: string): { run(): unknown } } }).db;
-    expect(() => db.prepare('DELETE FROM problem_events WHERE id = (SELECT min(id) FROM problem_events)').run()).toThrow(/append-only/);
+    await expect(full.raw('DELETE FROM problem_events WHERE id = (SELECT min(id) FROM problem_events)')).rejects.toThrow(/append-only/);
     const again = await post(empty, '/api/imports', form(ledger));
     expect(again.statusCode).toBe(201);
     batch = again.json().batch.id;
     expect(problems(empty)).toEqual(problems(full));
-    // the undone problems' ids are not given again
-    expect(empty.app.problemTable.id[0]).toBe(601);
+    // the undone problems' ids are not given again (PostgreSQL's sequence may also skip ids an aborted write took)
+    expect(empty.app.problemTable.id[0]).toBeGreaterThanOrEqual(601);
   });
 
   it('a batch whose problems were worked on since is not undone; it says which', async () => {

@@ -2,7 +2,6 @@ import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
-import { SqliteAccountStore } from '../../server/store/account-store.ts';
 import { checkWallConfig, defaultWallConfig, WallConfigSource } from '../../server/wall-config.ts';
 import { DEMO_NOW, demoApp, ORIGIN } from '../helpers/demo.ts';
 
@@ -70,7 +69,7 @@ describe('wall settings (wall.json)', () => {
     writeFileSync(path, JSON.stringify({ title: '亭湖区盐东镇创文指挥中心', intervalSeconds: 10 }));
     const app = await buildApp({
       store: ctx.app.store,
-      accounts: new SqliteAccountStore((ctx.app.store as unknown as { db: import('better-sqlite3').Database }).db),
+      accounts: ctx.accounts,
       photoDir: join(ctx.dir, 'photos'),
       wallConfigPath: path,
       now: () => DEMO_NOW,
@@ -127,7 +126,7 @@ describe('PUT /api/wall/config (the admin page)', () => {
     for (const role of ['leader', 'grid_manager', 'unit', 'display'] as const) expect((await put({ intervalSeconds: 30 }, ctx.as[role])).statusCode).toBe(403);
     const app = await buildApp({
       store: ctx.app.store,
-      accounts: new SqliteAccountStore((ctx.app.store as unknown as { db: import('better-sqlite3').Database }).db),
+      accounts: ctx.accounts,
       photoDir: join(ctx.dir, 'photos'),
       now: () => DEMO_NOW,
     });

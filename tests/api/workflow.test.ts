@@ -98,10 +98,9 @@ describe('POST /api/problems/:id/transitions', () => {
     expect(events.filter((e) => e.action === 'reopen')).toHaveLength(1);
   });
 
-  it('keeps the event log append-only in the store', () => {
-    const db = (ctx.app.store as unknown as { db: import('better-sqlite3').Database }).db;
-    expect(() => db.prepare("UPDATE problem_events SET note = 'x' WHERE id = 1").run()).toThrow(/append-only/);
-    expect(() => db.prepare('DELETE FROM problem_events WHERE id = 1').run()).toThrow(/append-only/);
+  it('keeps the event log append-only in the store', async () => {
+    await expect(ctx.raw("UPDATE problem_events SET note = 'x' WHERE id = 1")).rejects.toThrow(/append-only/);
+    await expect(ctx.raw('DELETE FROM problem_events WHERE id = 1')).rejects.toThrow(/append-only/);
   });
 });
 

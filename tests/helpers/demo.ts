@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { inject } from 'vitest';
 import { seedDemoAssessment } from '../../scripts/demo/assessment.ts';
 import { generateDemo } from '../../scripts/demo/generate.ts';
 import { drawDemoPhoto } from '../../scripts/demo/photos.ts';
@@ -13,10 +14,13 @@ import { hashPassword } from '../../server/auth/password.ts';
 import type { TiandituOptions } from '../../server/basemap/tianditu.ts';
 import { markRecurrences, seedDemoPatrols } from '../../server/demo-seed.ts';
 import type { RateLimits } from '../../server/hardening.ts';
-import { ROLES, type Role, SqliteAccountStore, type UserRecord } from '../../server/store/account-store.ts';
+import { type AccountStore, ROLES, type Role, SqliteAccountStore, type UserRecord } from '../../server/store/account-store.ts';
+import { PgAccountStore } from '../../server/store/pg/account-store.ts';
+import { PgStore } from '../../server/store/pg/pg-store.ts';
 import { SqliteStore } from '../../server/store/sqlite-store.ts';
 import type { Store } from '../../server/store/store.ts';
 import { TownData } from '../../server/town-data.ts';
+import { pgTestDatabase } from './stores.ts';
 
 /** The instant the test demo ends at and the tests' "now": a Friday afternoon. */
 export const DEMO_NOW = Date.parse('2026-11-27T15:00:00+08:00');
@@ -56,7 +60,11 @@ const UNLIMITED: RateLimits = { perMinute: 1_000_000, loginPerMinute: 1_000_000 
 
 export interface DemoApp {
   app: FastifyInstance;
-  accounts: SqliteAccountStore;
+  accounts: AccountStore;
+  /** The store under the app (replaced by a restart). */
+  store: Store;
+  /** Runs one SQL statement on the database itself (to check what the database refuses). */
+  raw: (sql: string) => Promise<void>;
   dir: string;
   /** Accounts by role: `admin`, `leader`, `grid_manager` (the grids of the busiest community), `unit` (the busiest unit), `display`. */
   users: Record<Role, UserRecord>;
@@ -90,14 +98,16 @@ export async function demoApp(
     assessment?: boolean;
     /** 天地图 through the tile proxy (tests point it at a fake upstream) */
     tianditu?: TiandituOptions;
+    /** Which store: SQLite, or PostgreSQL in a database of its own (default: TEST_STORE, else SQLite). */
+    store?: 'sqlite' | 'postgres';
   } = {},
 ): Promise<DemoApp> {
-  const t = tempStore();
+  const t = await testStore(options.store ?? (process.env.TEST_STORE === 'postgres' ? 'postgres' : 'sqlite'));
   await t.store.load(generateDemo({ seed: DEMO_SEED, count, endMs: DEMO_NOW }));
   await markRecurrences(t.store);
   if (options.patrols) await seedDemoPatrols(t.store, await TownData.fromStore(t.store), { seed: DEMO_SEED, now: DEMO_NOW });
   if (options.assessment) await seedDemoAssessment(t.store, await TownData.fromStore(t.store), { seed: DEMO_SEED, now: DEMO_NOW });
-  const build = (store: SqliteStore, accounts: SqliteAccountStore) =>
+  const build = (store: Store, accounts: AccountStore) =>
     buildApp({
       store,
       accounts,
@@ -111,7 +121,7 @@ export async function demoApp(
       basemapDir: join(t.dir, 'basemaps'),
     });
   let store = t.store;
-  const accounts = new SqliteAccountStore(store.db);
+  const accounts = t.accounts;
   const app = await build(store, accounts);
   const { demoGridIds, demoUnitId } = demoAssignments(app);
   const passwordHash = await hashPassword(TEST_PASSWORD);
@@ -139,6 +149,8 @@ export async function demoApp(
   const ctx: DemoApp = {
     app,
     accounts,
+    store,
+    raw: (sql) => t.raw(store, sql),
     dir: t.dir,
     users,
     as,
@@ -150,8 +162,8 @@ export async function demoApp(
       await store.close();
       const stopMs = performance.now() - started;
       if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
-      store = new SqliteStore(t.path);
-      ctx.accounts = new SqliteAccountStore(store.db);
+      ({ store, accounts: ctx.accounts } = await t.reopen());
+      ctx.store = store;
       ctx.app = await build(store, ctx.accounts);
       if (address) await ctx.app.listen({ host: address.address, port: address.port });
       return { stopMs };
@@ -163,6 +175,54 @@ export async function demoApp(
     },
   };
   return ctx;
+}
+
+/** A new store of either kind in its own temporary folder (and, for PostgreSQL, its own database). */
+async function testStore(kind: 'sqlite' | 'postgres'): Promise<{
+  store: Store;
+  accounts: AccountStore;
+  dir: string;
+  raw: (store: Store, sql: string) => Promise<void>;
+  reopen: () => Promise<{ store: Store; accounts: AccountStore }>;
+  cleanup: () => Promise<void>;
+}> {
+  if (kind === 'sqlite') {
+    const t = tempStore();
+    return {
+      store: t.store,
+      accounts: new SqliteAccountStore(t.store.db),
+      dir: t.dir,
+      raw: async (store, sql) => {
+        (store as SqliteStore).db.prepare(sql).run();
+      },
+      reopen: async () => {
+        const store = new SqliteStore(t.path);
+        return { store, accounts: new SqliteAccountStore(store.db) };
+      },
+      cleanup: t.cleanup,
+    };
+  }
+  const pgUrl = inject('pgUrl');
+  if (!pgUrl) throw new Error('TEST_STORE=postgres needs PostgreSQL with PostGIS (PG_TEST_URL)');
+  const dir = mkdtempSync(join(tmpdir(), 'chuangwen-test-'));
+  const db = await pgTestDatabase(pgUrl);
+  const open = async () => {
+    const store = await PgStore.open(db.url, { max: 8 });
+    return { store, accounts: new PgAccountStore(store.pool) };
+  };
+  const first = await open();
+  return {
+    ...first,
+    dir,
+    raw: async (store, sql) => {
+      await (store as PgStore).pool.query(sql);
+    },
+    reopen: open,
+    cleanup: async () => {
+      await db.drop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Records an "after" photo of a problem (the record only, as a unit's upload leaves it), so that the problem can be submitted; returns its id. */

@@ -38,6 +38,11 @@ describe('loadConfig', () => {
       demoCount: 100,
       dataDir: '/tmp/x',
       dbFile: 'big.db',
+      databaseUrl: null,
+    });
+    expect(loadConfig({ DATABASE_URL: 'postgres://cw@db.example:5432/chuangwen', DB_POOL_SIZE: '20' })).toMatchObject({
+      databaseUrl: 'postgres://cw@db.example:5432/chuangwen',
+      dbPoolSize: 20,
     });
   });
 
@@ -53,6 +58,10 @@ describe('loadConfig', () => {
     ['LOGIN_MAX_FAILURES', '0'],
     ['SESSION_IDLE_MINUTES', '0'],
     ['RATE_LIMIT_PER_MINUTE', 'lots'],
+    ['DATABASE_URL', 'mysql://root@localhost/cw'],
+    ['DATABASE_URL', 'postgres://localhost'],
+    ['DATABASE_URL', 'not a url'],
+    ['DB_POOL_SIZE', '1'],
   ]) {
     it(`refuses ${name}=${value}, naming the variable`, () => {
       expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);

@@ -45,6 +45,8 @@ const LOAD_EVENT_COLUMNS = 'problem_id, at, actor, action, from_status, to_statu
 /** Rows per multi-row INSERT of a bulk load: well below PostgreSQL's 65,535 parameters. */
 const BULK_ROWS = 2000;
 
+const STARTUP_LOCK = 0x63770003;
+
 /** A raised exception that rolls a transaction back on purpose, with what to answer instead. */
 class Abort<T> {
   constructor(readonly answer: T) {}
@@ -83,6 +85,21 @@ export class PgStore implements Store {
       throw err;
     }
     return new PgStore(pool);
+  }
+
+  /** Runs `fn` holding a database-wide lock (a session advisory lock): one process at a time. */
+  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const c = await this.pool.connect();
+    try {
+      await c.query('SELECT pg_advisory_lock($1)', [STARTUP_LOCK]);
+      try {
+        return await fn();
+      } finally {
+        await c.query('SELECT pg_advisory_unlock($1)', [STARTUP_LOCK]);
+      }
+    } finally {
+      c.release();
+    }
   }
 
   protected async rows(sql: string, values: unknown[] = []): Promise<Row[]> {

@@ -1,5 +1,4 @@
 import pg from 'pg';
-import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -12,10 +11,20 @@ declare module 'vitest' {
 export const PG_TEST_URL = process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /**
- * Global setup: probes PostgreSQL + PostGIS once for the whole run. Without them the PostgreSQL
- * cases are skipped, said in one line, unless CW_REQUIRE_PG=1 (set by .ci/run): then the run fails.
+ * Probes PostgreSQL + PostGIS once for the whole run (vitest.config.ts). Without them the
+ * PostgreSQL cases are skipped, said in one line, unless CW_REQUIRE_PG=1 (set by .ci/run): then
+ * the run fails.
  */
-export default async function setup(project: TestProject): Promise<void> {
+export async function probePostgres(): Promise<string | null> {
+  // The config is read more than once a run (once per project): probe and say it once.
+  const earlier = process.env.CW_PG_PROBED;
+  if (earlier !== undefined) return earlier === '' ? null : earlier;
+  const url = await probe();
+  process.env.CW_PG_PROBED = url ?? '';
+  return url;
+}
+
+async function probe(): Promise<string | null> {
   const client = new pg.Client({ connectionString: PG_TEST_URL, connectionTimeoutMillis: 3000 });
   let reason: string | null = null;
   try {
@@ -29,5 +38,5 @@ export default async function setup(project: TestProject): Promise<void> {
   }
   if (reason && process.env.CW_REQUIRE_PG === '1') throw new Error(`${reason}; CW_REQUIRE_PG=1 requires the PostgreSQL store tests`);
   if (reason) console.log(`PostgreSQL store tests skipped: ${reason}`);
-  project.provide('pgUrl', reason ? null : PG_TEST_URL);
+  return reason ? null : PG_TEST_URL;
 }

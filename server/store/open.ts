@@ -1,0 +1,29 @@
+import { join } from 'node:path';
+import type { Config } from '../config.ts';
+import { type AccountStore, SqliteAccountStore } from './account-store.ts';
+import { PgAccountStore } from './pg/account-store.ts';
+import { PgStore } from './pg/pg-store.ts';
+import { SqliteStore } from './sqlite-store.ts';
+import type { Store } from './store.ts';
+
+export interface OpenedStores {
+  store: Store;
+  accounts: AccountStore;
+  /** Which database, for the start-up line (no password). */
+  describe: string;
+  /** Runs `fn` while no other process on the same database runs its own (seeding, first accounts). */
+  startupLock: <T>(fn: () => Promise<T>) => Promise<T>;
+}
+
+/** Opens the store the configuration names: PostgreSQL when DATABASE_URL is set, else the SQLite file in DATA_DIR. */
+export async function openStores(config: Pick<Config, 'databaseUrl' | 'dbPoolSize' | 'dataDir' | 'dbFile'>): Promise<OpenedStores> {
+  if (config.databaseUrl) {
+    const store = await PgStore.open(config.databaseUrl, { max: config.dbPoolSize });
+    const u = new URL(config.databaseUrl);
+    return { store, accounts: new PgAccountStore(store.pool), describe: `PostgreSQL ${u.host}${u.pathname}`, startupLock: (fn) => store.exclusive(fn) };
+  }
+  const path = join(config.dataDir, config.dbFile);
+  const store = new SqliteStore(path);
+  // One process per SQLite file: nothing to wait for.
+  return { store, accounts: new SqliteAccountStore(store.db), describe: `SQLite ${path}`, startupLock: (fn) => fn() };
+}
