@@ -13,6 +13,7 @@ import { type AuthPolicy, AuthService } from './auth/auth-service.ts';
 import basemapRoutes from './basemap/basemaps.ts';
 import localPmtilesRoutes from './basemap/local-pmtiles.ts';
 import tiandituRoutes, { type TiandituOptions } from './basemap/tianditu.ts';
+import { ChangeFeed, type ClusterBus, followNotices } from './change-feed.ts';
 import { badRequest, installErrorHandler } from './errors.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimits, registerHardening } from './hardening.ts';
 import { LiveHub } from './live.ts';
@@ -69,6 +70,8 @@ export const CLIENT_PAGES = [
 
 export interface AppOptions {
   store: Store;
+  /** How this process hears of the others on the same database (PostgreSQL); none for SQLite. */
+  bus?: ClusterBus | null;
   /** Accounts, sessions and the audit log: every route but health and sign-in needs a signed-in caller. */
   accounts: AccountStore;
   /** Sign-in policy: password rules, lockout, idle timeout (defaults: 等保 level 2 practice). */
@@ -101,6 +104,8 @@ declare module 'fastify' {
     now: () => number;
     /** Live changes to the open event streams. */
     live: LiveHub;
+    /** The event log as this process follows it: call `catchUp` after a write, `notice` to tell every process. */
+    feed: ChangeFeed;
     /** Appends an audit row for a request: who (the signed-in user), when, from where, what, on which object. */
     audit(req: FastifyRequest, action: string, objectType: string | null, objectId: string | number | null, detail?: Record<string, unknown>): Promise<void>;
   }
@@ -129,11 +134,22 @@ function checkValue(field: string, value: unknown): void {
   if (typeof value === 'string' && value.includes('\u0000')) throw badRequest(field, `${field} 含有不可见的空字符`);
 }
 
-/** Checks every value of a JSON body, naming the field by its path (`milestones.0.name`). */
-function checkBody(value: unknown, path: string): void {
-  if (Array.isArray(value)) value.forEach((v, i) => checkBody(v, path ? `${path}.${i}` : String(i)));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) checkBody(v, path ? `${path}.${k}` : k);
-  else checkValue(path || 'body', value);
+/**
+ * Checks every value of a JSON body, naming the field by its path (`milestones.0.name`); drops
+ * U+0000 from its texts, as the free-text rule drops every control character (a text with one is
+ * kept, not refused).
+ */
+function checkBody(value: unknown, path: string): unknown {
+  if (typeof value === 'string') return value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) value[i] = checkBody(v, path ? `${path}.${i}` : String(i));
+  } else if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    for (const [k, v] of Object.entries(o)) o[k] = checkBody(v, path ? `${path}.${k}` : k);
+  } else {
+    checkValue(path || 'body', value);
+  }
+  return value;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -189,15 +205,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installErrorHandler(app);
   // Values no store can hold, refused here for every route before a handler or a database sees
   // them: Ajv coerces "1e309" to Infinity and lets it pass integer and maximum checks; an integer
-  // past 2^53 is not exact (and past PostgreSQL's bigint); PostgreSQL's text cannot hold U+0000.
+  // past 2^53 is not exact (and past PostgreSQL's bigint); PostgreSQL's text cannot hold U+0000
+  // (refused in a path or query, dropped from a body's texts).
   app.addHook('preHandler', async (req) => {
     for (const part of [req.params, req.query]) {
       if (!part || typeof part !== 'object') continue;
       for (const [field, value] of Object.entries(part as Record<string, unknown>)) checkValue(field, value);
     }
     if (req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body)) checkBody(req.body, '');
+    else if (typeof req.body === 'string') req.body = checkBody(req.body, '');
   });
 
+  // The cursor before the table is read: events written meanwhile are applied again (harmlessly), none missed.
+  const cursor = await options.store.lastEventId();
   const townData = await TownData.fromStore(options.store);
   const problemTable = await ProblemTable.fromStore(options.store, {
     townIds: [townData.town.id],
@@ -215,6 +235,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('problemTable', problemTable);
   const dispatch = await DispatchBook.load(options.store);
   app.decorate('dispatch', dispatch);
+  const feed = new ChangeFeed(options.store, problemTable, live, cursor, options.bus ?? null);
+  app.decorate('feed', feed);
+  followNotices(feed, { store: options.store, townData, problemTable, live, dispatch });
+  await feed.start();
+  app.addHook('onClose', async () => feed.close());
   app.decorate('now', options.now ?? Date.now);
   app.decorate(
     'audit',
@@ -270,9 +295,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(photoRoutes, { files: photoFiles });
   await app.register(eventRoutes, { hub: live, auth });
   // A session, account or display token that ends takes its open streams with it.
-  auth.onEnded((e) =>
-    live.endWhere((o) => (e.kind === 'session' ? o.sessionHash === e.tokenHash : e.kind === 'user' ? o.userId === e.userId : o.displayTokenId === e.tokenId)),
-  );
+  // (in every process: the stream may be open on another one)
+  auth.onEnded((e) => void feed.notice({ kind: 'ended', ended: e }).catch((err: unknown) => app.log.error(err, 'could not tell the other processes')));
   await app.register(wallRoutes, { configPath: options.wallConfigPath ?? null });
   await app.register(tiandituRoutes, options.tianditu ?? { token: null, upstream: '', cacheDir: '', capBytes: 0 });
   await app.register(basemapRoutes, { tianditu: Boolean(options.tianditu?.token), dir: options.basemapDir ?? null });

@@ -1,6 +1,3 @@
-import { toShanghaiIso } from './domain/calendar.ts';
-import type { ProblemEventRecord, ProblemRecord } from './store/records.ts';
-
 /** What a live message says about a change (no personal information: wall screens receive it too). */
 export interface LiveChange {
   /** The problem event's id: the SSE message id a client resumes from. */
@@ -102,20 +99,4 @@ export class LiveHub {
 /** One SSE message: `id` is the event id, so a reconnecting client says where it stopped. */
 export function sseMessage(change: LiveChange): string {
   return `id: ${change.eventId}\nevent: change\ndata: ${JSON.stringify(change)}\n\n`;
-}
-
-/** The live message for an event just written, with its problem's state after it. */
-export function changeOf(p: ProblemRecord, e: ProblemEventRecord): LiveChange {
-  return {
-    eventId: e.id,
-    problemId: p.id,
-    action: e.action,
-    fromStatus: e.fromStatus,
-    toStatus: e.toStatus,
-    at: toShanghaiIso(e.at),
-    category: p.category,
-    gridId: p.gridId,
-    communityId: p.communityId,
-    unitId: p.unitId,
-  };
 }

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   process.umask(0o077);
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   chmodSync(config.dataDir, 0o700);
-  const { store, accounts, describe, startupLock } = await openStores(config);
+  const { store, accounts, describe, bus, startupLock } = await openStores(config);
   console.log(`database: ${describe}`);
   const photoDir = join(config.dataDir, 'photos');
   // Several processes on one PostgreSQL database start together: one seeds, the others find it done.
@@ -56,6 +56,7 @@ async function main(): Promise<void> {
   }
   const app = await buildApp({
     store,
+    bus,
     accounts,
     authPolicy: config.authPolicy,
     photoDir,

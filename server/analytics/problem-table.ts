@@ -74,10 +74,12 @@ export class ProblemTable {
    * Codes for areas added since the table was built (new grid boundaries). Codes are positions in
    * the dictionaries, so a code is never removed: a grid that goes keeps its code, unused.
    */
-  addCodes(kind: 'gridIds' | 'communityIds', ids: Iterable<string>): void {
-    const index = kind === 'gridIds' ? this.gridIndex : this.communityIndex;
+  addCodes(kind: 'gridIds' | 'communityIds' | 'siteIds' | 'unitIds', ids: Iterable<string>): void {
+    const index = { gridIds: this.gridIndex, communityIds: this.communityIndex, siteIds: this.siteIndex, unitIds: this.unitIndex }[kind];
+    const fresh = [...ids].filter((id) => !index.has(id));
+    if (fresh.length === 0) return;
     const list = [...this.dictionaries[kind]];
-    for (const id of ids) {
+    for (const id of fresh) {
       if (index.has(id)) continue;
       index.set(id, list.length);
       list.push(id);

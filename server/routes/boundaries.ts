@@ -165,20 +165,8 @@ const boundaryRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountStore }> = as
           'file',
           `检查后有 ${done.staleProblemIds.length} 件问题被修改（编号 ${done.staleProblemIds.slice(0, 10).join('、')}），未写入：请重新上传`,
         );
-      await app.townData.reload(app.store);
-      app.problemTable.addCodes(
-        'gridIds',
-        written.grids.map((g) => g.id),
-      );
-      app.problemTable.addCodes(
-        'communityIds',
-        written.communities.map((c) => c.id),
-      );
-      for (const m of written.moves) {
-        const p = await app.store.problem(m.problemId);
-        if (p) app.problemTable.upsert(p);
-      }
-      app.live.announce('areas');
+      // every process reads the areas again, moves the problems and tells its streams
+      await app.feed.notice({ kind: 'areas' });
       const usernames = new Map((await accounts.listUsers()).map((u) => [u.id, u.username]));
       const now: readonly NamedArea[] = kind === 'grid' ? written.grids : written.communities;
       const answer = {

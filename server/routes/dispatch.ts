@@ -36,6 +36,11 @@ export class DispatchBook {
     await this.store.saveDispatchRules(rules);
     this.#rules = rules;
   }
+
+  /** Reads the rules again (another process saved them). */
+  async reload(): Promise<void> {
+    this.#rules = await this.store.dispatchRules();
+  }
 }
 
 /** A rule with the names of its codes and its words, as the API gives it. */
@@ -105,6 +110,7 @@ const dispatchRoutes: FastifyPluginAsyncTypebox<{ book: DispatchBook }> = async 
       });
       if (errors.length > 0) throw new RequestError(422, 'invalid_rule', errors[0].field, errors[0].message);
       await book.replace(rules);
+      await app.feed.notice({ kind: 'dispatch' });
       await app.audit(req, 'dispatch.rules', 'dispatch_rules', null, { rules: rules.length });
       return answer();
     },

@@ -154,14 +154,12 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
         rows,
       );
       if (!done) throw new RequestError(409, 'already_imported', 'file', '其中有的行刚被另一次导入写入：请重新检查后再导入');
-      done.problemIds.forEach((id, k) => {
-        app.problemTable.upsert({ ...rows[k].draft.problem, id });
-      });
+      await app.feed.catchUp();
       // 反弹: an imported problem reported near one of its kind closed in the 90 days before
       const recurrences = recurrencesAmong(app.problemTable, new Set(done.problemIds));
       await app.store.addRecurrences(recurrences);
-      app.problemTable.markRecurrent(recurrences.map((r) => r.problemId));
-      app.live.announce('reset');
+      // every process marks them and tells its streams to reload
+      await app.feed.notice({ kind: 'reset' });
       await app.audit(req, 'import.commit', 'import', done.batch.id, {
         file: name,
         sha256: done.batch.fileSha256,
@@ -215,8 +213,8 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
           `该批次有 ${ids.length} 个问题在导入后已被处理（如 ${ids.slice(0, 10).join('、')}${ids.length > 10 ? ' 等' : ''}），不能整批撤销`,
         );
       }
-      app.problemTable.remove(new Set(result.problemIds));
-      app.live.announce('reset');
+      // every process drops them from its table and tells its streams to reload
+      await app.feed.notice({ kind: 'reset' });
       await app.audit(req, 'import.undo', 'import', id, { removed: result.problemIds.length });
       const batch = await app.store.imports.batch(id);
       return { batch: batchJson(batch as ImportBatchRecord), removed: result.problemIds.length };

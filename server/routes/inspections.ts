@@ -298,10 +298,7 @@ const inspectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       });
       const done = await app.store.inspections.submitCheck({ roundId: round.id, siteId: site.id, checkedAt: now, inspector: user.displayName, note, items });
       if (!done) throw new RequestError(409, 'already_checked', 'siteId', `${site.name}在本轮已检查过`);
-      for (const id of done.created) {
-        const p = await app.store.problem(id);
-        if (p) app.problemTable.upsert(p);
-      }
+      await app.feed.catchUp();
       if (done.created.length > 0) app.live.announce('reset');
       await app.audit(req, 'inspection.check', 'site', site.id, { round: round.id, failed: items.filter((i) => i.result === 'fail').length });
       const created = new Set(done.created);

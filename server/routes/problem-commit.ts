@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { RequestError } from '../errors.ts';
-import { changeOf } from '../live.ts';
 import type { UserRecord } from '../store/account-store.ts';
 import type { EventChanges, ProblemEventRecord, ProblemRecord } from '../store/records.ts';
 import { checkVersion, staleVersion } from './if-match.ts';
@@ -61,8 +60,8 @@ export async function commitProblemChange(
     ...event,
   });
   if (!written) throw staleVersion(p.version, '问题');
-  app.problemTable.upsert(next);
-  app.live.publish(changeOf(next, written));
+  // the table and the live streams, from the log in id order (see ChangeFeed)
+  await app.feed.catchUp();
   await app.audit(req, `problem.${event.action}`, 'problem', p.id, { version: next.version, from: p.status, to: next.status, ...detailForAudit });
   return next;
 }

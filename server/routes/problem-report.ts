@@ -10,7 +10,6 @@ import { KEY_SITE_RADIUS_KM, nearestWithin } from '../domain/geometry.ts';
 import { statusCodes } from '../domain/lifecycle.ts';
 import { cleanText } from '../domain/text.ts';
 import { RequestError } from '../errors.ts';
-import { changeOf } from '../live.ts';
 import { ErrorResponse, errorResponses, guardedResponses } from '../schemas/common.ts';
 import { PatrolId } from '../schemas/patrols.ts';
 import { Created } from '../schemas/problems.ts';
@@ -159,9 +158,8 @@ const problemReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       // The row and its report event as written: no need to read them back.
       const record: ProblemRecord = { ...draft.problem, id: result.id };
-      app.problemTable.upsert(record);
-      if (recurrence) app.problemTable.markRecurrent([record.id]);
-      for (const [i, e] of draft.events.entries()) app.live.publish(changeOf(record, { ...e, id: result.eventIds[i], problemId: result.id }));
+      // the table (with its recurrence) and the live streams, from the log in id order (see ChangeFeed)
+      await app.feed.catchUp();
       await app.audit(req, 'problem.report', 'problem', record.id, {
         category: category.code,
         gridId,

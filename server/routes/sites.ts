@@ -72,7 +72,7 @@ const siteRoutes: FastifyPluginAsyncTypebox = async (app) => {
   };
   const saved = async (req: FastifyRequest, action: string, s: SiteRecord) => {
     await app.store.saveSite(s);
-    await town().reload(app.store);
+    await app.feed.notice({ kind: 'sites' });
     await app.audit(req, action, 'site', s.id, { name: s.name, kind: s.kind, lon: s.lon, lat: s.lat, unitId: s.unitId });
   };
 
@@ -170,7 +170,7 @@ const siteRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const result = await app.store.deleteSite(req.params.id);
       if (result === 'missing') throw notFound(`没有重点点位 ${req.params.id}`);
       if (result === 'referenced') throw new RequestError(409, 'site_in_use', 'id', '该点位已有问题、测评或巡查记录，不能删除（可修改名称、类型或位置）');
-      await town().reload(app.store);
+      await app.feed.notice({ kind: 'sites' });
       await app.audit(req, 'site.delete', 'site', req.params.id);
       return reply.code(204).send(null);
     },

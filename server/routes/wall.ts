@@ -72,7 +72,7 @@ const wallRoutes: FastifyPluginAsyncTypebox<{ configPath: string | null }> = asy
       writeWallConfig(configPath, req.body);
       source.invalidate();
       await app.audit(req, 'wall.config', 'wall', null, req.body);
-      app.live.announce('wall-config');
+      await app.feed.notice({ kind: 'wall-config' });
       const { config, fromFile, error } = source.current();
       return { ...config, fromFile, error };
     },

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
+import type { ClusterBus } from '../change-feed.ts';
 import type { Config } from '../config.ts';
 import { type AccountStore, SqliteAccountStore } from './account-store.ts';
 import { PgAccountStore } from './pg/account-store.ts';
+import { PgBus } from './pg/bus.ts';
 import { PgStore } from './pg/pg-store.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import type { Store } from './store.ts';
@@ -11,6 +13,8 @@ export interface OpenedStores {
   accounts: AccountStore;
   /** Which database, for the start-up line (no password). */
   describe: string;
+  /** How this process hears of the others on the same database (PostgreSQL), or null (SQLite: one process). */
+  bus: ClusterBus | null;
   /** Runs `fn` while no other process on the same database runs its own (seeding, first accounts). */
   startupLock: <T>(fn: () => Promise<T>) => Promise<T>;
 }
@@ -20,10 +24,16 @@ export async function openStores(config: Pick<Config, 'databaseUrl' | 'dbPoolSiz
   if (config.databaseUrl) {
     const store = await PgStore.open(config.databaseUrl, { max: config.dbPoolSize });
     const u = new URL(config.databaseUrl);
-    return { store, accounts: new PgAccountStore(store.pool), describe: `PostgreSQL ${u.host}${u.pathname}`, startupLock: (fn) => store.exclusive(fn) };
+    return {
+      store,
+      accounts: new PgAccountStore(store.pool),
+      describe: `PostgreSQL ${u.host}${u.pathname}`,
+      bus: new PgBus(config.databaseUrl, store.pool, (msg, err) => console.error(msg, err ?? '')),
+      startupLock: (fn) => store.exclusive(fn),
+    };
   }
   const path = join(config.dataDir, config.dbFile);
   const store = new SqliteStore(path);
   // One process per SQLite file: nothing to wait for.
-  return { store, accounts: new SqliteAccountStore(store.db), describe: `SQLite ${path}`, startupLock: (fn) => fn() };
+  return { store, accounts: new SqliteAccountStore(store.db), describe: `SQLite ${path}`, bus: null, startupLock: (fn) => fn() };
 }

@@ -268,6 +268,15 @@ export class SqliteStore implements Store {
     return r ? toProblem(r) : null;
   }
 
+  async problemsByIds(ids: readonly number[]): Promise<ProblemRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = this.db
+      .prepare(`SELECT ${PROBLEM_COLUMNS} FROM problems WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`)
+      .raw(true)
+      .all(JSON.stringify(ids)) as unknown[][];
+    return rows.map(toProblem);
+  }
+
   async events(problemId: number): Promise<ProblemEventRecord[]> {
     return (this.stmts.events.all(problemId) as Row[]).map(toEvent);
   }

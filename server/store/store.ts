@@ -86,6 +86,8 @@ export interface CoreStore {
   /** Every problem in ascending id order, in batches. */
   scanProblems(batchSize?: number): AsyncIterable<ProblemRecord[]>;
   problem(id: number): Promise<ProblemRecord | null>;
+  /** The problems of these ids that exist, in ascending id order. */
+  problemsByIds(ids: readonly number[]): Promise<ProblemRecord[]>;
   /** The reporter's name and phone (personal information: callers mask it), or null when none was recorded. */
   reporter(problemId: number): Promise<ReporterRecord | null>;
   /** Every recorded reporter by problem id (personal information: callers mask it), for exports. */

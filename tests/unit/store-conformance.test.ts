@@ -53,6 +53,8 @@ describe.each(storeKinds())('$name store', ({ open }) => {
       for await (const batch of again.store.scanProblems(30)) n += batch.length;
       expect(n).toBe(80);
       expect((await again.store.problem(80))?.id).toBe(80);
+      expect((await again.store.problemsByIds([80, 3, 999, 3])).map((p) => p.id)).toEqual([3, 80]);
+      expect(await again.store.problemsByIds([])).toEqual([]);
       expect(await again.store.problem(81)).toBeNull();
     } finally {
       await again.cleanup();

@@ -104,6 +104,13 @@ export const pgMigrations: readonly string[] = [
   END $$;
   CREATE TRIGGER problem_events_append_only_update BEFORE UPDATE ON problem_events FOR EACH ROW EXECUTE FUNCTION cw_append_only();
   CREATE TRIGGER problem_events_append_only_delete BEFORE DELETE ON problem_events FOR EACH ROW EXECUTE FUNCTION problem_events_delete_guard();
+  -- Every process on the database hears of committed events (LISTEN cw_events) and reads them from its cursor.
+  CREATE FUNCTION problem_events_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    PERFORM pg_notify('cw_events', '');
+    RETURN NULL;
+  END $$;
+  CREATE TRIGGER problem_events_notify AFTER INSERT ON problem_events FOR EACH STATEMENT EXECUTE FUNCTION problem_events_notify();
   CREATE TRIGGER problem_events_append_only_truncate BEFORE TRUNCATE ON problem_events FOR EACH STATEMENT EXECUTE FUNCTION cw_append_only();
   CREATE TABLE import_rows (
     fingerprint TEXT PRIMARY KEY, batch BIGINT NOT NULL REFERENCES import_batches(id),

@@ -297,6 +297,16 @@ export class PgStore implements Store {
     return rows.length ? toProblem(rows[0]) : null;
   }
 
+  async problemsByIds(ids: readonly number[]): Promise<ProblemRecord[]> {
+    if (ids.length === 0) return [];
+    const { rows } = await this.pool.query({
+      text: `SELECT ${PROBLEM_COLUMNS} FROM problems WHERE id = ANY($1::bigint[]) ORDER BY id`,
+      values: [ids],
+      rowMode: 'array',
+    });
+    return rows.map(toProblem);
+  }
+
   async events(problemId: number): Promise<ProblemEventRecord[]> {
     return (await this.rows('SELECT * FROM problem_events WHERE problem_id = $1 ORDER BY id', [problemId])).map(toEvent);
   }
