@@ -25,8 +25,8 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
       pool: 'forks' as const,
       provide: { pgUrl },
       projects: [
-        { extends: true, test: { name: 'sqlite', include: ['tests/**/*.test.ts'] } },
-        ...(pgUrl ? [{ extends: true as const, test: { name: 'postgres', include: ON_POSTGRES, env: { TEST_STORE: 'postgres' } } }] : []),
+        { extends: true, test: { name: 'all', include: ['tests/**/*.test.ts'] } },
+        ...(pgUrl ? [{ extends: true as const, test: { name: 'api-on-postgres', include: ON_POSTGRES, env: { TEST_STORE: 'postgres' } } }] : []),
       ] satisfies TestProjectInlineConfiguration[],
     },
   };

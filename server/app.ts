@@ -91,6 +91,8 @@ export interface AppOptions {
   logger?: { level: string; stream?: { write: (line: string) => void } };
   /** Milliseconds a request may take to arrive whole (default 30 s; tests shorten it). */
   requestTimeoutMs?: number;
+  /** Addresses of the proxies in front (nginx) whose X-Forwarded-For names the caller; none by default. */
+  trustProxy?: string[];
 }
 
 declare module 'fastify' {
@@ -158,6 +160,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Logged URLs carry no secrets (a display token in /wall?display=…).
     logger: options.logger ? { ...options.logger, serializers: { req: requestForLog } } : false,
     bodyLimit: 1024 * 1024,
+    // Behind nginx the caller's address (sign-in limits, rate limits, the audit log) is the one the
+    // proxy says, and only a trusted proxy may say it.
+    trustProxy: options.trustProxy && options.trustProxy.length > 0 ? options.trustProxy : false,
     // A request that has not arrived whole in 30 s is dropped (slow-client attacks). Node looks for
     // such requests every `connectionsCheckingInterval` (30 s by default, which let one run to 60 s).
     requestTimeout,

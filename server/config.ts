@@ -13,6 +13,8 @@ export interface Config {
   databaseUrl: string | null;
   /** Connections this process opens to PostgreSQL at most. */
   dbPoolSize: number;
+  /** Proxies (nginx) trusted to name the caller's address in X-Forwarded-For: TRUST_PROXY=127.0.0.1,10.0.0.5. */
+  trustProxy: string[];
   /** Load the demo town into an empty database on start. */
   demo: boolean;
   demoSeed: number;
@@ -71,6 +73,18 @@ function databaseUrl(raw: string | undefined): string | null {
   return raw;
 }
 
+/** TRUST_PROXY: IP addresses or CIDR ranges, comma-separated. */
+function addresses(raw: string | undefined): string[] {
+  if (raw === undefined || raw.trim() === '') return [];
+  const list = raw.split(',').map((a) => a.trim());
+  for (const a of list) {
+    if (!/^[\d.]+(\/\d{1,2})?$/.test(a) && !/^[\da-f:]+(\/\d{1,3})?$/i.test(a)) {
+      throw new ConfigError(`TRUST_PROXY must list IP addresses of the proxies in front, like 127.0.0.1, got "${a}"`);
+    }
+  }
+  return list;
+}
+
 /** A 天地图 key: 32 hex digits as the console issues them. */
 function tiandituToken(raw: string | undefined): string | null {
   if (raw === undefined || raw === '') return null;
@@ -104,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbFile: dbFile(env.DB_FILE || 'chuangwen.db'),
     databaseUrl: databaseUrl(env.DATABASE_URL),
     dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 2, 500),
+    trustProxy: addresses(env.TRUST_PROXY),
     demo: flag(env, 'DEMO', true),
     demoSeed: integer(env, 'DEMO_SEED', 20260101, 0, 2 ** 32 - 1),
     demoCount: integer(env, 'DEMO_COUNT', 5000, 0, 1_000_000),

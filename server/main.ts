@@ -65,6 +65,7 @@ async function main(): Promise<void> {
     // local basemaps: .pmtiles archives copied into data/basemaps are offered in the switcher
     basemapDir: join(config.dataDir, 'basemaps'),
     rateLimits: { perMinute: config.rateLimitPerMinute, loginPerMinute: config.loginRateLimitPerMinute },
+    trustProxy: config.trustProxy,
     logger: { level: config.logLevel },
   });
   const first = await startupLock(() =>

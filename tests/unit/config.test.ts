@@ -44,6 +44,8 @@ describe('loadConfig', () => {
       databaseUrl: 'postgres://cw@db.example:5432/chuangwen',
       dbPoolSize: 20,
     });
+    expect(loadConfig({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8' }).trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8']);
+    expect(loadConfig({}).trustProxy).toEqual([]);
   });
 
   for (const [name, value] of [
@@ -62,6 +64,7 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'postgres://localhost'],
     ['DATABASE_URL', 'not a url'],
     ['DB_POOL_SIZE', '1'],
+    ['TRUST_PROXY', 'nginx.local'],
   ]) {
     it(`refuses ${name}=${value}, naming the variable`, () => {
       expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
