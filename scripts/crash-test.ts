@@ -12,16 +12,28 @@
  *   - every problem row equals the replay of its events (server/domain/replay.ts);
  * then restarts the server on the same files and goes on. Prints figures; exits 1 on any failure.
  *
- * Options: --rounds N (20), --transitions N (1000), --problems N (demo size, 3000), --seed N.
+ * With --store postgres the server runs on a new PostgreSQL database (DATABASE_URL; PG_TEST_URL
+ * names the server, as for the tests) and the check reads it through PgStore: no acknowledged write
+ * lost, every row equal to the replay of its events (PostgreSQL has no integrity_check to run).
+ * --store both runs the two in turn (PostgreSQL skipped, said in one line, when it cannot be reached,
+ * unless CW_REQUIRE_PG=1).
+ *
+ * Options: --store sqlite|postgres|both (sqlite), --rounds N (20), --transitions N (1000),
+ * --problems N (demo size, 3000), --seed N.
  */
+
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { type Action, allowedActions, type Status } from '../server/domain/lifecycle.ts';
 import { replayMismatches } from '../server/domain/replay.ts';
+import { PgStore } from '../server/store/pg/pg-store.ts';
 import type { ProblemEventRecord } from '../server/store/records.ts';
 import { SqliteStore } from '../server/store/sqlite-store.ts';
+import type { Store } from '../server/store/store.ts';
 import { ChildServer, freePort } from './lib/child-server.ts';
 
 const { values: args } = parseArgs({
@@ -31,8 +43,38 @@ const { values: args } = parseArgs({
     problems: { type: 'string', default: '3000' },
     seed: { type: 'string', default: String(Date.now() % 1_000_000) },
     keep: { type: 'boolean', default: false },
+    store: { type: 'string', default: 'sqlite' },
   },
 });
+if (!['sqlite', 'postgres', 'both'].includes(args.store as string)) {
+  console.error(`--store must be sqlite, postgres or both, got "${args.store}"`);
+  process.exit(2);
+}
+if (args.store === 'both') {
+  // Each store in a process of its own, one after the other.
+  let code = 0;
+  const stores = ['sqlite'];
+  const probe = new pg.Client({ connectionString: process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', connectionTimeoutMillis: 3000 });
+  try {
+    await probe.connect();
+    stores.push('postgres');
+  } catch (err) {
+    if (process.env.CW_REQUIRE_PG === '1') {
+      console.error(`crash test: PostgreSQL is not reachable (${(err as Error).message}); CW_REQUIRE_PG=1 requires it`);
+      process.exit(1);
+    }
+    console.log(`crash test on PostgreSQL skipped: not reachable (${(err as Error).message})`);
+  } finally {
+    await probe.end().catch(() => {});
+  }
+  for (const store of stores) {
+    const argv = process.argv.slice(2).map((a, i, all) => (all[i - 1] === '--store' ? store : a.startsWith('--store=') ? `--store=${store}` : a));
+    const run = spawnSync(process.execPath, ['--import', 'tsx', process.argv[1], ...argv], { stdio: 'inherit' });
+    code ||= run.status ?? 1;
+  }
+  process.exit(code);
+}
+const ON_POSTGRES = args.store === 'postgres';
 const ROUNDS = Number(args.rounds);
 const TRANSITIONS = Number(args.transitions);
 const DEMO_COUNT = Number(args.problems);
@@ -51,7 +93,28 @@ function random(seed: number): () => number {
 const rand = random(Number(args.seed));
 
 const dataDir = mkdtempSync(join(tmpdir(), 'cw-crash-'));
-const server = new ChildServer(dataDir, await freePort(), { DEMO_COUNT: String(DEMO_COUNT) });
+/** On PostgreSQL: a database of this run's own, dropped at the end. */
+const pgAdmin = process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const pgName = `cw_crash_${process.pid}`;
+const databaseUrl = (() => {
+  const u = new URL(pgAdmin);
+  u.pathname = `/${pgName}`;
+  return u.toString();
+})();
+async function admin(sql: string): Promise<void> {
+  const c = new pg.Client(pgAdmin);
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+if (ON_POSTGRES) {
+  await admin(`DROP DATABASE IF EXISTS ${pgName}`);
+  await admin(`CREATE DATABASE ${pgName}`);
+}
+const server = new ChildServer(dataDir, await freePort(), { DEMO_COUNT: String(DEMO_COUNT), ...(ON_POSTGRES ? { DATABASE_URL: databaseUrl } : {}) });
 const base = server.base;
 const ORIGIN = base;
 const startServer = () => server.start();
@@ -112,11 +175,13 @@ interface RoundFigures {
 /** Checks the database with the server dead; returns what is wrong (empty when all is well). */
 async function checkDatabase(acks: readonly Ack[]): Promise<{ failures: string[]; problems: number; events: number }> {
   // The project's own store reads the rows and histories, so the check sees them as the server does.
-  const store = new SqliteStore(join(dataDir, 'chuangwen.db'));
+  const store: Store = ON_POSTGRES ? await PgStore.open(databaseUrl, { max: 2 }) : new SqliteStore(join(dataDir, 'chuangwen.db'));
   const failures: string[] = [];
   try {
-    const integrity = store.db.pragma('integrity_check', { simple: true });
-    if (integrity !== 'ok') failures.push(`integrity_check: ${integrity}`);
+    if (store instanceof SqliteStore) {
+      const integrity = store.db.pragma('integrity_check', { simple: true });
+      if (integrity !== 'ok') failures.push(`integrity_check: ${integrity}`);
+    }
     let problems = 0;
     let events = 0;
     const historyById = new Map<number, ProblemEventRecord[]>();
@@ -228,7 +293,9 @@ async function round(n: number, cookie: string, unitId: string): Promise<{ figur
 
 async function main(): Promise<number> {
   const started = performance.now();
-  console.log(`crash test: ${ROUNDS} rounds × ${TRANSITIONS} concurrent transitions, demo of ${DEMO_COUNT} problems, seed ${args.seed}, data in ${dataDir}`);
+  console.log(
+    `crash test on ${ON_POSTGRES ? `PostgreSQL (${pgName})` : 'SQLite'}: ${ROUNDS} rounds × ${TRANSITIONS} concurrent transitions, demo of ${DEMO_COUNT} problems, seed ${args.seed}, data in ${dataDir}`,
+  );
   const firstStartMs = await startServer();
   console.log(`first start (generates the demo): ${Math.round(firstStartMs)} ms`);
   let cookie = await signIn();
@@ -256,7 +323,7 @@ async function main(): Promise<number> {
   const sum = (k: keyof RoundFigures) => all.reduce((s, f) => s + f[k], 0);
   const restarts = all.map((f) => f.restartMs).sort((a, b) => a - b);
   console.log(
-    `\n${ROUNDS - failed}/${ROUNDS} rounds ok: ${sum('sent')} transitions sent, ${sum('acknowledged')} acknowledged and all found after the crash` +
+    `\n${ON_POSTGRES ? 'PostgreSQL' : 'SQLite'}: ${ROUNDS - failed}/${ROUNDS} rounds ok: ${sum('sent')} transitions sent, ${sum('acknowledged')} acknowledged and all found after the crash` +
       `${failed ? ' (except in the failed rounds)' : ''}, ${sum('conflicts')} refused as conflicts, ${sum('cutOff')} cut off by the kill; ` +
       `restart median ${restarts[Math.floor(restarts.length / 2)]} ms, max ${restarts[restarts.length - 1]} ms; ${Math.round((performance.now() - started) / 1000)} s in all`,
   );
@@ -271,6 +338,9 @@ try {
   if (server.errors) console.error(`server stderr:\n${server.errors}`);
 } finally {
   await killServer();
-  if (!args.keep) rmSync(dataDir, { recursive: true, force: true });
+  if (!args.keep) {
+    rmSync(dataDir, { recursive: true, force: true });
+    if (ON_POSTGRES) await admin(`DROP DATABASE IF EXISTS ${pgName} WITH (FORCE)`).catch((e) => console.error(e));
+  }
 }
 process.exit(code);
