@@ -2,7 +2,7 @@ import { generateDemo } from '../scripts/demo/generate.ts';
 import { generateDemoPatrols, type PatrolTown } from '../scripts/demo/patrols.ts';
 import { drawDemoPhoto, VARIANTS } from '../scripts/demo/photos.ts';
 import { findRecurrences, type RecurrenceFinder } from './analytics/recurrences.ts';
-import { type PhotoFiles, type ProcessedPhoto, processPhoto } from './photos.ts';
+import { type PhotoBlobs, type ProcessedPhoto, processPhoto } from './photos.ts';
 import type { ProblemRecord } from './store/records.ts';
 import type { CoreStore, Store } from './store/store.ts';
 import type { TownData } from './town-data.ts';
@@ -43,7 +43,7 @@ const MAX_PHOTO_PROBLEMS = 400;
  * (EXIF-free JPEG and a thumbnail, named by content); a few scenes per category are shared by all,
  * so the folder stays small. Returns how many problems got photos and how many files were written.
  */
-export async function seedDemoPhotos(store: Store, files: PhotoFiles, now: number): Promise<{ problems: number; files: number }> {
+export async function seedDemoPhotos(store: Store, files: PhotoBlobs, now: number): Promise<{ problems: number; files: number }> {
   const recent: ProblemRecord[] = [];
   for await (const batch of store.scanProblems()) for (const p of batch) if (p.reportedAt >= now - PHOTO_DAYS * 86_400_000) recent.push(p);
   const chosen = recent.slice(-MAX_PHOTO_PROBLEMS);
@@ -53,7 +53,7 @@ export async function seedDemoPhotos(store: Store, files: PhotoFiles, now: numbe
     let t = templates.get(key);
     if (!t) {
       t = await processPhoto(await drawDemoPhoto(category, kind, variant));
-      files.save(t);
+      await files.save(t);
       templates.set(key, t);
     }
     return t;

@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import exifr from 'exifr';
 import sharp, { type Metadata } from 'sharp';
@@ -81,25 +82,37 @@ export async function processPhoto(input: Buffer): Promise<ProcessedPhoto> {
   }
 }
 
+/**
+ * Where photo files live, by content hash: a photo and its thumbnail. The database keeps their
+ * records; the bytes live here. `PhotoFiles` is a directory (which several server processes share,
+ * an NFS mount, say); an object store (MinIO, OSS) can fill the same two calls.
+ */
+export interface PhotoBlobs {
+  /** Stores both files; a second save of the same id writes the same bytes. */
+  save(p: ProcessedPhoto): Promise<void>;
+  /** The stored photo or its thumbnail; rejects when there is none. */
+  read(id: string, thumb: boolean): Promise<Buffer>;
+}
+
 /** Photo files by content hash in the data directory: `<id>` and `<id>.thumb`. */
-export class PhotoFiles {
+export class PhotoFiles implements PhotoBlobs {
   constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true });
   }
 
-  /** Writes both files (atomically: a temporary name, then a rename). */
-  save(p: ProcessedPhoto): void {
+  /** Writes both files (atomically: a temporary name, then a rename; processes may share the folder). */
+  async save(p: ProcessedPhoto): Promise<void> {
     for (const [name, bytes] of [
       [p.id, p.stored],
       [`${p.id}.thumb`, p.thumb],
     ] as const) {
-      const tmp = join(this.dir, `${name}.tmp-${process.pid}`);
-      writeFileSync(tmp, bytes);
-      renameSync(tmp, join(this.dir, name));
+      const tmp = join(this.dir, `${name}.tmp-${process.pid}-${randomUUID()}`);
+      await writeFile(tmp, bytes);
+      await rename(tmp, join(this.dir, name));
     }
   }
 
-  read(id: string, thumb: boolean): Buffer {
-    return readFileSync(join(this.dir, thumb ? `${id}.thumb` : id));
+  async read(id: string, thumb: boolean): Promise<Buffer> {
+    return readFile(join(this.dir, thumb ? `${id}.thumb` : id));
   }
 }

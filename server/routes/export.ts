@@ -14,7 +14,7 @@ import { ledgerGeoJson, ledgerKml } from '../exchange/export-geo.ts';
 import { ledgerShapefile } from '../exchange/export-shapefile.ts';
 import { type RowPhotos, THUMB_PX, writeLedgerXlsx } from '../exchange/export-xlsx.ts';
 import { type LedgerRow, ledgerRow, MAX_PHOTO_ROWS } from '../exchange/ledger.ts';
-import type { PhotoFiles } from '../photos.ts';
+import type { PhotoBlobs } from '../photos.ts';
 import { errorResponses, problemFilterProperties } from '../schemas/common.ts';
 import type { TownData } from '../town-data.ts';
 import { type ProblemFilterQuery, parseProblemFilter } from './problem-filter.ts';
@@ -52,13 +52,13 @@ const ExportQuery = Type.Object(
 );
 
 /** The thumbnails of a problem's first before and after photo, as the sheet's JPEGs. */
-async function rowPhotos(app: FastifyInstance, files: PhotoFiles, problemId: number): Promise<RowPhotos> {
+async function rowPhotos(app: FastifyInstance, files: PhotoBlobs, problemId: number): Promise<RowPhotos> {
   const records = await app.store.photos(problemId);
   const jpeg = async (kind: 'before' | 'after') => {
     const p = records.find((r) => r.kind === kind);
     if (!p) return null;
     try {
-      return await sharp(files.read(p.id, true))
+      return await sharp(await files.read(p.id, true))
         .resize({ width: THUMB_PX * 2, height: Math.round(THUMB_PX * 1.5), fit: 'cover' })
         .jpeg({ quality: 80 })
         .toBuffer();
@@ -98,7 +98,7 @@ function filterWords(q: ProblemFilterQuery, town: TownData): string {
   return parts.length ? parts.join('；') : '全部问题';
 }
 
-const exportRoutes: FastifyPluginAsyncTypebox<{ photos: PhotoFiles }> = async (app, { photos: files }) => {
+const exportRoutes: FastifyPluginAsyncTypebox<{ photos: PhotoBlobs }> = async (app, { photos: files }) => {
   app.get(
     '/api/export/problems',
     {

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { mayChangeProblem } from '../auth/access.ts';
 import { toShanghaiIso } from '../domain/calendar.ts';
 import { badRequest, notFound, RequestError } from '../errors.ts';
-import { MAX_PHOTO_BYTES, type PhotoFiles, processPhoto } from '../photos.ts';
+import { MAX_PHOTO_BYTES, type PhotoBlobs, processPhoto } from '../photos.ts';
 import { ErrorResponse, errorResponses, guardedResponses } from '../schemas/common.ts';
 import { Photo } from '../schemas/problems.ts';
 import type { UserRecord } from '../store/account-store.ts';
@@ -28,7 +28,7 @@ export const photoJson = (p: PhotoRecord) => ({
 const IdParams = Type.Object({ id: Type.String({ maxLength: 12, description: 'problem id' }) });
 
 /** Photos of problems: upload (multipart), list, and the files, each only to who may see the problem. */
-const photoRoutes: FastifyPluginAsyncTypebox<{ files: PhotoFiles }> = async (app, { files }) => {
+const photoRoutes: FastifyPluginAsyncTypebox<{ files: PhotoBlobs }> = async (app, { files }) => {
   await app.register(multipart, { limits: { fileSize: MAX_PHOTO_BYTES, files: 1, fields: 4, fieldSize: 1024, parts: 5 } });
 
   app.post(
@@ -70,7 +70,7 @@ const photoRoutes: FastifyPluginAsyncTypebox<{ files: PhotoFiles }> = async (app
       if (kind !== 'before' && kind !== 'after') throw badRequest('kind', 'kind 应为 before（整改前）或 after（整改后）');
       if (!upload || upload.length === 0) throw badRequest('file', '缺少照片文件（字段名 file）');
       const processed = await processPhoto(upload);
-      files.save(processed);
+      await files.save(processed);
       const record: PhotoRecord = {
         id: processed.id,
         problemId: p.id,
@@ -136,7 +136,7 @@ const photoRoutes: FastifyPluginAsyncTypebox<{ files: PhotoFiles }> = async (app
       const thumb = req.query.thumb === true;
       // Named by content: the bytes never change, so the browser may keep them (privately).
       reply.header('Cache-Control', 'private, max-age=31536000, immutable');
-      return sendBinary(reply, files.read(photo.id, thumb), thumb ? 'image/webp' : photo.mime);
+      return sendBinary(reply, await files.read(photo.id, thumb), thumb ? 'image/webp' : photo.mime);
     },
   );
 };
