@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
-import { type Cluster, NGINX, type ServerProcess, StreamReader, startCluster } from '../helpers/cluster.ts';
+import type { ChildServer } from '../../scripts/lib/child-server.ts';
+import { NGINX } from '../../scripts/lib/nginx.ts';
+import { type Cluster, StreamReader, startCluster } from '../helpers/cluster.ts';
 import { ARTIFACTS, keepShot, launch } from './browser.ts';
 
 /**
@@ -49,7 +51,7 @@ describe.skipIf(!pgUrl || !existsSync(NGINX))('two processes behind nginx', () =
   };
 
   it(`${TRANSITIONS} transitions sent alternately through A and B reach a wall on each exactly once, p95 within 1 s`, async () => {
-    const walls = { A: new StreamReader(c.a.origin, c.wall), B: new StreamReader(c.b.origin, c.wall) };
+    const walls = { A: new StreamReader(c.a.base, c.wall), B: new StreamReader(c.b.base, c.wall) };
     onTestFinished(() => {
       for (const w of Object.values(walls)) w.close();
     });
@@ -65,7 +67,7 @@ describe.skipIf(!pgUrl || !existsSync(NGINX))('two processes behind nginx', () =
           const p = problems[i];
           const through = k++ % 2 === 0 ? c.a : c.b;
           sent.set(`${p.id}:${round}`, performance.now());
-          p.version = await measure(through.origin, p, `措施 ${round}`);
+          p.version = await measure(through.base, p, `措施 ${round}`);
         }
       }
     });
@@ -153,14 +155,16 @@ describe.skipIf(!pgUrl || !existsSync(NGINX))('two processes behind nginx', () =
       }
     })();
     const figures: string[] = [];
-    const restart = async (s: ServerProcess) => {
-      const stopMs = await s.stop();
+    const restart = async (name: string, s: ChildServer) => {
+      const t0 = performance.now();
+      await s.stop();
+      const stopMs = performance.now() - t0;
       const startMs = await s.start();
-      figures.push(`${s.name}: stopped in ${stopMs.toFixed(0)} ms, answered again after ${startMs.toFixed(0)} ms`);
+      figures.push(`${name}: stopped in ${stopMs.toFixed(0)} ms, answered again after ${startMs.toFixed(0)} ms`);
       await new Promise((r) => setTimeout(r, 3000));
     };
-    await restart(c.a);
-    await restart(c.b);
+    await restart('A', c.a);
+    await restart('B', c.b);
     writing = false;
     await writer;
     await new Promise((r) => setTimeout(r, 1500));
