@@ -109,6 +109,10 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     stopPurge();
+    // Keep-alive connections (nginx keeps some to each process) that go idle after the close
+    // began would otherwise hold it until their timeout; in-flight requests still finish.
+    const idle = setInterval(() => app.server.closeIdleConnections(), 250);
+    idle.unref();
     await app.close();
     await store.close();
     process.exit(0);
