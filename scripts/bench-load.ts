@@ -32,7 +32,7 @@ const SECONDS = Number(args.seconds);
 const CONNECTIONS = Number(args.connections);
 const PG_ADMIN = process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 /** Demo data, and limits a benchmark from one address would meet at once. */
-const ENV = { DEMO_COUNT: args.problems, RATE_LIMIT_PER_MINUTE: '100000000', LOGIN_RATE_LIMIT_PER_MINUTE: '100000' };
+const ENV = { DEMO_COUNT: args.problems, RATE_LIMIT_PER_MINUTE: '10000000', LOGIN_RATE_LIMIT_PER_MINUTE: '100000' };
 
 interface Owned {
   id: number;
@@ -63,6 +63,9 @@ function nextStep(status: Status, unitId: string): { action: Action; body: Recor
   return { action, body: { action, note: `早高峰 ${action}`, ...(action === 'assign' ? { unitId } : {}) } };
 }
 
+/** The first answer other than 2xx, to say what went wrong. */
+let firstFailure: string | null = null;
+
 interface Run {
   result: autocannon.Result;
   /** Every answer's time (ms), for exact percentiles (autocannon reports p90 and p97.5, not p95). */
@@ -73,10 +76,10 @@ interface Run {
 async function morning(base: string, cookie: string): Promise<Run> {
   const headers = { cookie };
   const problems = (await (await fetch(`${base}/api/problems?limit=10000`, { headers })).json()) as {
-    features: { properties: Owned & { lon: number; lat: number; category: string } }[];
+    features: { geometry: { coordinates: [number, number] }; properties: Owned & { category: string } }[];
   };
   const { units } = (await (await fetch(`${base}/api/units`, { headers })).json()) as { units: { id: string }[] };
-  const pool = problems.features.map((f) => f.properties);
+  const pool = problems.features.map((f) => ({ ...f.properties, lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1] }));
   const movable = pool.filter((p) => nextStep(p.status, units[0].id) !== null);
   let next = 0;
   let reports = 0;
@@ -109,6 +112,9 @@ async function morning(base: string, cookie: string): Promise<Run> {
             body: JSON.stringify({ lon: p.lon, lat: p.lat, category: p.category, source: 'grid_patrol', description: '早高峰巡查上报' }),
           };
         },
+        onResponse: (status, body) => {
+          if (status !== 201) firstFailure ??= `report: ${status} ${body.slice(0, 200)}`;
+        },
       },
       { method: 'GET', path: '/api/problems?limit=50', headers },
       { method: 'GET', path: '/api/stats/grids', headers },
@@ -122,7 +128,10 @@ async function morning(base: string, cookie: string): Promise<Run> {
           return { ...req, path: `/api/problems/${p.id}/transitions`, headers: { ...write, 'if-match': `"${p.version}"` }, body: JSON.stringify(step.body) };
         },
         onResponse: (status, body, context) => {
-          if (status !== 200) return;
+          if (status !== 200) {
+            firstFailure ??= `transition: ${status} ${body.slice(0, 200)}`;
+            return;
+          }
           const p = own(context);
           const after = JSON.parse(body) as { properties: { status: Status; version: number } };
           p.status = after.properties.status;
@@ -137,6 +146,9 @@ async function morning(base: string, cookie: string): Promise<Run> {
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(options, (err, r) => (err ? reject(err) : resolve(r)));
     instance.on('response', (_client, _status, _bytes, ms) => times.push(ms));
+    instance.on('reqError', (e) => {
+      firstFailure ??= String(e);
+    });
   });
   return { result, times };
 }
@@ -148,7 +160,7 @@ function report(name: string, { result: r, times }: Run): string {
   return (
     `${name.padEnd(34)} p50 ${q(50).padStart(5)} ms  p95 ${q(95).padStart(5)} ms  p99 ${q(99).padStart(5)} ms  ` +
     `${Math.round(r.requests.average).toString().padStart(5)} req/s  ${r.requests.total} requests  errors ${errors}` +
-    (errors > 0 ? ` (${r.errors} failed, ${r.timeouts} timeouts, ${r.non2xx} non-2xx)` : '')
+    (errors > 0 ? ` (${r.errors} failed, ${r.timeouts} timeouts, ${r.non2xx} non-2xx: ${JSON.stringify(r.statusCodeStats)}; ${firstFailure ?? ''})` : '')
   );
 }
 
