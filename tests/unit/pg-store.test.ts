@@ -122,6 +122,21 @@ describe.skipIf(!pgUrl)('PostgreSQL store', () => {
     expect(seen).toEqual(all);
   });
 
+  it('gives new problems ids in commit order too, so a reader appends them in id order', async () => {
+    const start = await store.lastEventId();
+    const p = (await store.problem(1)) as ProblemRecord;
+    const draft = {
+      problem: { ...p, status: 'reported' as const, unitId: null, measure: null, deadline: null, closedAt: null, version: 1 },
+      events: [{ at: DEMO_NOW, actor: 't', action: 'report' as const, fromStatus: null, toStatus: 'reported' as const, note: '', photos: [], changes: {} }],
+    };
+    await Promise.all(
+      Array.from({ length: 60 }, (_, k) => store.createProblem(draft, { idempotency: { userId: 1, key: `order-${k}`, bodyHash: 'h', at: DEMO_NOW } })),
+    );
+    const reported = (await store.eventsAfter(start, 1000)).map((e) => e.problemId);
+    expect(reported).toHaveLength(60);
+    expect(reported).toEqual([...reported].sort((a, b) => a - b));
+  });
+
   it('refuses to truncate the event log', async () => {
     await expect(store.pool.query('TRUNCATE problem_events CASCADE')).rejects.toThrow(/append-only/);
   });

@@ -376,6 +376,9 @@ export class PgStore implements Store {
     if (seen) return seen;
     try {
       return await transaction(this.pool, async (c): Promise<CreateResult> => {
+        // First: the new problem's id, like its events', then follows commit order (a process
+        // catching up appends new problems to its table in id order).
+        await lockEventLog(c);
         const { rows } = await c.query(
           `INSERT INTO problems (${PROBLEM_INSERT_COLUMNS}) VALUES (${params(ROW_WIDTH)}) RETURNING id`,
           toBatch([draft]).problems,
@@ -405,7 +408,6 @@ export class PgStore implements Store {
             [options.patrol.patrolId, options.patrol.key, id, d.siteId, d.lon, d.lat, options.patrol.at],
           );
         }
-        await lockEventLog(c);
         const eventIds: number[] = [];
         for (const e of draft.events) eventIds.push(await insertEvent(c, id, e));
         return { created: true, id, eventIds };
