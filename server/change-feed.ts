@@ -50,7 +50,7 @@ export const SAFETY_POLL_MS = 5000;
 export class ChangeFeed {
   #cursor: number;
   #running: Promise<void> | null = null;
-  #again = false;
+  #queued: Promise<void> | null = null;
   #timer: NodeJS.Timeout | null = null;
   readonly #handlers = new Map<ClusterNotice['kind'], (n: ClusterNotice) => void | Promise<void>>();
 
@@ -96,25 +96,24 @@ export class ChangeFeed {
   }
 
   /**
-   * Applies and publishes every event after the cursor. Runs one at a time; a call while one runs
-   * makes it look once more before it ends, so the caller's write is covered when this resolves.
+   * Applies and publishes every event after the cursor. One pass runs at a time, and one more may
+   * wait behind it, shared by everyone who asks meanwhile: a caller's own write is covered when its
+   * promise resolves, after at most the pass under way and the next (never a wait for quiet).
    */
   catchUp(): Promise<void> {
-    if (this.#running) {
-      this.#again = true;
+    if (!this.#running) {
+      this.#running = this.#drain().finally(() => {
+        this.#running = null;
+      });
       return this.#running;
     }
-    this.#running = (async () => {
-      try {
-        do {
-          this.#again = false;
-          await this.#drain();
-        } while (this.#again);
-      } finally {
-        this.#running = null;
-      }
-    })();
-    return this.#running;
+    this.#queued ??= this.#running
+      .catch(() => {})
+      .then(() => {
+        this.#queued = null;
+        return this.catchUp();
+      });
+    return this.#queued;
   }
 
   async #drain(): Promise<void> {
