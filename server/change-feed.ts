@@ -1,7 +1,7 @@
 import type { ProblemTable } from './analytics/problem-table.ts';
 import type { Ended } from './auth/auth-service.ts';
 import { toShanghaiIso } from './domain/calendar.ts';
-import type { LiveHub, LiveNotice } from './live.ts';
+import { type LiveHub, type LiveNotice, liveChangeOf } from './live.ts';
 import type { DispatchBook } from './routes/dispatch.ts';
 import type { Store } from './store/store.ts';
 import type { TownData } from './town-data.ts';
@@ -150,18 +150,7 @@ export class ChangeFeed {
       many ||= published + events.length > PUBLISH_AT_MOST;
       if (!many) {
         for (const e of events) {
-          this.hub.publish({
-            eventId: e.id,
-            problemId: e.problemId,
-            action: e.action,
-            fromStatus: e.fromStatus,
-            toStatus: e.toStatus,
-            at: toShanghaiIso(e.at),
-            category: e.category,
-            gridId: e.gridId,
-            communityId: e.communityId,
-            unitId: e.unitId,
-          });
+          this.hub.publish(liveChangeOf(e));
         }
       }
       published += events.length;

@@ -1,3 +1,5 @@
+import { toShanghaiIso } from './domain/calendar.ts';
+import type { ProblemEventRecord } from './store/records.ts';
 /** What a live message says about a change (no personal information: wall screens receive it too). */
 export interface LiveChange {
   /** The problem event's id: the SSE message id a client resumes from. */
@@ -99,4 +101,27 @@ export class LiveHub {
 /** One SSE message: `id` is the event id, so a reconnecting client says where it stopped. */
 export function sseMessage(change: LiveChange): string {
   return `id: ${change.eventId}\nevent: change\ndata: ${JSON.stringify(change)}\n\n`;
+}
+
+/** The live message for an event of the log, with its problem's place, category and unit as the log read gave them. */
+export function liveChangeOf(
+  e: Pick<ProblemEventRecord, 'id' | 'problemId' | 'action' | 'fromStatus' | 'toStatus' | 'at'> & {
+    category: string;
+    gridId: string;
+    communityId: string;
+    unitId: string | null;
+  },
+): LiveChange {
+  return {
+    eventId: e.id,
+    problemId: e.problemId,
+    action: e.action,
+    fromStatus: e.fromStatus,
+    toStatus: e.toStatus,
+    at: toShanghaiIso(e.at),
+    category: e.category,
+    gridId: e.gridId,
+    communityId: e.communityId,
+    unitId: e.unitId,
+  };
 }

@@ -4,7 +4,7 @@ import { streamHolder, unitScope } from '../auth/access.ts';
 import type { AuthService } from '../auth/auth-service.ts';
 import { toShanghaiIso } from '../domain/calendar.ts';
 import { badRequest } from '../errors.ts';
-import { type LiveChange, type LiveHub, sseMessage } from '../live.ts';
+import { type LiveChange, type LiveHub, liveChangeOf, sseMessage } from '../live.ts';
 import { ErrorResponse } from '../schemas/common.ts';
 
 /** How often a stream checks that its session or token still holds, at most (as messages go out). */
@@ -106,18 +106,7 @@ const eventRoutes: FastifyPluginAsyncTypebox<{ hub: LiveHub; auth: AuthService }
           lastSent = await app.store.lastEventId();
         } else {
           for (const e of missed) {
-            send({
-              eventId: e.id,
-              problemId: e.problemId,
-              action: e.action,
-              fromStatus: e.fromStatus,
-              toStatus: e.toStatus,
-              at: toShanghaiIso(e.at),
-              category: e.category,
-              gridId: e.gridId,
-              communityId: e.communityId,
-              unitId: e.unitId,
-            });
+            send(liveChangeOf(e));
           }
         }
       }
