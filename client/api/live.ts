@@ -4,9 +4,10 @@ export type { LiveChange } from '../../server/live.ts';
 
 /**
  * Follows /api/events. The browser alone gives up after an error or a non-200 answer, so this
- * re-creates the stream itself (1 s, doubling to 5 s: a wall must be back within seconds of a
- * server restart, and one request every 5 s while it is away costs nothing) and resumes from the
- * last event it saw; `reset` means too much was missed: reload everything.
+ * re-creates the stream itself, at once the first time (behind nginx another process answers at
+ * once), then after 1 s doubling to 5 s (a wall must be back within seconds of a server restart,
+ * and one request every 5 s while it is away costs nothing), and resumes from the last event it
+ * saw; `reset` means too much was missed: reload everything.
  */
 export function followLive(handlers: {
   change: (c: LiveChange) => void;
@@ -21,11 +22,13 @@ export function followLive(handlers: {
   let source: EventSource | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let delay = 1000;
+  let failures = 0;
   let stopped = false;
   const connect = () => {
     source = new EventSource(last === null ? '/api/events' : `/api/events?lastEventId=${last}`);
     source.addEventListener('open', () => {
       delay = 1000;
+      failures = 0;
       handlers.online(true);
     });
     source.addEventListener('change', (e) => {
@@ -40,6 +43,7 @@ export function followLive(handlers: {
       source?.close();
       handlers.online(false);
       if (stopped) return;
+      if (failures++ === 0) return connect();
       timer = setTimeout(connect, delay);
       delay = Math.min(delay * 2, 5000);
     });
