@@ -72,6 +72,16 @@ async function pgOpen(url: string, drop: () => Promise<void>): Promise<OpenStore
 }
 
 let template: Promise<string> | null = null;
+
+/** Whether a process of this pid runs on this machine. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 let serial = 0;
 
 /**
@@ -96,6 +106,12 @@ export async function pgTestDatabase(adminUrl: string): Promise<{ url: string; d
   template ??= (async () => {
     const name = `cw_test_${process.pid}_template`;
     await admin(async (c) => {
+      // Databases of test processes that are gone (a worker's exit does not always drop its template).
+      const { rows } = await c.query("SELECT datname FROM pg_database WHERE datname ~ '^cw_test_[0-9]+_'");
+      for (const { datname } of rows as { datname: string }[]) {
+        const pid = Number(datname.split('_')[2]);
+        if (pid !== process.pid && !alive(pid)) await c.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`).catch(() => {});
+      }
       await c.query(`DROP DATABASE IF EXISTS ${name}`);
       await c.query(`CREATE DATABASE ${name}`);
     });
