@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import { transaction } from './client.ts';
+import { valueRows } from './writes.ts';
 
 /**
  * Copying a SQLite database into an empty PostgreSQL one (npm run migrate:pg): every table in the
@@ -108,8 +109,7 @@ export async function copySqliteToPg(db: Database.Database, pool: pg.Pool, log: 
       const flush = async () => {
         if (batch.length === 0) return;
         const values = batch.flatMap((r) => r.map((v, i) => (bools.has(i) ? v === 1 : v)));
-        const tuples = batch.map((_, r) => `(${columns.map((__, k) => `$${r * columns.length + k + 1}`).join(', ')})`).join(', ');
-        await c.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples}`, values);
+        await c.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${valueRows(batch.length, columns.length)}`, values);
         n += batch.length;
         batch = [];
       };
