@@ -16,6 +16,7 @@ import tiandituRoutes, { type TiandituOptions } from './basemap/tianditu.ts';
 import { ChangeFeed, type ClusterBus, followNotices } from './change-feed.ts';
 import { badRequest, installErrorHandler } from './errors.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimits, registerHardening } from './hardening.ts';
+import { installInputGuard } from './input-guard.ts';
 import { LiveHub } from './live.ts';
 import { PhotoFiles } from './photos.ts';
 import areaRoutes from './routes/areas.ts';
@@ -128,32 +129,6 @@ function requestForLog(req: FastifyRequest) {
  * Builds the app without listening: external plugins, then our services (store, town data,
  * problem table), then routes. The store must already hold a dataset.
  */
-/** 400 naming `field` for a value no store can hold (see the preHandler in buildApp). */
-function checkValue(field: string, value: unknown): void {
-  if (typeof value === 'number' && (!Number.isFinite(value) || (Number.isInteger(value) && !Number.isSafeInteger(value)))) {
-    throw badRequest(field, `${field} 不是有效的数字`);
-  }
-  if (typeof value === 'string' && value.includes('\u0000')) throw badRequest(field, `${field} 含有不可见的空字符`);
-}
-
-/**
- * Checks every value of a JSON body, naming the field by its path (`milestones.0.name`); drops
- * U+0000 from its texts, as the free-text rule drops every control character (a text with one is
- * kept, not refused).
- */
-function checkBody(value: unknown, path: string): unknown {
-  if (typeof value === 'string') return value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
-  if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) value[i] = checkBody(v, path ? `${path}.${i}` : String(i));
-  } else if (value && typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    for (const [k, v] of Object.entries(o)) o[k] = checkBody(v, path ? `${path}.${k}` : k);
-  } else {
-    checkValue(path || 'body', value);
-  }
-  return value;
-}
-
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const requestTimeout = options.requestTimeoutMs ?? 30_000;
   const app = Fastify({
@@ -208,18 +183,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } });
 
   installErrorHandler(app);
-  // Values no store can hold, refused here for every route before a handler or a database sees
-  // them: Ajv coerces "1e309" to Infinity and lets it pass integer and maximum checks; an integer
-  // past 2^53 is not exact (and past PostgreSQL's bigint); PostgreSQL's text cannot hold U+0000
-  // (refused in a path or query, dropped from a body's texts).
-  app.addHook('preHandler', async (req) => {
-    for (const part of [req.params, req.query]) {
-      if (!part || typeof part !== 'object') continue;
-      for (const [field, value] of Object.entries(part as Record<string, unknown>)) checkValue(field, value);
-    }
-    if (req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body)) checkBody(req.body, '');
-    else if (typeof req.body === 'string') req.body = checkBody(req.body, '');
-  });
+  installInputGuard(app);
 
   // The cursor before the table is read: events written meanwhile are applied again (harmlessly), none missed.
   const cursor = await options.store.lastEventId();
