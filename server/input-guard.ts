@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { badRequest } from './errors.ts';
 
-/** 400 naming `field` for a value no store can hold (see the preHandler in buildApp). */
+/** 400 naming `field` for a value no store can hold (see installInputGuard below). */
 function checkValue(field: string, value: unknown): void {
   if (typeof value === 'number' && (!Number.isFinite(value) || (Number.isInteger(value) && !Number.isSafeInteger(value)))) {
     throw badRequest(field, `${field} 不是有效的数字`);
