@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp } from '../server/app.ts';
 import { hashPassword } from '../server/auth/password.ts';
-import { SqliteAccountStore } from '../server/store/account-store.ts';
+import { SqliteAccountStore } from '../server/store/sqlite-account-store.ts';
 import { SqliteStore } from '../server/store/sqlite-store.ts';
 import { generateDemo } from './demo/generate.ts';
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
+import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -79,6 +80,8 @@ export interface AppOptions {
   authPolicy?: AuthPolicy;
   /** Requests a minute per address (all routes, and sign-in). */
   rateLimits?: RateLimits;
+  /** Where the rate-limit counts are kept when several processes share them (PostgreSQL); else in the process. */
+  rateLimitStore?: FastifyRateLimitStoreCtor | null;
   /** Where photo files are kept (by content hash). */
   photoDir: string;
   /** The wall display's settings file (wall.json), when there is one to read. */
@@ -157,7 +160,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.server.headersTimeout = Math.min(15_000, requestTimeout);
 
   // Access control first, so that its check sees every route registered after it.
-  await registerHardening(app, options.rateLimits ?? DEFAULT_RATE_LIMITS);
+  await registerHardening(app, options.rateLimits ?? DEFAULT_RATE_LIMITS, options.rateLimitStore ?? null);
   await app.register(cookie);
   const auth = new AuthService(options.accounts, options.now ?? Date.now, options.authPolicy);
   installAccessControl(app, auth);

@@ -1,10 +1,10 @@
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { RequestError } from './errors.ts';
 
 export interface RateLimits {
-  /** Requests a minute from one address to any one route (each route counts apart). */
+  /** Requests a minute from one address, every route together but sign-in, which counts apart. */
   perMinute: number;
   /** Sign-in attempts a minute from one address (lockout guards each account as well). */
   loginPerMinute: number;
@@ -34,8 +34,12 @@ export const CSP_DIRECTIVES = {
   upgradeInsecureRequests: null,
 };
 
-/** Security headers (with the CSP), rate limits, and no caching of API answers by shared caches. */
-export async function registerHardening(app: FastifyInstance, limits: RateLimits): Promise<void> {
+/**
+ * Security headers (with the CSP), rate limits, and no caching of API answers by shared caches.
+ * The rate-limit counts stay in the process unless `store` keeps them where every process of a
+ * district counts together (PostgreSQL).
+ */
+export async function registerHardening(app: FastifyInstance, limits: RateLimits, store: FastifyRateLimitStoreCtor | null = null): Promise<void> {
   await app.register(helmet, {
     contentSecurityPolicy: { directives: CSP_DIRECTIVES },
     crossOriginEmbedderPolicy: false,
@@ -44,6 +48,7 @@ export async function registerHardening(app: FastifyInstance, limits: RateLimits
     global: true,
     max: limits.perMinute,
     timeWindow: 60_000,
+    ...(store ? { store } : {}),
     errorResponseBuilder: (_req, ctx) =>
       new RequestError(429, 'rate_limited', null, `请求过于频繁，请 ${Math.ceil(ctx.ttl / 1000)} 秒后再试`) as unknown as Record<string, unknown>,
   });

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   process.umask(0o077);
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   chmodSync(config.dataDir, 0o700);
-  const { store, accounts, describe, bus, startupLock } = await openStores(config);
+  const { store, accounts, describe, bus, rateLimitStore, startupLock } = await openStores(config);
   console.log(`database: ${describe}`);
   const photoDir = join(config.dataDir, 'photos');
   // Several processes on one PostgreSQL database start together: one seeds, the others find it done.
@@ -65,6 +65,7 @@ async function main(): Promise<void> {
     // local basemaps: .pmtiles archives copied into data/basemaps are offered in the switcher
     basemapDir: join(config.dataDir, 'basemaps'),
     rateLimits: { perMinute: config.rateLimitPerMinute, loginPerMinute: config.loginRateLimitPerMinute },
+    rateLimitStore,
     trustProxy: config.trustProxy,
     logger: { level: config.logLevel },
   });

@@ -4,7 +4,7 @@ import { basename, dirname } from 'node:path';
 import { SESSION_COOKIE } from '../../server/auth/access.ts';
 import { hashPassword, randomPassword } from '../../server/auth/password.ts';
 import { markRecurrences } from '../../server/demo-seed.ts';
-import { SqliteAccountStore } from '../../server/store/account-store.ts';
+import { SqliteAccountStore } from '../../server/store/sqlite-account-store.ts';
 import { SqliteStore } from '../../server/store/sqlite-store.ts';
 import { generateDemoInWorker } from '../demo/generate.ts';
 import { ChildServer, freePort } from '../lib/child-server.ts';

@@ -56,7 +56,7 @@ export class AuthService {
     wait: (ms: number) => Promise<unknown> = sleep,
   ) {
     this.#decoy = hashPassword(randomBytes(12).toString('hex'));
-    this.guard = new SignInGuard(policy.signIn);
+    this.guard = new SignInGuard(policy.signIn, accounts.signInBook(policy.signIn));
     this.#wait = wait;
   }
 
@@ -77,7 +77,7 @@ export class AuthService {
    */
   async login(username: string, password: string, address: string): Promise<LoginResult> {
     const now = this.now();
-    const admission = this.guard.begin(username, address, now);
+    const admission = await this.guard.begin(username, address, now);
     let user: UserRecord | null = null;
     const audit = (action: string, detail: Record<string, unknown> = {}) =>
       this.#audit(now, { id: user?.id ?? null, name: user?.username ?? neutralName(username) }, address, action, 'user', user?.id ?? null, detail);
@@ -102,7 +102,7 @@ export class AuthService {
     }
     const right = await verifyPassword(password, user ? user.passwordHash : await this.#decoy);
     if (!user || !right) {
-      const outcome = this.guard.failed(admission.ticket, this.now());
+      const outcome = await this.guard.failed(admission.ticket, this.now());
       if (user) await this.accounts.recordFailedLogin(user.id, outcome.locked === 'account' ? outcome.until : null, now);
       await audit('login_failed', { reason: user ? 'bad_password' : 'unknown_user', failures: outcome.failures });
       if (outcome.locked !== null) {
@@ -111,7 +111,7 @@ export class AuthService {
       }
       return { ok: false, reason: 'bad_credentials' };
     }
-    this.guard.succeeded(admission.ticket);
+    await this.guard.succeeded(admission.ticket, this.now());
     if (user.disabled) {
       await audit('login_refused', { reason: 'disabled' });
       return { ok: false, reason: 'disabled' };
@@ -130,7 +130,7 @@ export class AuthService {
   async checkCurrentPassword(user: UserRecord, password: string, token: string, address: string): Promise<'ok' | 'wrong' | 'ended'> {
     const now = this.now();
     const who = { id: user.id, name: user.username };
-    const admission = this.guard.begin(user.username, address, now);
+    const admission = await this.guard.begin(user.username, address, now);
     const end = async (detail: Record<string, unknown>) => {
       await this.accounts.deleteSession(tokenHash(token));
       this.ended({ kind: 'session', tokenHash: tokenHash(token) });
@@ -143,10 +143,10 @@ export class AuthService {
     }
     if (admission.delayMs > 0) await this.#wait(admission.delayMs);
     if (await verifyPassword(password, user.passwordHash)) {
-      this.guard.succeeded(admission.ticket);
+      await this.guard.succeeded(admission.ticket, this.now());
       return 'ok';
     }
-    const outcome = this.guard.failed(admission.ticket, this.now());
+    const outcome = await this.guard.failed(admission.ticket, this.now());
     await this.#audit(now, who, address, 'password_change_failed', 'user', user.id, { failures: outcome.failures });
     if (outcome.locked !== null) return end({ scope: outcome.locked, failures: outcome.failures });
     return 'wrong';
@@ -155,7 +155,7 @@ export class AuthService {
   /** An admin unlocks an account: its lock in the database and every count on its name go (audited by the route). */
   async unlock(user: UserRecord): Promise<void> {
     await this.accounts.clearFailedLogins(user.id, this.now());
-    this.guard.unlock(user.username);
+    await this.guard.unlock(user.username);
   }
 
   /**

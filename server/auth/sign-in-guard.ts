@@ -8,11 +8,14 @@
  * everyone. Names are counted whether an account has them or not, so the answers cannot tell
  * which names exist.
  *
- * An attempt is counted the moment it is checked (`begin`, synchronous: no other request can run
- * between the check and the count), before the password is verified, and taken back when it
- * succeeds. Twenty attempts sent at once therefore meet the limit as twenty sent one by one.
- * The counts live in the process: a restart forgets them (an account lock is also kept in the
- * database, see AuthService).
+ * An attempt is counted the moment it is checked (`begin`), before the password is verified, and
+ * taken back when it succeeds. The check and the count are one step on the name's counts, which
+ * nothing else changes meanwhile (see SignInBook): twenty attempts sent at once, to one process or
+ * to several, meet the limit as twenty sent one by one.
+ *
+ * The rule is here, once; where the counts live is the book's: in the process (SQLite, one
+ * process; a restart forgets them) or in PostgreSQL, shared by every process of a district. An
+ * account lock is also kept in the users table (see AuthService).
  */
 
 export interface SignInLimits {
@@ -50,103 +53,145 @@ export interface Ticket {
   readonly at: number;
 }
 
-interface Failure {
-  at: number;
-  address: string;
+/** What a failure locked: the address (its `maxFailures`-th failure), the name everywhere, or nothing. */
+export interface FailureOutcome {
+  locked: 'source' | 'account' | null;
+  until: number;
+  failures: number;
 }
 
-interface NameState {
-  failures: Failure[];
-  /** Addresses refused until then. */
-  sources: Map<string, number>;
+/** One name's counts, as plain JSON (PostgreSQL keeps them in a jsonb column). */
+export interface NameCounts {
+  /** Failures within the window, oldest first. */
+  failures: { at: number; address: string }[];
+  /** Addresses refused, each until its instant. */
+  sources: Record<string, number>;
   /** The name refused everywhere until then. */
   lockedUntil: number;
 }
 
+/**
+ * Where the counts live. `update` runs `fn` on a name's counts (empty when it has none) with no
+ * other change to that name's counts meanwhile, from this process or another, and keeps what `fn`
+ * leaves; `fn` is synchronous and may run again if the book must retry.
+ */
+export interface SignInBook {
+  update<T>(name: string, now: number, fn: (counts: NameCounts) => T): Promise<T>;
+  /** Forgets every count and lock on the name. */
+  remove(name: string): Promise<void>;
+}
+
 const MINUTE = 60_000;
-/** Names remembered at most: the oldest are dropped past this (a flood of made-up names). */
-const MAX_NAMES = 50_000;
 
 /** A name as counted: case and width as typed make no difference, nor do spaces around it. */
 export const countedName = (name: string) => name.normalize('NFKC').trim().toLowerCase();
 
-export class SignInGuard {
-  readonly #names = new Map<string, NameState>();
+export const emptyCounts = (): NameCounts => ({ failures: [], sources: {}, lockedUntil: 0 });
 
-  constructor(readonly limits: SignInLimits = DEFAULT_SIGN_IN_LIMITS) {}
+/** The instant after which the counts hold nothing: no failure in the window, no lock running. */
+export function countsExpireAt(counts: NameCounts, limits: SignInLimits): number {
+  const lastFailure = counts.failures.at(-1)?.at;
+  return Math.max(lastFailure === undefined ? 0 : lastFailure + limits.windowMinutes * MINUTE, counts.lockedUntil, ...Object.values(counts.sources));
+}
+
+/** Drops failures older than the window and locks that ran out. */
+function prune(counts: NameCounts, now: number, limits: SignInLimits): void {
+  const since = now - limits.windowMinutes * MINUTE;
+  if (counts.failures.length > 0 && counts.failures[0].at < since) counts.failures = counts.failures.filter((f) => f.at >= since);
+  for (const [address, until] of Object.entries(counts.sources)) if (until <= now) delete counts.sources[address];
+  if (counts.lockedUntil <= now) counts.lockedUntil = 0;
+}
+
+export class SignInGuard {
+  constructor(
+    readonly limits: SignInLimits = DEFAULT_SIGN_IN_LIMITS,
+    private readonly book: SignInBook = new MemorySignInBook(limits),
+  ) {}
 
   /** Checks an attempt and counts it as a failure until it is settled. */
-  begin(rawName: string, address: string, now: number): Admission {
+  begin(rawName: string, address: string, now: number): Promise<Admission> {
     const name = countedName(rawName);
-    const state = this.#state(name, now);
-    if (state.lockedUntil > now) return { ok: false, scope: 'account', until: state.lockedUntil };
-    const sourceUntil = state.sources.get(address) ?? 0;
-    if (sourceUntil > now) return { ok: false, scope: 'source', until: sourceUntil };
-    const before = state.failures.filter((f) => f.address === address).length;
-    if (before >= this.limits.maxFailures) {
-      // Reached by attempts still being verified: refused like the lock they will set.
-      return { ok: false, scope: 'source', until: now + this.limits.lockMinutes * MINUTE };
-    }
-    state.failures.push({ at: now, address });
-    const over = before + 1 - this.limits.slowAfter;
-    const delayMs = over > 0 ? Math.min(this.limits.maxDelayMs, 1000 * 2 ** (over - 1)) : 0;
-    return { ok: true, delayMs, ticket: { name, address, at: now } };
+    return this.book.update(name, now, (counts): Admission => {
+      prune(counts, now, this.limits);
+      if (counts.lockedUntil > now) return { ok: false, scope: 'account', until: counts.lockedUntil };
+      const sourceUntil = counts.sources[address] ?? 0;
+      if (sourceUntil > now) return { ok: false, scope: 'source', until: sourceUntil };
+      const before = counts.failures.filter((f) => f.address === address).length;
+      if (before >= this.limits.maxFailures) {
+        // Reached by attempts still being verified: refused like the lock they will set.
+        return { ok: false, scope: 'source', until: now + this.limits.lockMinutes * MINUTE };
+      }
+      counts.failures.push({ at: now, address });
+      const over = before + 1 - this.limits.slowAfter;
+      const delayMs = over > 0 ? Math.min(this.limits.maxDelayMs, 1000 * 2 ** (over - 1)) : 0;
+      return { ok: true, delayMs, ticket: { name, address, at: now } };
+    });
   }
 
   /** The password was right: the attempt is taken back and the address's count starts afresh. */
-  succeeded(ticket: Ticket): void {
-    const state = this.#names.get(ticket.name);
-    if (!state) return;
-    state.failures = state.failures.filter((f) => f.address !== ticket.address);
-    state.sources.delete(ticket.address);
+  async succeeded(ticket: Ticket, now: number): Promise<void> {
+    await this.book.update(ticket.name, now, (counts) => {
+      counts.failures = counts.failures.filter((f) => f.address !== ticket.address);
+      delete counts.sources[ticket.address];
+    });
   }
 
-  /**
-   * The password was wrong: the attempt stays counted. Says what it locked: the address (its
-   * `maxFailures`-th failure), the name everywhere, or nothing.
-   */
-  failed(ticket: Ticket, now: number): { locked: 'source' | 'account' | null; until: number; failures: number } {
-    const state = this.#state(ticket.name, now);
-    const mine = state.failures.filter((f) => f.address === ticket.address).length;
-    const sources = new Set(state.failures.map((f) => f.address)).size;
-    const until = now + this.limits.lockMinutes * MINUTE;
-    if (state.failures.length >= this.limits.accountMaxFailures && sources >= this.limits.accountMinSources && state.lockedUntil <= now) {
-      state.lockedUntil = until;
-      return { locked: 'account', until, failures: state.failures.length };
-    }
-    if (mine >= this.limits.maxFailures && (state.sources.get(ticket.address) ?? 0) <= now) {
-      state.sources.set(ticket.address, until);
-      return { locked: 'source', until, failures: mine };
-    }
-    return { locked: null, until: 0, failures: mine };
+  /** The password was wrong: the attempt stays counted. Says what it locked. */
+  failed(ticket: Ticket, now: number): Promise<FailureOutcome> {
+    return this.book.update(ticket.name, now, (counts): FailureOutcome => {
+      prune(counts, now, this.limits);
+      const mine = counts.failures.filter((f) => f.address === ticket.address).length;
+      const sources = new Set(counts.failures.map((f) => f.address)).size;
+      const until = now + this.limits.lockMinutes * MINUTE;
+      if (counts.failures.length >= this.limits.accountMaxFailures && sources >= this.limits.accountMinSources && counts.lockedUntil <= now) {
+        counts.lockedUntil = until;
+        return { locked: 'account', until, failures: counts.failures.length };
+      }
+      if (mine >= this.limits.maxFailures && (counts.sources[ticket.address] ?? 0) <= now) {
+        counts.sources[ticket.address] = until;
+        return { locked: 'source', until, failures: mine };
+      }
+      return { locked: null, until: 0, failures: mine };
+    });
   }
 
   /** An admin unlocked the name (or reset its password): every count and lock on it goes. */
-  unlock(rawName: string): void {
-    this.#names.delete(countedName(rawName));
+  unlock(rawName: string): Promise<void> {
+    return this.book.remove(countedName(rawName));
+  }
+}
+
+/** Names remembered at most in a process: past this, names with nothing left go, then the oldest. */
+const MAX_NAMES = 50_000;
+
+/**
+ * The counts in this process's memory (SQLite: one process). `update` runs `fn` at once, so no
+ * other request can come between its check and its count.
+ */
+export class MemorySignInBook implements SignInBook {
+  readonly #names = new Map<string, NameCounts>();
+
+  constructor(private readonly limits: SignInLimits) {}
+
+  async update<T>(name: string, now: number, fn: (counts: NameCounts) => T): Promise<T> {
+    let counts = this.#names.get(name);
+    if (!counts) {
+      if (this.#names.size >= MAX_NAMES) this.#forget(now);
+      counts = emptyCounts();
+    }
+    const result = fn(counts);
+    if (countsExpireAt(counts, this.limits) > now) this.#names.set(name, counts);
+    else this.#names.delete(name);
+    return result;
   }
 
-  /** The name's state with failures older than the window dropped. */
-  #state(name: string, now: number): NameState {
-    let state = this.#names.get(name);
-    if (!state) {
-      if (this.#names.size >= MAX_NAMES) this.#forgetOldest(now);
-      state = { failures: [], sources: new Map(), lockedUntil: 0 };
-      this.#names.set(name, state);
-    }
-    const since = now - this.limits.windowMinutes * MINUTE;
-    if (state.failures.length > 0 && state.failures[0].at < since) state.failures = state.failures.filter((f) => f.at >= since);
-    return state;
+  async remove(name: string): Promise<void> {
+    this.#names.delete(name);
   }
 
-  /** Drops names with nothing left to remember, else the oldest tenth. */
-  #forgetOldest(now: number): void {
-    const since = now - this.limits.windowMinutes * MINUTE;
-    for (const [name, s] of this.#names) {
-      if (s.lockedUntil <= now && (s.failures.at(-1)?.at ?? 0) < since && [...s.sources.values()].every((u) => u <= now)) this.#names.delete(name);
-    }
-    if (this.#names.size < MAX_NAMES) return;
-    let drop = Math.ceil(MAX_NAMES / 10);
+  #forget(now: number): void {
+    for (const [name, counts] of this.#names) if (countsExpireAt(counts, this.limits) <= now) this.#names.delete(name);
+    let drop = this.#names.size >= MAX_NAMES ? Math.ceil(MAX_NAMES / 10) : 0;
     for (const name of this.#names.keys()) {
       if (drop-- <= 0) break;
       this.#names.delete(name);

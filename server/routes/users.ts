@@ -148,7 +148,7 @@ const userRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = async (app,
       if (!user) throw notFound(`账号 ${req.params.id} 不存在`);
       const password = randomPassword();
       await accounts.setPassword(user.id, await hashPassword(password), now());
-      auth.guard.unlock(user.username);
+      await auth.guard.unlock(user.username);
       auth.ended({ kind: 'user', userId: user.id });
       await app.audit(req, 'user.password_reset', 'user', user.id);
       return { password };

@@ -155,7 +155,7 @@ describe('logs and files', () => {
     const lines: string[] = [];
     const t = tempStore();
     await t.store.load((await import('../../scripts/demo/generate.ts')).generateDemo({ seed: 1, count: 50, endMs: DEMO_NOW }));
-    const { SqliteAccountStore } = await import('../../server/store/account-store.ts');
+    const { SqliteAccountStore } = await import('../../server/store/sqlite-account-store.ts');
     const app = await buildApp({
       store: t.store,
       accounts: new SqliteAccountStore(t.store.db),

@@ -14,9 +14,11 @@ import { hashPassword } from '../../server/auth/password.ts';
 import type { TiandituOptions } from '../../server/basemap/tianditu.ts';
 import { markRecurrences, seedDemoPatrols } from '../../server/demo-seed.ts';
 import type { RateLimits } from '../../server/hardening.ts';
-import { type AccountStore, ROLES, type Role, SqliteAccountStore, type UserRecord } from '../../server/store/account-store.ts';
+import { type AccountStore, ROLES, type Role, type UserRecord } from '../../server/store/account-store.ts';
 import { PgAccountStore } from '../../server/store/pg/account-store.ts';
 import { PgStore } from '../../server/store/pg/pg-store.ts';
+import { pgRateLimitStore } from '../../server/store/pg/rate-limit-store.ts';
+import { SqliteAccountStore } from '../../server/store/sqlite-account-store.ts';
 import { SqliteStore } from '../../server/store/sqlite-store.ts';
 import type { Store } from '../../server/store/store.ts';
 import { TownData } from '../../server/town-data.ts';
@@ -115,6 +117,8 @@ export async function demoApp(
       wallConfigPath: join(t.dir, 'wall.json'),
       now: options.now ?? (() => DEMO_NOW),
       rateLimits: options.rateLimits ?? UNLIMITED,
+      // As main.ts does through openStores: counts shared in PostgreSQL, in the process on SQLite.
+      rateLimitStore: store instanceof PgStore ? pgRateLimitStore(store.pool) : null,
       authPolicy: TEST_AUTH_POLICY,
       requestTimeoutMs: options.requestTimeoutMs,
       tianditu: options.tianditu,

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { type AccountStore, SqliteAccountStore } from '../../server/store/account-store.ts';
+import type { AccountStore } from '../../server/store/account-store.ts';
 import { PgAccountStore } from '../../server/store/pg/account-store.ts';
 import { migratePg } from '../../server/store/pg/client.ts';
 import { PgStore } from '../../server/store/pg/pg-store.ts';
+import { SqliteAccountStore } from '../../server/store/sqlite-account-store.ts';
 import { SqliteStore } from '../../server/store/sqlite-store.ts';
 import type { CoreStore } from '../../server/store/store.ts';
 

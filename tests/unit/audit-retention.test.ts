@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { purgeExpiredAudit, scheduleAuditPurge } from '../../server/auth/audit-retention.ts';
-import { SqliteAccountStore } from '../../server/store/account-store.ts';
+import { SqliteAccountStore } from '../../server/store/sqlite-account-store.ts';
 import { DEMO_NOW, tempStore } from '../helpers/demo.ts';
 
 const DAY = 86_400_000;

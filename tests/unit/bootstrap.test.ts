@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFirstAccounts } from '../../server/auth/bootstrap.ts';
 import { policyViolation, verifyPassword } from '../../server/auth/password.ts';
-import type { SqliteAccountStore } from '../../server/store/account-store.ts';
+import type { SqliteAccountStore } from '../../server/store/sqlite-account-store.ts';
 import { DEMO_NOW, tempAccounts } from '../helpers/demo.ts';
 
 let t: Awaited<ReturnType<typeof tempAccounts>>;

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { SignInBook, SignInLimits } from '../../auth/sign-in-guard.ts';
 import {
   type AccountStore,
   type AuditEntry,
@@ -17,6 +18,7 @@ import {
   type UserRow,
 } from '../account-store.ts';
 import { transaction } from './client.ts';
+import { PgSignInBook } from './sign-in-book.ts';
 
 const USER_SELECT = `SELECT u.*, (SELECT string_agg(grid_id, ',') FROM user_grids g WHERE g.user_id = u.id) AS grid_ids FROM users u`;
 
@@ -167,5 +169,10 @@ export class PgAccountStore implements AccountStore {
 
   async purgeAudit(before: number): Promise<number> {
     return (await this.pool.query('DELETE FROM audit_log WHERE at < $1', [before])).rowCount ?? 0;
+  }
+
+  /** Shared by every process on the database (see PgSignInBook). */
+  signInBook(limits: SignInLimits): SignInBook {
+    return new PgSignInBook(this.pool, limits);
   }
 }

@@ -4,7 +4,8 @@
  * types: the same tables and columns (so `migrate:pg` copies column by column), instants as BIGINT
  * epoch milliseconds, JSON as jsonb, and a PostGIS geometry (SRID 4326) generated from the
  * coordinates or the GeoJSON of every placed row, with GiST indexes where queries look things up by
- * place. Never edit an entry that has shipped; append a new one, and the SQLite one beside it.
+ * place. Never edit an entry that has shipped; append a new one, and the SQLite one beside it
+ * (version 2 has none: it holds counts that only several processes need to share).
  */
 export const pgMigrations: readonly string[] = [
   `
@@ -270,5 +271,16 @@ export const pgMigrations: readonly string[] = [
   CREATE TRIGGER project_updates_append_only_update BEFORE UPDATE ON project_updates FOR EACH ROW EXECUTE FUNCTION cw_append_only();
   CREATE TRIGGER project_updates_append_only_delete BEFORE DELETE ON project_updates FOR EACH ROW EXECUTE FUNCTION cw_append_only();
   CREATE TRIGGER project_updates_append_only_truncate BEFORE TRUNCATE ON project_updates FOR EACH STATEMENT EXECUTE FUNCTION cw_append_only();
+  `,
+  `
+  -- Counts the processes of a district share, which SQLite (one process) keeps in memory.
+  -- Failed sign-ins per name (server/auth/sign-in-guard.ts keeps the rule; this row holds its counts).
+  CREATE TABLE sign_in_counts (name TEXT PRIMARY KEY, counts JSONB NOT NULL, expires_at BIGINT NOT NULL);
+  CREATE INDEX sign_in_counts_expires ON sign_in_counts(expires_at);
+  -- Requests per address and route in the current window (@fastify/rate-limit). UNLOGGED: written on
+  -- every request, so kept out of the write-ahead log; a database crash empties it, which only
+  -- restarts the windows.
+  CREATE UNLOGGED TABLE rate_limit_counts (key TEXT PRIMARY KEY, count INTEGER NOT NULL, window_end BIGINT NOT NULL);
+  CREATE INDEX rate_limit_counts_end ON rate_limit_counts(window_end);
   `,
 ];
