@@ -1,20 +1,14 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Answer } from '../../server/schemas/api.ts';
-import { ApiError, api, call, ROLE_NAMES, type Session, type User } from '../api/client.ts';
+import { ApiError, api, call, ROLE_NAMES, type Session } from '../api/client.ts';
 import { UserMenu } from '../auth/user-menu.tsx';
 import { minuteText } from '../format.ts';
 import { SiteRegister } from './site-register.tsx';
+import { type AdminUser, type Option, UserForm } from './user-form.tsx';
 import { WallSettings } from './wall-settings.tsx';
 
-type AdminUser = Answer<'GET /api/users'>['users'][number];
 type DisplayToken = Answer<'GET /api/display-tokens'>['tokens'][number];
 
-interface Option {
-  id: string;
-  name: string;
-}
-
-const ROLES = Object.keys(ROLE_NAMES) as User['role'][];
 const time = (iso: string | null) => minuteText(iso);
 /** Up to three grid names, then how many more. */
 const gridList = (names: string[]) => (names.length <= 3 ? names.join('、') : `${names.slice(0, 3).join('、')} 等 ${names.length} 个网格`);
@@ -250,88 +244,6 @@ export function AdminPage({ session, onSignedOut }: { session: Session; onSigned
           </tbody>
         </table>
       </section>
-    </div>
-  );
-}
-
-interface UserBody {
-  username: string;
-  displayName: string;
-  role: User['role'];
-  unitId?: string | null;
-  gridIds?: string[];
-}
-
-function UserForm(p: { user: AdminUser | null; grids: Option[]; units: Option[]; onCancel: () => void; onSave: (body: UserBody) => void }) {
-  const [username, setUsername] = useState(p.user?.username ?? '');
-  const [displayName, setDisplayName] = useState(p.user?.displayName ?? '');
-  const [role, setRole] = useState<User['role']>(p.user?.role ?? 'grid_manager');
-  const [gridIds, setGridIds] = useState<string[]>(p.user?.gridIds ?? []);
-  const [unitId, setUnitId] = useState<string>(p.user?.unitId ?? '');
-  const save = () =>
-    p.onSave({
-      username,
-      displayName,
-      role,
-      ...(role === 'grid_manager' ? { gridIds } : {}),
-      ...(role === 'unit' ? { unitId: unitId || null } : {}),
-    });
-  return (
-    <div className="dialog user-form" role="dialog" aria-label={p.user ? '编辑账号' : '新建账号'}>
-      <h2>{p.user ? `编辑账号 ${p.user.username}` : '新建账号（初始密码自动生成）'}</h2>
-      {!p.user && (
-        <label>
-          用户名（小写字母、数字）
-          <input name="username" value={username} onChange={(e) => setUsername(e.target.value)} />
-        </label>
-      )}
-      <label>
-        姓名
-        <input name="displayName" value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
-      </label>
-      <label>
-        角色
-        <select name="role" value={role} onChange={(e) => setRole(e.target.value as User['role'])}>
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {ROLE_NAMES[r]}
-            </option>
-          ))}
-        </select>
-      </label>
-      {role === 'grid_manager' && (
-        <label>
-          负责网格（按住 Ctrl 多选）
-          <select name="gridIds" multiple size={8} value={gridIds} onChange={(e) => setGridIds([...e.target.selectedOptions].map((o) => o.value))}>
-            {p.grids.map((g) => (
-              <option key={g.id} value={g.id}>
-                {g.name}
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
-      {role === 'unit' && (
-        <label>
-          责任单位
-          <select name="unitId" value={unitId} onChange={(e) => setUnitId(e.target.value)}>
-            <option value="">请选择</option>
-            {p.units.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.name}
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
-      <div className="dialog-actions">
-        <button type="button" onClick={p.onCancel}>
-          取消
-        </button>
-        <button type="button" className="primary" onClick={save}>
-          保存
-        </button>
-      </div>
     </div>
   );
 }

@@ -1,26 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { type Static, Type } from 'typebox';
+import { Type } from 'typebox';
 import { shanghaiDate, toShanghaiIso } from '../domain/calendar.ts';
 import { checklistFor, checklists, findItem } from '../domain/checklists.ts';
-import { type DeadlineRule, stratifiedSample } from '../domain/inspections.ts';
+import { stratifiedSample } from '../domain/inspections.ts';
 import { cleanText } from '../domain/text.ts';
 import { badRequest, notFound, RequestError } from '../errors.ts';
-import { failedItemDraft, kindName, ruleWords } from '../inspections/failed-item.ts';
+import { failedItemDraft, kindName } from '../inspections/failed-item.ts';
 import { ErrorResponse, errorResponses } from '../schemas/common.ts';
-import {
-  CheckDone,
-  CheckInput,
-  ChecklistsAnswer,
-  RoundDetail,
-  RoundInput,
-  RoundSummary,
-  type SiteCheck,
-  SiteHistory,
-  SiteResults,
-} from '../schemas/inspections.ts';
+import { CheckDone, CheckInput, ChecklistsAnswer, RoundDetail, RoundInput, RoundSummary, SiteHistory, SiteResults } from '../schemas/inspections.ts';
 import type { UserRecord } from '../store/account-store.ts';
-import type { RoundRecord, RoundSite, SampleRecord, SiteCheckRecord } from '../store/inspection-store.ts';
-import type { SiteRecord } from '../store/records.ts';
+import type { RoundSite, SampleRecord } from '../store/inspection-store.ts';
+import { checkJson, roundJson, roundReport, ruleOf } from './inspection-json.ts';
 
 /**
  * Inspection rounds (测评轮次): the campaign office sets up a round — 督导检查, 模拟测评, 暗访 or
@@ -29,72 +19,6 @@ import type { SiteRecord } from '../store/records.ts';
  */
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 31 - 1 }) });
-
-function ruleOf(input: Static<typeof RoundInput>['deadline']): DeadlineRule {
-  if (input === 'category') return { kind: 'category' };
-  if (input === 'immediate') return { kind: 'workdays', days: 1 };
-  return { kind: 'workdays', days: input.workdays };
-}
-
-const roundJson = (r: RoundRecord & { sites: number; checked: number }): Static<typeof RoundSummary> => ({
-  id: r.id,
-  kind: r.kind,
-  kindName: kindName(r.kind),
-  name: r.name,
-  startsOn: r.startsOn,
-  endsOn: r.endsOn,
-  team: r.team,
-  deadline: ruleWords(r.deadlineRule),
-  recheckOf: r.recheckOf,
-  sample: r.sample,
-  createdBy: r.createdBy,
-  sites: r.sites,
-  checked: r.checked,
-});
-
-function checkJson(c: SiteCheckRecord): Static<typeof SiteCheck> {
-  return {
-    id: c.id,
-    roundId: c.roundId,
-    siteId: c.siteId,
-    checkedAt: toShanghaiIso(c.checkedAt),
-    inspector: c.inspector,
-    note: c.note,
-    items: c.items.map((i) => ({ ...i, text: findItem(i.item)?.text ?? i.item, veto: findItem(i.item)?.veto === true })),
-    passed: c.items.filter((i) => i.result === 'pass').length,
-    failed: c.items.filter((i) => i.result === 'fail').length,
-    vetoFailed: c.items.some((i) => i.result === 'fail' && findItem(i.item)?.veto === true),
-  };
-}
-
-/** Pass rates of the checked items (不适用 left out), grouped by a key of the site. */
-function passRates(
-  checks: readonly SiteCheckRecord[],
-  siteOf: (id: string) => SiteRecord | undefined,
-  key: (s: SiteRecord) => string | null,
-  name: (k: string) => string,
-) {
-  const groups = new Map<string, { passed: number; failed: number }>();
-  for (const c of checks) {
-    const site = siteOf(c.siteId);
-    const k = site ? key(site) : null;
-    if (k === null) continue;
-    const g = groups.get(k) ?? { passed: 0, failed: 0 };
-    for (const i of c.items) {
-      if (i.result === 'pass') g.passed++;
-      if (i.result === 'fail') g.failed++;
-    }
-    groups.set(k, g);
-  }
-  return [...groups.entries()]
-    .map(([k, g]) => ({
-      key: k,
-      name: name(k),
-      ...g,
-      rate: g.passed + g.failed === 0 ? null : Math.round((g.passed / (g.passed + g.failed)) * 10_000) / 10_000,
-    }))
-    .sort((a, b) => (a.rate ?? 2) - (b.rate ?? 2) || a.key.localeCompare(b.key));
-}
 
 const inspectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const siteOf = (id: string) => app.townData.siteById.get(id);
@@ -224,26 +148,7 @@ const inspectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ];
         }),
         checks: checks.map(checkJson),
-        report: {
-          byKind: passRates(
-            checks,
-            siteOf,
-            (s) => s.kind,
-            (k) => k,
-          ),
-          byCommunity: passRates(
-            checks,
-            siteOf,
-            (s) => s.communityId,
-            (k) => town.communityById.get(k)?.name ?? k,
-          ),
-          byUnit: passRates(
-            checks,
-            siteOf,
-            (s) => s.unitId,
-            (k) => town.unitById.get(k)?.name ?? k,
-          ),
-        },
+        report: roundReport(checks, town),
       };
     },
   );

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { ProblemDraft } from './records.ts';
+import type { Dataset, ProblemDraft } from './records.ts';
 
 /**
  * Problems with their events as flat arrays of primitives: the form in which many drafts cross
@@ -63,6 +63,23 @@ export function toBatch(drafts: readonly ProblemDraft[]): ProblemBatch {
     batch.eventCounts.push(events.length);
   }
   return batch;
+}
+
+/** A dataset's problems as batches of at most `size` (drafts are flattened; batches pass as they come). */
+export async function* batchesOf(problems: Dataset['problems'], size = 2000): AsyncIterable<ProblemBatch> {
+  if (!(Symbol.iterator in problems)) {
+    yield* problems;
+    return;
+  }
+  let drafts: ProblemDraft[] = [];
+  for (const draft of problems) {
+    drafts.push(draft);
+    if (drafts.length === size) {
+      yield toBatch(drafts);
+      drafts = [];
+    }
+  }
+  yield toBatch(drafts);
 }
 
 /**
