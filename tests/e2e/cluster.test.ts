@@ -109,7 +109,7 @@ describe.skipIf(!pgUrl || !existsSync(NGINX))('two processes behind nginx', () =
 
   // Tried up to 3 times (every attempt prints its figures): on this 2-core machine the restarting
   // server, PostgreSQL, nginx and two software-GL pages share the cores.
-  it('a rolling restart (stop A, start A, stop B, start B) keeps every wall live: 离线 for at most 5 s, no change lost or doubled', { retry: 2 }, async () => {
+  it('a rolling restart (stop A, start A, stop B, start B) keeps every wall live: 离线 for at most 5 s, no change lost or doubled', async () => {
     const pages: Page[] = [];
     const failedRequests: string[] = [];
     for (let i = 0; i < 2; i++) {
