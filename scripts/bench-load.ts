@@ -83,10 +83,15 @@ async function morning(base: string, cookie: string): Promise<Run> {
   const movable = pool.filter((p) => nextStep(p.status, units[0].id) !== null);
   let next = 0;
   let reports = 0;
-  /** The connection's own problem (each connection moves its own, so its If-Match stays current). */
+  /** Each movable problem as the last answer about it left it (a problem comes round again once `next` wraps). */
+  const current = new Map(movable.map((p) => [p.id, { id: p.id, status: p.status, version: p.version }]));
+  /**
+   * The problem a connection moves in this pass of the mix: its own for the pass (autocannon starts
+   * each pass with a fresh context), so its If-Match is the version its last answer gave.
+   */
   const own = (context: object): Owned => {
     const c = context as { problem?: Owned };
-    c.problem ??= { ...movable[next++ % movable.length] };
+    c.problem ??= current.get(movable[next++ % movable.length].id) as Owned;
     return c.problem;
   };
   const write = { ...headers, origin: base, 'content-type': 'application/json' };
