@@ -48,7 +48,9 @@ export async function registerHardening(app: FastifyInstance, limits: RateLimits
     global: true,
     max: limits.perMinute,
     timeWindow: 60_000,
-    ...(store ? { store } : {}),
+    // A shared store that cannot be reached skips the count rather than failing the request: every
+    // route that needs the database answers for itself (health says 503 degraded, not a 500).
+    ...(store ? { store, skipOnError: true } : {}),
     errorResponseBuilder: (_req, ctx) =>
       new RequestError(429, 'rate_limited', null, `请求过于频繁，请 ${Math.ceil(ctx.ttl / 1000)} 秒后再试`) as unknown as Record<string, unknown>,
   });

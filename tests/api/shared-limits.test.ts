@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateDemo } from '../../scripts/demo/generate.ts';
 import { buildApp } from '../../server/app.ts';
@@ -82,5 +83,23 @@ describe.skipIf(!pgUrl)('limits shared by the processes of a district', () => {
     expect(statuses[30]).toBe(429);
     // Another address has its own budget.
     expect((await apps[0].inject({ url: '/api/health', remoteAddress: '10.7.2.2' })).statusCode).toBe(200);
+  });
+
+  it('let requests through uncounted while the counts cannot be reached, rather than failing them', async () => {
+    const gone = new pg.Pool({ connectionString: db.url, max: 1 });
+    await gone.end();
+    const app = await buildApp({
+      store: stores[0],
+      accounts: new PgAccountStore(stores[0].pool),
+      photoDir: join(dir, 'photos'),
+      now: () => DEMO_NOW,
+      rateLimits: { perMinute: 30, loginPerMinute: 8 },
+      rateLimitStore: pgRateLimitStore(gone),
+    });
+    try {
+      expect((await app.inject({ url: '/api/health', remoteAddress: '10.7.3.1' })).statusCode).toBe(200);
+    } finally {
+      await app.close();
+    }
   });
 });
