@@ -15,7 +15,7 @@ import basemapRoutes from './basemap/basemaps.ts';
 import localPmtilesRoutes from './basemap/local-pmtiles.ts';
 import tiandituRoutes, { type TiandituOptions } from './basemap/tianditu.ts';
 import { ChangeFeed, type ClusterBus, followNotices } from './change-feed.ts';
-import { badRequest, installErrorHandler } from './errors.ts';
+import { installErrorHandler } from './errors.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimits, registerHardening } from './hardening.ts';
 import { installInputGuard } from './input-guard.ts';
 import { LiveHub } from './live.ts';

@@ -1,6 +1,5 @@
 import type { ProblemTable } from './analytics/problem-table.ts';
 import type { Ended } from './auth/auth-service.ts';
-import { toShanghaiIso } from './domain/calendar.ts';
 import { type LiveHub, type LiveNotice, liveChangeOf } from './live.ts';
 import type { DispatchBook } from './routes/dispatch.ts';
 import type { Store } from './store/store.ts';

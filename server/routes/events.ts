@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { streamHolder, unitScope } from '../auth/access.ts';
 import type { AuthService } from '../auth/auth-service.ts';
-import { toShanghaiIso } from '../domain/calendar.ts';
 import { badRequest } from '../errors.ts';
 import { type LiveChange, type LiveHub, liveChangeOf, sseMessage } from '../live.ts';
 import { ErrorResponse } from '../schemas/common.ts';
