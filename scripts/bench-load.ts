@@ -15,10 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { type Action, allowedActions, type Status } from '../server/domain/lifecycle.ts';
 import { ChildServer, freePort } from './lib/child-server.ts';
 import { Nginx } from './lib/nginx.ts';
+import { scratchDatabase } from './lib/pg-scratch.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -30,7 +30,6 @@ const { values: args } = parseArgs({
 });
 const SECONDS = Number(args.seconds);
 const CONNECTIONS = Number(args.connections);
-const PG_ADMIN = process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 /** Demo data, and limits a benchmark from one address would meet at once. */
 const ENV = { DEMO_COUNT: args.problems, RATE_LIMIT_PER_MINUTE: '10000000', LOGIN_RATE_LIMIT_PER_MINUTE: '100000' };
 
@@ -38,22 +37,6 @@ interface Owned {
   id: number;
   status: Status;
   version: number;
-}
-
-async function admin(sql: string): Promise<void> {
-  const c = new pg.Client(PG_ADMIN);
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
-function databaseUrl(name: string): string {
-  const u = new URL(PG_ADMIN);
-  u.pathname = `/${name}`;
-  return u.toString();
 }
 
 /** The admin's next step for a problem in `status` that needs no photo, with its body. */
@@ -182,11 +165,10 @@ async function sqliteTarget(): Promise<string> {
 }
 
 async function pgTarget(processes: 1 | 2): Promise<string> {
-  const name = `cw_load_${process.pid}_${processes}`;
-  await admin(`DROP DATABASE IF EXISTS ${name}`);
-  await admin(`CREATE DATABASE ${name}`);
+  const database = scratchDatabase(`cw_load_${process.pid}_${processes}`);
+  await database.create();
   const dir = mkdtempSync(join(tmpdir(), 'cw-load-'));
-  const env = { ...ENV, DATABASE_URL: databaseUrl(name), TRUST_PROXY: '127.0.0.1', DB_POOL_SIZE: '20' };
+  const env = { ...ENV, DATABASE_URL: database.url, TRUST_PROXY: '127.0.0.1', DB_POOL_SIZE: '20' };
   const servers = [new ChildServer(dir, await freePort(), env)];
   if (processes === 2) servers.push(new ChildServer(dir, await freePort(), env));
   let nginx: Nginx | null = null;
@@ -208,7 +190,7 @@ async function pgTarget(processes: 1 | 2): Promise<string> {
     await nginx?.stop();
     for (const s of servers) await s.stop();
     rmSync(dir, { recursive: true, force: true });
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await database.drop();
   }
 }
 

@@ -35,6 +35,7 @@ import type { ProblemEventRecord } from '../server/store/records.ts';
 import { SqliteStore } from '../server/store/sqlite-store.ts';
 import type { Store } from '../server/store/store.ts';
 import { ChildServer, freePort } from './lib/child-server.ts';
+import { PG_ADMIN_URL, scratchDatabase } from './lib/pg-scratch.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -54,7 +55,7 @@ if (args.store === 'both') {
   // Each store in a process of its own, one after the other.
   let code = 0;
   const stores = ['sqlite'];
-  const probe = new pg.Client({ connectionString: process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', connectionTimeoutMillis: 3000 });
+  const probe = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
   try {
     await probe.connect();
     stores.push('postgres');
@@ -94,27 +95,9 @@ const rand = random(Number(args.seed));
 
 const dataDir = mkdtempSync(join(tmpdir(), 'cw-crash-'));
 /** On PostgreSQL: a database of this run's own, dropped at the end. */
-const pgAdmin = process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const pgName = `cw_crash_${process.pid}`;
-const databaseUrl = (() => {
-  const u = new URL(pgAdmin);
-  u.pathname = `/${pgName}`;
-  return u.toString();
-})();
-async function admin(sql: string): Promise<void> {
-  const c = new pg.Client(pgAdmin);
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-if (ON_POSTGRES) {
-  await admin(`DROP DATABASE IF EXISTS ${pgName}`);
-  await admin(`CREATE DATABASE ${pgName}`);
-}
-const server = new ChildServer(dataDir, await freePort(), { DEMO_COUNT: String(DEMO_COUNT), ...(ON_POSTGRES ? { DATABASE_URL: databaseUrl } : {}) });
+const pgDatabase = scratchDatabase(`cw_crash_${process.pid}`);
+if (ON_POSTGRES) await pgDatabase.create();
+const server = new ChildServer(dataDir, await freePort(), { DEMO_COUNT: String(DEMO_COUNT), ...(ON_POSTGRES ? { DATABASE_URL: pgDatabase.url } : {}) });
 const base = server.base;
 const ORIGIN = base;
 const startServer = () => server.start();
@@ -175,7 +158,7 @@ interface RoundFigures {
 /** Checks the database with the server dead; returns what is wrong (empty when all is well). */
 async function checkDatabase(acks: readonly Ack[]): Promise<{ failures: string[]; problems: number; events: number }> {
   // The project's own store reads the rows and histories, so the check sees them as the server does.
-  const store: Store = ON_POSTGRES ? await PgStore.open(databaseUrl, { max: 2 }) : new SqliteStore(join(dataDir, 'chuangwen.db'));
+  const store: Store = ON_POSTGRES ? await PgStore.open(pgDatabase.url, { max: 2 }) : new SqliteStore(join(dataDir, 'chuangwen.db'));
   const failures: string[] = [];
   try {
     if (store instanceof SqliteStore) {
@@ -294,7 +277,7 @@ async function round(n: number, cookie: string, unitId: string): Promise<{ figur
 async function main(): Promise<number> {
   const started = performance.now();
   console.log(
-    `crash test on ${ON_POSTGRES ? `PostgreSQL (${pgName})` : 'SQLite'}: ${ROUNDS} rounds × ${TRANSITIONS} concurrent transitions, demo of ${DEMO_COUNT} problems, seed ${args.seed}, data in ${dataDir}`,
+    `crash test on ${ON_POSTGRES ? `PostgreSQL (${pgDatabase.name})` : 'SQLite'}: ${ROUNDS} rounds × ${TRANSITIONS} concurrent transitions, demo of ${DEMO_COUNT} problems, seed ${args.seed}, data in ${dataDir}`,
   );
   const firstStartMs = await startServer();
   console.log(`first start (generates the demo): ${Math.round(firstStartMs)} ms`);
@@ -340,7 +323,7 @@ try {
   await killServer();
   if (!args.keep) {
     rmSync(dataDir, { recursive: true, force: true });
-    if (ON_POSTGRES) await admin(`DROP DATABASE IF EXISTS ${pgName} WITH (FORCE)`).catch((e) => console.error(e));
+    if (ON_POSTGRES) await pgDatabase.drop().catch((e) => console.error(e));
   }
 }
 process.exit(code);

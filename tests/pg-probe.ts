@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { PG_ADMIN_URL } from '../scripts/lib/pg-scratch.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -6,9 +7,6 @@ declare module 'vitest' {
     pgUrl: string | null;
   }
 }
-
-/** Where the PostgreSQL store tests find a server; CI's machines run one here. */
-export const PG_TEST_URL = process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /**
  * Probes PostgreSQL + PostGIS once for the whole run (vitest.config.ts). Without them the
@@ -25,18 +23,18 @@ export async function probePostgres(): Promise<string | null> {
 }
 
 async function probe(): Promise<string | null> {
-  const client = new pg.Client({ connectionString: PG_TEST_URL, connectionTimeoutMillis: 3000 });
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
   let reason: string | null = null;
   try {
     await client.connect();
     const { rows } = await client.query("SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'");
     if (rows.length === 0) reason = 'PostGIS is not installed (apt-get install postgresql-15-postgis-3)';
   } catch (err) {
-    reason = `PostgreSQL is not reachable at ${PG_TEST_URL.replace(/:[^:@/]*@/, ':***@')} (${(err as Error).message})`;
+    reason = `PostgreSQL is not reachable at ${PG_ADMIN_URL.replace(/:[^:@/]*@/, ':***@')} (${(err as Error).message})`;
   } finally {
     await client.end().catch(() => {});
   }
   if (reason && process.env.CW_REQUIRE_PG === '1') throw new Error(`${reason}; CW_REQUIRE_PG=1 requires the PostgreSQL store tests`);
   if (reason) console.log(`PostgreSQL store tests skipped: ${reason}`);
-  return reason ? null : PG_TEST_URL;
+  return reason ? null : PG_ADMIN_URL;
 }
